@@ -1,0 +1,87 @@
+#pragma once
+// Readers for node-level graph data. Every reader:
+//  - throws gatkit::ParseError naming the file, the 1-based line and what was expected;
+//  - accepts LF and CRLF line ends and a missing final newline;
+//  - never trusts a size declared in a file beyond what the file can actually hold.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gatkit/graph/graph.hpp"
+#include "gatkit/tensor.hpp"
+
+namespace gatkit::io {
+
+// ---- edge lists (SNAP style) ------------------------------------------------------------------
+// One edge per line: "src dst" or "src dst weight", separated by spaces, tabs or a comma; lines starting
+// with '#' or '%' and blank lines are skipped. Ids are integers (possibly negative or huge).
+
+struct EdgeListOptions {
+  /// true: arbitrary integer ids are remapped to 0..n-1 in ascending order of the original id (so
+  /// ids that are already 0..n-1 keep their value). false: ids are node indices and must lie in
+  /// [0, num_nodes).
+  bool remap_ids = true;
+  /// With remap_ids == false: the node count (-1: largest id + 1).
+  std::int64_t num_nodes = -1;
+};
+
+struct EdgeList {
+  std::int64_t num_nodes = 0;
+  std::vector<Edge> edges;             ///< in file order, remapped
+  std::vector<float> weights;          ///< one per edge if the file has a weight column, else empty
+  std::vector<std::int64_t> node_ids;  ///< original id of each node (remap_ids), else empty
+};
+
+EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions& options = {});
+
+// ---- svmlight / LIBSVM --------------------------------------------------------------------------
+// "label idx:value idx:value ...  # optional comment", indices strictly ascending within a line.
+
+enum class IndexBase { zero, one, automatic };  ///< automatic: one-based unless an index 0 appears
+
+struct SvmlightOptions {
+  IndexBase index_base = IndexBase::automatic;
+  std::int64_t num_features = -1;  ///< -1: largest index + 1 (after the base shift)
+};
+
+struct SvmlightData {
+  std::vector<double> labels;  ///< one per line
+  SparseMatrixF features;      ///< lines x num_features
+};
+
+SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOptions& options = {});
+
+// ---- split files ----------------------------------------------------------------------------------
+/// One node index per line (blank lines and '#' comments skipped); every index must be < num_nodes and
+/// appear once.
+std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t num_nodes);
+
+/// One integer per line (for labels.txt files); `-1` is allowed and means "no label".
+std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file);
+
+// ---- NumPy .npy (format 1.0 / 2.0 / 3.0, C order, little endian) --------------------------------
+/// A 2-D float32 or float64 array (a 1-D array reads as n x 1), converted to float.
+MatrixF read_npy_matrix(const std::filesystem::path& file);
+/// A 1-D integer array (int8/16/32/64, uint8/16/32), converted to int64.
+std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file);
+/// Writes a 2-D float32 array (C order); used by tests and converters.
+void write_npy_matrix(const std::filesystem::path& file, const MatrixF& m);
+
+// ---- LINQS .content + .cites ----------------------------------------------------------------------
+// .content: "<paper id> <w_1> ... <w_F> <class label>" (tab or space separated, F identical on every
+// line); .cites: "<cited paper id> <citing paper id>". Paper ids are strings.
+
+struct LinqsData {
+  std::vector<std::string> node_ids;     ///< paper id of each node, in .content order
+  SparseMatrixF features;                ///< nodes x F, only non-zero words stored
+  std::vector<std::int32_t> labels;      ///< index into class_names
+  std::vector<std::string> class_names;  ///< sorted alphabetically
+  std::vector<Edge> edges;               ///< citing -> cited
+  std::int64_t dangling_citations = 0;   ///< .cites lines naming a paper absent from .content (skipped)
+  std::vector<std::string> dangling_examples;  ///< the first few such ids, for the report
+};
+
+LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem::path& cites);
+
+}  // namespace gatkit::io
