@@ -64,7 +64,9 @@ Graph build_graph(std::int64_t num_nodes, std::span<const Edge> edges, std::span
   const bool weighted = !weights.empty();
   const std::size_t n = static_cast<std::size_t>(num_nodes);
   const std::size_t copies = options.symmetrize ? 2 : 1;
-  const bool drop_loops = options.self_loops != SelfLoops::keep;
+  // SelfLoops::add keeps the input's loops (so the first one's weight survives) and appends one more
+  // per node, after every input edge; step 5 then merges each node's loops into one.
+  const bool drop_loops = options.self_loops == SelfLoops::remove;
   const bool add_loops = options.self_loops == SelfLoops::add;
 
   // 1. Count in-degrees (per destination), counting both directions when symmetrising.
@@ -98,7 +100,8 @@ Graph build_graph(std::int64_t num_nodes, std::span<const Edge> edges, std::span
     for (std::size_t i = 0; i < n; ++i)
       entries[cursor[i]++] = {static_cast<NodeId>(i), 1.0f, static_cast<std::int64_t>(edges.size())};
 
-  // 4. Sort every row by source (ties by input order), 5. deduplicate within the row.
+  // 4. Sort every row by source (ties by input order), 5. deduplicate within the row (with
+  //    SelfLoops::add, the row's self-loops are merged even when not deduplicating).
   std::vector<EdgeId> row_size(n, 0);
   parallel_rows(num_nodes, 256, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
@@ -106,8 +109,12 @@ Graph build_graph(std::int64_t num_nodes, std::span<const Edge> edges, std::span
       std::sort(first, last, [](const Entry& a, const Entry& b) {
         return a.src != b.src ? a.src < b.src : a.order < b.order;
       });
-      if (options.deduplicate)
-        last = std::unique(first, last, [](const Entry& a, const Entry& b) { return a.src == b.src; });
+      if (options.deduplicate || add_loops) {
+        const bool dedup = options.deduplicate;
+        last = std::unique(first, last, [dedup, i](const Entry& a, const Entry& b) {
+          return a.src == b.src && (dedup || a.src == i);
+        });
+      }
       row_size[static_cast<std::size_t>(i)] = last - first;
     }
   });
@@ -137,8 +144,9 @@ Graph with_self_loops(const Graph& g, SelfLoops policy) {
   edges.reserve(g.sources().size());
   for (std::int64_t i = 0; i < g.num_nodes(); ++i)
     for (NodeId j : g.in_neighbors(static_cast<NodeId>(i))) edges.push_back({j, static_cast<NodeId>(i)});
+  // No deduplication: parallel edges of a graph built without it stay; the loop policy merges loops.
   GraphBuildOptions options;
-  options.deduplicate = true;
+  options.deduplicate = false;
   options.self_loops = policy;
   return build_graph(g.num_nodes(), edges, g.weights(), options);
 }

@@ -21,7 +21,8 @@ struct Edge {
 enum class SelfLoops {
   keep,    ///< leave self-loops as they are in the input
   remove,  ///< drop every self-loop
-  add,     ///< exactly one self-loop per node (existing ones are merged, missing ones added)
+  add,     ///< exactly one self-loop per node: a node's existing loops are merged into one that keeps
+           ///< the first one's weight (even without deduplicate); missing ones are added with weight 1
 };
 
 struct GraphBuildOptions {
@@ -80,7 +81,8 @@ class Graph {
 Graph build_graph(std::int64_t num_nodes, std::span<const Edge> edges,
                   std::span<const float> weights = {}, const GraphBuildOptions& options = {});
 
-/// The same graph with the self-loop policy applied (weights of added loops are 1).
+/// The same graph with the self-loop policy applied (weights of added loops are 1). Other edges,
+/// parallel ones included, are kept as they are.
 Graph with_self_loops(const Graph& g, SelfLoops policy);
 
 }  // namespace gatkit
