@@ -2,8 +2,11 @@
 // Matrix conventions, stated once for the whole library: row-major, one node (or edge) per row, so
 // element (i, j) of an n x d matrix lives at data[i * d + j]. Kernels are templated on the scalar type:
 // float for training, double for the finite-difference gradient checks.
+#include <cmath>
 #include <cstdint>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
@@ -21,8 +24,40 @@ using SparseRowMatrix = Eigen::SparseMatrix<T, Eigen::RowMajor, std::int32_t>;
 using MatrixF = RowMatrix<float>;
 using SparseMatrixF = SparseRowMatrix<float>;
 
+/// The structure of the transpose of a CSR matrix (its CSC form): column c holds the stored entries
+/// nz[offsets[c] .. offsets[c+1]) of the original, whose rows are rows[...], ascending. Values are read
+/// through nz from the original, so in-place value changes (normalisation, dropout) need no rebuild.
+struct SparseTransposeIndex {
+  std::vector<std::int64_t> offsets;  ///< cols + 1
+  std::vector<std::int32_t> rows;     ///< nnz
+  std::vector<std::int64_t> nz;       ///< nnz, index into the original's value array
+
+  template <class T>
+  static SparseTransposeIndex build(const SparseRowMatrix<T>& m) {
+    SparseTransposeIndex t;
+    const auto* outer = m.outerIndexPtr();
+    const auto* inner = m.innerIndexPtr();
+    const std::int64_t nnz = m.nonZeros();
+    t.offsets.assign(static_cast<std::size_t>(m.cols()) + 1, 0);
+    for (std::int64_t k = 0; k < nnz; ++k) ++t.offsets[static_cast<std::size_t>(inner[k]) + 1];
+    for (std::size_t c = 0; c + 1 < t.offsets.size(); ++c) t.offsets[c + 1] += t.offsets[c];
+    t.rows.resize(static_cast<std::size_t>(nnz));
+    t.nz.resize(static_cast<std::size_t>(nnz));
+    std::vector<std::int64_t> cursor(t.offsets.begin(), t.offsets.end() - 1);
+    for (std::int64_t r = 0; r < m.rows(); ++r)
+      for (std::int64_t k = outer[r]; k < outer[r + 1]; ++k) {
+        const std::int64_t slot = cursor[static_cast<std::size_t>(inner[k])]++;
+        t.rows[static_cast<std::size_t>(slot)] = static_cast<std::int32_t>(r);
+        t.nz[static_cast<std::size_t>(slot)] = k;
+      }
+    return t;
+  }
+};
+
 /// Node features: n x d, either dense or sparse (CSR). Layers accept both; sparse input is multiplied
-/// as sparse x dense.
+/// as sparse x dense and never densified. For sparse input the transpose index is built once here, so
+/// that gradients with respect to the first projection pull over features without atomics. Values may
+/// be changed in place; the sparsity structure may not.
 template <class T>
 class FeatureMatrix {
  public:
@@ -30,7 +65,10 @@ class FeatureMatrix {
   explicit FeatureMatrix(RowMatrix<T> dense) : dense_(std::move(dense)), sparse_input_(false) {}
   explicit FeatureMatrix(SparseRowMatrix<T> sparse) : sparse_(std::move(sparse)), sparse_input_(true) {
     sparse_.makeCompressed();
+    transpose_ = std::make_shared<const SparseTransposeIndex>(SparseTransposeIndex::build(sparse_));
   }
+  /// The CSC structure of sparse features (nullptr for dense ones).
+  const SparseTransposeIndex* transpose_index() const { return transpose_.get(); }
 
   bool is_sparse() const { return sparse_input_; }
   std::int64_t rows() const { return sparse_input_ ? sparse_.rows() : dense_.rows(); }
@@ -50,6 +88,7 @@ class FeatureMatrix {
  private:
   RowMatrix<T> dense_;
   SparseRowMatrix<T> sparse_;
+  std::shared_ptr<const SparseTransposeIndex> transpose_;
   bool sparse_input_ = false;
 };
 

@@ -29,9 +29,15 @@ class ParseError : public Error {
  private:
   static std::string format(const std::filesystem::path& file, std::uint64_t line,
                             const std::string& message) {
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on chained operator+.
     std::string s = file.string();
-    if (line > 0) s += ":" + std::to_string(line);
-    return s + ": " + message;
+    if (line > 0) {
+      s.append(":");
+      s.append(std::to_string(line));
+    }
+    s.append(": ");
+    s.append(message);
+    return s;
   }
   std::filesystem::path file_;
   std::uint64_t line_;

@@ -1,0 +1,85 @@
+#pragma once
+// Graph attention layer: self-attention restricted to the edges of a graph.
+//
+// For every edge j -> i (row i of the in-edge CSR; add self-loops to the graph beforehand when a node
+// should attend to itself) and head h:
+//   additive (GAT):  e_ijh = LeakyReLU(a_dst[h] . z_ih + a_src[h] . z_jh),   z = (x o M) W,  v = z
+//   dot (Q/K/V):     e_ijh = (q_ih . k_jh) / sqrt(D),   [q | k | v] = (x o M) [W_q | W_k | W_v]
+//   alpha_ijh = softmax over j in N(i) of e_ijh,  out_ih = sum_j (alpha_ijh * M'_ijh) v_jh
+// Heads are concatenated (output H*D) or averaged (output D); a bias is added last. M and M' are
+// inverted-dropout masks on the layer input and on the attention coefficients.
+//
+// Memory: besides the projections (n x H*D, or 3 x that for dot) only E x H scalars (alpha) are kept;
+// no E x H x D tensor is ever formed. Forward is fused per destination row; backward pulls over the
+// reverse CSR, so no atomics, and every reduction has a fixed order: results do not depend on threads.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gatkit/graph/graph.hpp"
+#include "gatkit/nn/parameters.hpp"
+#include "gatkit/nn/random.hpp"
+#include "gatkit/tensor.hpp"
+
+namespace gatkit {
+
+enum class AttentionKind { additive, dot };
+
+std::string to_string(AttentionKind kind);
+/// "additive" (alias "gat") or "dot"; throws InvalidArgument otherwise.
+AttentionKind parse_attention_kind(std::string_view name);
+
+struct AttentionConfig {
+  std::int64_t in_dim = 0;
+  int heads = 1;
+  std::int64_t head_dim = 8;  ///< D, features per head
+  bool concat = true;         ///< concatenate heads (output heads * D) or average them (output D)
+  AttentionKind kind = AttentionKind::additive;
+  double negative_slope = 0.2;     ///< LeakyReLU slope (additive)
+  double input_dropout = 0.0;      ///< dropout on the layer input x
+  double attention_dropout = 0.0;  ///< dropout on alpha
+  bool bias = true;
+
+  std::int64_t output_dim() const { return concat ? heads * head_dim : head_dim; }
+};
+
+/// What forward keeps for backward (and for inspection of the attention weights).
+template <class T>
+struct AttentionCache {
+  RowMatrix<T> masked_input;  ///< dense input after dropout (empty when not needed)
+  RowMatrix<T> z;             ///< projections, n x H*D (additive) or n x 3*H*D (dot: q | k | v)
+  RowMatrix<T> s_src, s_dst;  ///< additive: a_src . z_jh and a_dst . z_ih, n x H
+  std::vector<T> alpha;       ///< softmax weights before dropout, E x H (edge-major)
+  Dropout input_dropout, attention_dropout;
+};
+
+template <class T>
+class GraphAttention {
+ public:
+  /// Registers the layer's parameter blocks in `params` (before params.allocate()).
+  GraphAttention(const AttentionConfig& config, Parameters<T>& params, const std::string& name);
+
+  const AttentionConfig& config() const { return config_; }
+  std::int64_t output_dim() const { return config_.output_dim(); }
+
+  /// Glorot-uniform weights and attention vectors, zero bias.
+  void initialize(Parameters<T>& params, Rng& rng) const;
+
+  /// y (n x output_dim) from x (n x in_dim). With training == false dropout is off. `seed` keys the
+  /// dropout masks of this call.
+  void forward(const Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x, bool training,
+               std::uint64_t seed, AttentionCache<T>& cache, RowMatrix<T>& y) const;
+
+  /// Adds dL/dparams to params.grads() and, when dx is given (dense x only), sets dx = dL/dx.
+  void backward(Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x,
+                const AttentionCache<T>& cache, const RowMatrix<T>& dy, RowMatrix<T>* dx) const;
+
+ private:
+  AttentionConfig config_;
+  int weight_ = -1;  ///< in_dim x H*D (additive) or in_dim x 3*H*D (dot)
+  int att_src_ = -1, att_dst_ = -1;  ///< H x D (additive)
+  int bias_ = -1;    ///< 1 x output_dim
+};
+
+}  // namespace gatkit

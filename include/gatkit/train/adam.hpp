@@ -1,0 +1,31 @@
+#pragma once
+// Adam (Kingma & Ba 2015) over a model's flat parameter buffer, with L2 regularisation added to the
+// gradient (weight_decay * w, as torch.optim.Adam's weight_decay and the GAT paper's L2 penalty).
+#include <cstdint>
+
+#include "gatkit/nn/parameters.hpp"
+
+namespace gatkit {
+
+struct AdamConfig {
+  double learning_rate = 0.005;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double epsilon = 1e-8;
+  double weight_decay = 5e-4;
+};
+
+class Adam {
+ public:
+  Adam(const AdamConfig& config, std::int64_t size);
+  /// One update from params.grads() (gradients are read, not cleared).
+  void step(Parameters<float>& params);
+  std::int64_t steps() const { return step_; }
+
+ private:
+  AdamConfig config_;
+  Vector<float> m_, v_, decay_mask_;
+  std::int64_t step_ = 0;
+};
+
+}  // namespace gatkit

@@ -1,0 +1,86 @@
+#include "gatkit/nn/model.hpp"
+
+#include "gatkit/nn/functional.hpp"
+#include "gatkit/nn/random.hpp"
+#include "gatkit/util/error.hpp"
+
+namespace gatkit {
+
+void ModelConfig::validate() const {
+  GATKIT_REQUIRE(in_dim > 0, "model: input dimension must be positive");
+  GATKIT_REQUIRE(num_classes > 0, "model: number of classes must be positive");
+  GATKIT_REQUIRE(layers >= 1, "model: at least one attention layer");
+  GATKIT_REQUIRE(heads >= 1 && output_heads >= 1, "model: heads must be positive");
+  GATKIT_REQUIRE(hidden >= 1, "model: hidden size must be positive");
+  GATKIT_REQUIRE(dropout >= 0 && dropout < 1, "model: dropout must be in [0, 1)");
+  GATKIT_REQUIRE(attention_dropout >= 0 && attention_dropout < 1, "model: attention dropout must be in [0, 1)");
+  GATKIT_REQUIRE(negative_slope >= 0, "model: negative slope must be >= 0");
+}
+
+AttentionConfig ModelConfig::layer(int index) const {
+  AttentionConfig c;
+  const bool last = index == layers - 1;
+  c.in_dim = index == 0 ? in_dim : heads * hidden;
+  c.heads = last ? output_heads : heads;
+  c.head_dim = last ? num_classes : hidden;
+  c.concat = !last;
+  c.kind = attention;
+  c.negative_slope = negative_slope;
+  c.input_dropout = dropout;
+  c.attention_dropout = attention_dropout;
+  c.bias = true;
+  return c;
+}
+
+template <class T>
+GatModel<T>::GatModel(const ModelConfig& config) : config_(config) {
+  config_.validate();
+  for (int l = 0; l < config_.layers; ++l)
+    layers_.emplace_back(config_.layer(l), params_, "layer" + std::to_string(l));
+  params_.allocate();
+  caches_.resize(layers_.size());
+  outputs_.resize(layers_.size());
+  hidden_.resize(layers_.size());
+}
+
+template <class T>
+void GatModel<T>::initialize(std::uint64_t seed) {
+  Rng rng(derive_seed(seed, 0x1417));
+  for (const auto& layer : layers_) layer.initialize(params_, rng);
+}
+
+template <class T>
+Graph GatModel<T>::prepare_graph(const Graph& g) const {
+  return with_self_loops(g, config_.self_loops ? SelfLoops::add : SelfLoops::keep);
+}
+
+template <class T>
+const RowMatrix<T>& GatModel<T>::forward(const Graph& graph, const FeatureMatrix<T>& x, bool training,
+                                         std::uint64_t seed) {
+  const FeatureMatrix<T>* input = &x;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    layers_[l].forward(params_, graph, *input, training, derive_seed(seed, l), caches_[l], outputs_[l]);
+    if (l + 1 < layers_.size()) {
+      RowMatrix<T> activated;
+      elu_forward(outputs_[l], activated);
+      hidden_[l + 1] = FeatureMatrix<T>(std::move(activated));
+      input = &hidden_[l + 1];
+    }
+  }
+  return outputs_.back();
+}
+
+template <class T>
+void GatModel<T>::backward(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits) {
+  RowMatrix<T> dy = d_logits, dx;
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    const FeatureMatrix<T>& input = l == 0 ? x : hidden_[l];
+    layers_[l].backward(params_, graph, input, caches_[l], dy, l == 0 ? nullptr : &dx);
+    if (l > 0) elu_backward(hidden_[l].dense(), dx, dy);
+  }
+}
+
+template class GatModel<float>;
+template class GatModel<double>;
+
+}  // namespace gatkit

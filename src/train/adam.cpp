@@ -1,0 +1,39 @@
+#include "gatkit/train/adam.hpp"
+
+#include <cmath>
+
+#include "gatkit/util/error.hpp"
+
+namespace gatkit {
+
+Adam::Adam(const AdamConfig& config, std::int64_t size)
+    : config_(config), m_(Vector<float>::Zero(size)), v_(Vector<float>::Zero(size)) {
+  GATKIT_REQUIRE(config.learning_rate > 0, "adam: learning rate must be positive");
+  GATKIT_REQUIRE(config.weight_decay >= 0, "adam: weight decay must be >= 0");
+}
+
+void Adam::step(Parameters<float>& params) {
+  GATKIT_REQUIRE(params.size() == m_.size(), "adam: parameter count changed");
+  if (decay_mask_.size() != params.size()) {
+    decay_mask_.setZero(params.size());
+    for (const auto& b : params.blocks())
+      if (b.decay) decay_mask_.segment(b.offset, b.rows * b.cols).setOnes();
+  }
+  ++step_;
+  const float b1 = static_cast<float>(config_.beta1), b2 = static_cast<float>(config_.beta2);
+  const float lr = static_cast<float>(config_.learning_rate);
+  const float wd = static_cast<float>(config_.weight_decay);
+  const float eps = static_cast<float>(config_.epsilon);
+  const float c1 = 1.0f - static_cast<float>(std::pow(config_.beta1, static_cast<double>(step_)));
+  const float c2 = 1.0f - static_cast<float>(std::pow(config_.beta2, static_cast<double>(step_)));
+  float* w = params.values().data();
+  const float* g = params.grads().data();
+  for (std::int64_t k = 0; k < params.size(); ++k) {
+    const float grad = g[k] + wd * decay_mask_[k] * w[k];
+    m_[k] = b1 * m_[k] + (1 - b1) * grad;
+    v_[k] = b2 * v_[k] + (1 - b2) * grad * grad;
+    w[k] -= lr * (m_[k] / c1) / (std::sqrt(v_[k] / c2) + eps);
+  }
+}
+
+}  // namespace gatkit
