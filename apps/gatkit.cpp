@@ -1,1 +1,384 @@
-int main(){return 0;}
+// gatkit: the command line. A thin shell over the library: parse arguments, call the library, print,
+// return an exit code (0 success, 1 error in the data or the run, 2 bad usage).
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli_args.hpp"
+#include "gatkit/graph/stats.hpp"
+#include "gatkit/io/dataset.hpp"
+#include "gatkit/train/node_classification.hpp"
+#include "gatkit/util/parallel.hpp"
+#include "output.hpp"
+
+namespace gatkit::cli {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+const char* kUsage = R"(gatkit - graph attention networks on the CPU
+
+usage:
+  gatkit train   --data PATH [options]      train a node classifier, report test accuracy
+  gatkit predict --model FILE --data PATH [--out FILE.csv]
+  gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
+  gatkit --version | --help
+
+PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
+(*.content + *.cites) or NumPy (edges.txt, features.npy, labels.npy).
+
+train options (defaults: the GAT paper's Cora setup):
+  --attention additive|dot   scoring function (additive = GAT)               [additive]
+  --layers N                 attention layers                                [2]
+  --heads N                  heads per hidden layer (concatenated)           [8]
+  --hidden N                 features per head in hidden layers              [8]
+  --output-heads N           heads of the output layer (averaged)            [1]
+  --dropout P                dropout on every layer's input                  [0.6]
+  --attention-dropout P      dropout on the attention coefficients           [0.6]
+  --negative-slope S         LeakyReLU slope of additive scores              [0.2]
+  --no-self-loops            nodes do not attend to themselves
+  --lr X                     Adam learning rate                              [0.005]
+  --weight-decay X           L2 penalty                                      [5e-4]
+  --epochs N                 maximum epochs                                  [100000]
+  --patience N               early-stopping patience (epochs)                [100]
+  --no-normalize             keep features as read (default: rows sum to 1)
+  --runs N                   independent runs, seeds SEED .. SEED+N-1        [1]
+  --seed S                   first seed                                      [0]
+  --split-seed S             seed of the split for data without split files  [0]
+  --threads N                worker threads (0 = all cores)                  [0]
+  --save FILE                checkpoint of the run with the best validation accuracy
+  --log FILE.jsonl           one JSON object per epoch and per run
+  --summary FILE.json        results of all runs
+  --quiet                    no progress output
+)";
+
+NodeDataset load(const Args& args) {
+  NodeDatasetOptions options;
+  options.split_seed = static_cast<std::uint64_t>(args.integer("split-seed", 0));
+  return load_node_dataset(args.required("data"), options);
+}
+
+void apply_threads(const Args& args) {
+  const auto threads = args.integer("threads", 0);
+  GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
+  set_num_threads(static_cast<int>(threads));
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// ---- train ------------------------------------------------------------------------------------
+
+TrainOptions train_options(const Args& a) {
+  TrainOptions o;
+  ModelConfig& m = o.model;
+  m.attention = parse_attention_kind(a.str("attention", "additive"));
+  m.layers = static_cast<int>(a.integer("layers", m.layers));
+  m.heads = static_cast<int>(a.integer("heads", m.heads));
+  m.hidden = a.integer("hidden", m.hidden);
+  m.output_heads = static_cast<int>(a.integer("output-heads", m.output_heads));
+  m.dropout = a.number("dropout", m.dropout);
+  m.attention_dropout = a.number("attention-dropout", m.attention_dropout);
+  m.negative_slope = a.number("negative-slope", m.negative_slope);
+  m.self_loops = !a.flag("no-self-loops");
+  o.optimizer.learning_rate = a.number("lr", o.optimizer.learning_rate);
+  o.optimizer.weight_decay = a.number("weight-decay", o.optimizer.weight_decay);
+  o.max_epochs = static_cast<int>(a.integer("epochs", o.max_epochs));
+  o.patience = static_cast<int>(a.integer("patience", o.patience));
+  o.normalize_features = !a.flag("no-normalize");
+  return o;
+}
+
+std::string epoch_json(int run, std::uint64_t seed, const EpochStats& s) {
+  rapidjson::StringBuffer b;
+  JsonWriter w(b);
+  w.StartObject();
+  w.Key("event"); w.String("epoch");
+  w.Key("run"); w.Int(run);
+  w.Key("seed"); w.Uint64(seed);
+  w.Key("epoch"); w.Int(s.epoch);
+  w.Key("train_loss"); w.Double(s.train_loss);
+  w.Key("train_accuracy"); w.Double(s.train_accuracy);
+  w.Key("val_loss"); w.Double(s.val_loss);
+  w.Key("val_accuracy"); w.Double(s.val_accuracy);
+  w.Key("step_ms"); w.Double(s.step_ms);
+  w.Key("improved"); w.Bool(s.improved);
+  w.EndObject();
+  return b.GetString();
+}
+
+template <class Writer>
+void run_json(Writer& w, int run, const RunResult& r) {
+  w.StartObject();
+  w.Key("run"); w.Int(run);
+  w.Key("seed"); w.Uint64(r.seed);
+  w.Key("test"); w.Double(r.test_accuracy);
+  w.Key("val"); w.Double(r.val_accuracy);
+  w.Key("val_loss"); w.Double(r.val_loss);
+  w.Key("epochs"); w.Int(r.epochs);
+  w.Key("best_epoch"); w.Int(r.best_epoch);
+  w.Key("train_step_ms_median"); w.Double(r.train_step_ms_median);
+  w.Key("seconds"); w.Double(r.seconds);
+  w.EndObject();
+}
+
+std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, const TrainOptions& o, int threads) {
+  rapidjson::StringBuffer b;
+  PrettyJsonWriter w(b);
+  w.StartObject();
+  w.Key("metric"); w.String(s.metric.c_str());
+  w.Key("test_mean"); w.Double(s.test_mean);
+  w.Key("test_std"); w.Double(s.test_std);
+  w.Key("val_mean"); w.Double(s.val_mean);
+  w.Key("train_step_ms_median"); w.Double(s.train_step_ms_median);
+  w.Key("runs"); w.StartArray();
+  for (std::size_t k = 0; k < s.runs.size(); ++k) run_json(w, static_cast<int>(k), s.runs[k]);
+  w.EndArray();
+  w.Key("dataset"); w.StartObject();
+  w.Key("name"); w.String(data.name.c_str());
+  w.Key("layout"); w.String(data.layout.c_str());
+  w.Key("nodes"); w.Int64(data.graph.num_nodes());
+  w.Key("edges"); w.Int64(data.graph.num_edges());
+  w.Key("features"); w.Int64(data.features.cols());
+  w.Key("classes"); w.Int(data.num_classes);
+  w.Key("train"); w.Uint64(data.train.size());
+  w.Key("val"); w.Uint64(data.val.size());
+  w.Key("test"); w.Uint64(data.test.size());
+  w.EndObject();
+  w.Key("config"); w.StartObject();
+  w.Key("attention"); w.String(to_string(o.model.attention).c_str());
+  w.Key("layers"); w.Int(o.model.layers);
+  w.Key("heads"); w.Int(o.model.heads);
+  w.Key("hidden"); w.Int64(o.model.hidden);
+  w.Key("output_heads"); w.Int(o.model.output_heads);
+  w.Key("dropout"); w.Double(o.model.dropout);
+  w.Key("attention_dropout"); w.Double(o.model.attention_dropout);
+  w.Key("lr"); w.Double(o.optimizer.learning_rate);
+  w.Key("weight_decay"); w.Double(o.optimizer.weight_decay);
+  w.Key("patience"); w.Int(o.patience);
+  w.Key("max_epochs"); w.Int(o.max_epochs);
+  w.Key("normalize_features"); w.Bool(o.normalize_features);
+  w.Key("threads"); w.Int(threads);
+  w.EndObject();
+  w.EndObject();
+  return std::string(b.GetString()) + "\n";
+}
+
+int cmd_train(const std::vector<std::string>& argv) {
+  const Args args(argv,
+                  {"data", "attention", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
+                   "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
+                   "threads", "save", "log", "summary"},
+                  {"no-self-loops", "no-normalize", "quiet"});
+  apply_threads(args);
+  const TrainOptions options = train_options(args);
+  const auto runs = args.integer("runs", 1);
+  const auto first_seed = args.integer("seed", 0);
+  GATKIT_REQUIRE(runs >= 1, "--runs must be >= 1");
+  GATKIT_REQUIRE(first_seed >= 0, "--seed must be >= 0");
+  const bool quiet = args.flag("quiet");
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  JsonLinesLog log = args.has("log") ? JsonLinesLog(args.str("log")) : JsonLinesLog();
+
+  const NodeDataset data = load(args);
+  if (!quiet)
+    std::cerr << "data " << data.name << " (" << data.layout << "): " << data.graph.num_nodes() << " nodes, "
+              << data.graph.num_edges() << " edges, " << data.features.cols() << " features"
+              << (data.features.is_sparse() ? " (sparse)" : "") << ", " << data.num_classes << " classes, split "
+              << data.train.size() << "/" << data.val.size() << "/" << data.test.size() << "\n";
+
+  std::vector<RunResult> results;
+  TrainedModel best_model;
+  double best_val = -1;
+  for (std::int64_t run = 0; run < runs; ++run) {
+    const auto seed = static_cast<std::uint64_t>(first_seed + run);
+    auto last_print = std::chrono::steady_clock::now();
+    auto progress = [&](const EpochStats& s) {
+      log.write(epoch_json(static_cast<int>(run), seed, s));
+      if (quiet) return;
+      const auto now = std::chrono::steady_clock::now();
+      const std::string line = "run " + std::to_string(run + 1) + "/" + std::to_string(runs) + " epoch " +
+                               std::to_string(s.epoch) + "  loss " + fixed(s.train_loss, 4) + "  val loss " +
+                               fixed(s.val_loss, 4) + "  val acc " + fixed(s.val_accuracy, 4) + "  step " +
+                               fixed(s.step_ms, 2) + " ms";
+      if (tty) {
+        if (now - last_print > std::chrono::milliseconds(100)) {
+          std::cerr << "\r\033[K" << line << std::flush;
+          last_print = now;
+        }
+      } else if (s.epoch % 100 == 0) {
+        std::cerr << line << "\n";
+      }
+    };
+    TrainedModel model;
+    const RunResult r = train_node_classifier(data, options, seed, &model, progress);
+    results.push_back(r);
+    if (r.val_accuracy > best_val) {
+      best_val = r.val_accuracy;
+      best_model = std::move(model);
+    }
+    {
+      rapidjson::StringBuffer b;
+      JsonWriter w(b);
+      w.StartObject();
+      w.Key("event"); w.String("run");
+      w.Key("result");
+      run_json(w, static_cast<int>(run), r);
+      w.EndObject();
+      log.write(b.GetString());
+    }
+    if (!quiet) {
+      if (tty) std::cerr << "\r\033[K";
+      std::cerr << "run " << run + 1 << "/" << runs << " seed " << seed << ": test accuracy " << fixed(r.test_accuracy, 4)
+                << "  val " << fixed(r.val_accuracy, 4) << "  epochs " << r.epochs << " (best " << r.best_epoch
+                << ")  step " << fixed(r.train_step_ms_median, 3) << " ms  " << fixed(r.seconds, 2) << " s\n";
+    }
+  }
+  const ExperimentSummary summary = summarize(results);
+  std::cout << "test accuracy " << fixed(100 * summary.test_mean, 2) << " +- " << fixed(100 * summary.test_std, 2)
+            << " % over " << runs << " run" << (runs > 1 ? "s" : "") << "  (median train step "
+            << fixed(summary.train_step_ms_median, 3) << " ms, " << num_threads() << " threads)\n";
+  if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
+  if (args.has("save")) save_model(best_model, args.str("save"));
+  return 0;
+}
+
+// ---- predict ----------------------------------------------------------------------------------
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+int cmd_predict(const std::vector<std::string>& argv) {
+  const Args args(argv, {"model", "data", "out", "threads", "split-seed"}, {});
+  apply_threads(args);
+  const TrainedModel model = load_model(args.required("model"));
+  const NodeDataset data = load(args);
+  const MatrixF probs = predict_probabilities(model, data);
+  std::ostringstream out;
+  out << "node_id,predicted_class";
+  for (const auto& name : model.class_names) out << ",prob_" << csv_field(name);
+  out << "\n";
+  for (Eigen::Index i = 0; i < probs.rows(); ++i) {
+    Eigen::Index best;
+    probs.row(i).maxCoeff(&best);
+    out << csv_field(data.node_ids[static_cast<std::size_t>(i)]) << ','
+        << csv_field(model.class_names[static_cast<std::size_t>(best)]);
+    for (Eigen::Index c = 0; c < probs.cols(); ++c) out << ',' << probs(i, c);
+    out << "\n";
+  }
+  if (args.has("out")) write_file_atomically(args.str("out"), out.str());
+  else std::cout << out.str();
+  return 0;
+}
+
+// ---- info -------------------------------------------------------------------------------------
+
+int cmd_info(const std::vector<std::string>& argv) {
+  const Args args(argv, {"data", "threads", "split-seed"}, {"json"});
+  apply_threads(args);
+  const NodeDataset data = load(args);
+  const GraphStats st = compute_graph_stats(data.graph);
+  std::vector<std::int64_t> class_counts(static_cast<std::size_t>(data.num_classes), 0);
+  std::int64_t unlabelled = 0;
+  for (auto label : data.labels) {
+    if (label >= 0) ++class_counts[static_cast<std::size_t>(label)]; else ++unlabelled;
+  }
+  const std::int64_t nnz = data.features.is_sparse() ? data.features.sparse().nonZeros() : data.features.rows() * data.features.cols();
+  if (args.flag("json")) {
+    rapidjson::StringBuffer b;
+    PrettyJsonWriter w(b);
+    w.StartObject();
+    w.Key("name"); w.String(data.name.c_str());
+    w.Key("layout"); w.String(data.layout.c_str());
+    w.Key("nodes"); w.Int64(st.num_nodes);
+    w.Key("edges"); w.Int64(st.num_edges);
+    w.Key("symmetric"); w.Bool(st.symmetric);
+    w.Key("self_loops"); w.Int64(st.num_self_loops);
+    w.Key("features"); w.Int64(data.features.cols());
+    w.Key("sparse_features"); w.Bool(data.features.is_sparse());
+    w.Key("feature_nonzeros"); w.Int64(nnz);
+    w.Key("classes"); w.Int(data.num_classes);
+    w.Key("class_counts"); w.StartArray();
+    for (auto c : class_counts) w.Int64(c);
+    w.EndArray();
+    w.Key("unlabelled"); w.Int64(unlabelled);
+    w.Key("train"); w.Uint64(data.train.size());
+    w.Key("val"); w.Uint64(data.val.size());
+    w.Key("test"); w.Uint64(data.test.size());
+    w.Key("components"); w.Int64(st.num_components);
+    w.Key("largest_component"); w.Int64(st.largest_component);
+    w.Key("isolated_nodes"); w.Int64(st.isolated_nodes);
+    w.Key("degree"); w.StartObject();
+    w.Key("min"); w.Int64(st.in_degree.min);
+    w.Key("max"); w.Int64(st.in_degree.max);
+    w.Key("mean"); w.Double(st.in_degree.mean);
+    w.Key("median"); w.Double(st.in_degree.median);
+    w.Key("std"); w.Double(st.in_degree.std);
+    w.EndObject();
+    w.EndObject();
+    std::cout << b.GetString() << "\n";
+    return 0;
+  }
+  std::cout << "data        " << data.name << " (" << data.layout << ")\n"
+            << "nodes       " << st.num_nodes << "\n"
+            << "edges       " << st.num_edges << " directed" << (st.symmetric ? " (symmetric: " + std::to_string(st.num_edges / 2) + " undirected)" : "")
+            << ", " << st.num_self_loops << " self-loops\n"
+            << "features    " << data.features.cols() << (data.features.is_sparse() ? " sparse, " : " dense, ") << nnz << " non-zeros\n"
+            << "classes     " << data.num_classes << "  (";
+  for (std::size_t c = 0; c < class_counts.size(); ++c)
+    std::cout << (c ? ", " : "") << data.class_names[c] << ": " << class_counts[c];
+  std::cout << ")" << (unlabelled ? ", " + std::to_string(unlabelled) + " unlabelled" : "") << "\n"
+            << "split       train " << data.train.size() << ", val " << data.val.size() << ", test " << data.test.size() << "\n"
+            << "components  " << st.num_components << " (largest " << st.largest_component << " nodes), "
+            << st.isolated_nodes << " isolated nodes\n"
+            << "degree      min " << st.in_degree.min << ", max " << st.in_degree.max << ", mean " << fixed(st.in_degree.mean, 2)
+            << ", median " << fixed(st.in_degree.median, 1) << ", std " << fixed(st.in_degree.std, 2) << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace gatkit::cli
+
+int main(int argc, char** argv) {
+  using namespace gatkit::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "gatkit " << kVersion << "\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "train") return cmd_train(args);
+    if (command == "predict") return cmd_predict(args);
+    if (command == "info") return cmd_info(args);
+    std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";
+    return 2;
+  } catch (const gatkit::InvalidArgument& e) {
+    std::cerr << "gatkit " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const gatkit::Error& e) {
+    std::cerr << "gatkit " << command << ": error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "gatkit " << command << ": unexpected error: " << e.what() << "\n";
+    return 1;
+  }
+}

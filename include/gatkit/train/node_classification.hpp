@@ -1,0 +1,80 @@
+#pragma once
+// Training and inference for node classification with the GAT protocol of Velickovic et al. (2018):
+// full-batch Adam on the labelled training nodes, early stopping on the validation set (patience on
+// validation loss and accuracy; the weights of the best epoch are restored), test accuracy reported.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gatkit/io/dataset.hpp"
+#include "gatkit/nn/model.hpp"
+#include "gatkit/train/adam.hpp"
+
+namespace gatkit {
+
+struct TrainOptions {
+  ModelConfig model;            ///< in_dim and num_classes are taken from the data
+  AdamConfig optimizer;
+  int max_epochs = 100000;      ///< the GAT reference code's limit; early stopping ends runs long before
+  int patience = 100;           ///< epochs without improvement of validation loss or accuracy
+  bool normalize_features = true;  ///< divide every feature row by its sum (GAT/GCN preprocessing)
+};
+
+/// What one epoch did; handed to the progress callback.
+struct EpochStats {
+  int epoch = 0;               ///< 1-based
+  double train_loss = 0, train_accuracy = 0;
+  double val_loss = 0, val_accuracy = 0;
+  double step_ms = 0;          ///< forward + backward + Adam update
+  bool improved = false;       ///< the best model so far was taken from this epoch
+};
+
+struct RunResult {
+  std::uint64_t seed = 0;
+  int epochs = 0;              ///< epochs trained before stopping
+  int best_epoch = 0;          ///< epoch whose weights were restored
+  double val_accuracy = 0, val_loss = 0;  ///< of the restored model
+  double test_accuracy = 0;
+  double train_step_ms_median = 0;
+  double seconds = 0;          ///< wall time of the run
+};
+
+/// A trained model with everything needed to apply it to new data.
+struct TrainedModel {
+  ModelConfig config;
+  bool normalize_features = true;
+  std::vector<std::string> class_names;
+  Vector<float> parameters;    ///< the flat parameter buffer of GatModel<float>
+};
+
+using EpochCallback = std::function<void(const EpochStats&)>;
+
+/// Trains one model with `seed` (initialisation and dropout). `best` (optional) receives the restored
+/// model. Throws InvalidArgument when the data has no training or validation nodes.
+RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& options, std::uint64_t seed,
+                                TrainedModel* best = nullptr, const EpochCallback& on_epoch = {});
+
+/// Class probabilities (num_nodes x num_classes) of a trained model on a data set with the same
+/// number of features (throws InvalidArgument otherwise).
+MatrixF predict_probabilities(const TrainedModel& model, const NodeDataset& data);
+
+/// Summary of several runs (seeds seed0 .. seed0 + runs - 1).
+struct ExperimentSummary {
+  std::string metric = "accuracy";
+  double test_mean = 0, test_std = 0;     ///< population std over runs
+  double val_mean = 0;
+  double train_step_ms_median = 0;        ///< median over runs of each run's median training step
+  std::vector<RunResult> runs;
+};
+
+ExperimentSummary summarize(const std::vector<RunResult>& runs);
+
+/// Writes the model to `file` through a temporary file and a rename: a checkpoint with a format
+/// version, the configuration (JSON) and the weights, protected by a checksum.
+void save_model(const TrainedModel& model, const std::filesystem::path& file);
+/// Reads a checkpoint; a corrupt, truncated, foreign or mismatched file is a gatkit::Error naming it.
+TrainedModel load_model(const std::filesystem::path& file);
+
+}  // namespace gatkit
