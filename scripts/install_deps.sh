@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages gatkit needs to build and test, skipping those already there.
+# Uses sudo when not run as root. Nothing else is downloaded: every dependency is a distribution package.
+set -euo pipefail
+
+packages=(cmake g++ make libboost-graph-dev libeigen3-dev libtbb-dev rapidjson-dev libgtest-dev libgmock-dev)
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install_deps: this script needs apt-get (Debian 12, Ubuntu 24.04 or later)." >&2
+  echo "install_deps: install these packages (or their equivalents) by hand: ${packages[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "install_deps: installing ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "install_deps: not root and no sudo; install as root: ${missing[*]}" >&2
+    exit 1
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "install_deps: all packages present (${packages[*]})"
+fi
+
+# CMakeLists.txt needs CMake 3.25 (Debian 12 has 3.25.1, Ubuntu 24.04 has 3.28; Ubuntu 22.04's 3.22 is too old).
+version=$(cmake --version | head -n1 | sed 's/[^0-9.]*\([0-9][0-9.]*\).*/\1/')
+if ! printf '3.25\n%s\n' "$version" | sort -V -C; then
+  echo "install_deps: CMake $version is too old, gatkit needs 3.25 or later" >&2
+  echo "install_deps: (on Ubuntu 22.04: install a newer cmake, e.g. from Kitware's apt repository)" >&2
+  exit 1
+fi
