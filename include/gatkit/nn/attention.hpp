@@ -9,9 +9,10 @@
 // Heads are concatenated (output H*D) or averaged (output D); a bias is added last. M and M' are
 // inverted-dropout masks on the layer input and on the attention coefficients.
 //
-// Memory: besides the projections (n x H*D, or 3 x that for dot) only E x H scalars (alpha) are kept;
-// no E x H x D tensor is ever formed. Forward is fused per destination row; backward pulls over the
-// reverse CSR, so no atomics, and every reduction has a fixed order: results do not depend on threads.
+// Memory: besides the projections (n x H*D, or 3 x that for dot) only E x H scalars are kept per
+// layer (alpha, and alpha after dropout while training); no E x H x D tensor is ever formed. Forward is
+// fused per destination row; backward pulls over the reverse CSR, so no atomics, and every reduction has
+// a fixed order: results do not depend on the number of threads.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,6 +24,11 @@
 #include "gatkit/tensor.hpp"
 
 namespace gatkit {
+
+namespace detail {
+template <class T>
+struct AttentionArgs;
+}
 
 enum class AttentionKind { additive, dot };
 
@@ -51,7 +57,11 @@ struct AttentionCache {
   RowMatrix<T> z;             ///< projections, n x H*D (additive) or n x 3*H*D (dot: q | k | v)
   RowMatrix<T> s_src, s_dst;  ///< additive: a_src . z_jh and a_dst . z_ih, n x H
   std::vector<T> alpha;       ///< softmax weights before dropout, E x H (edge-major)
+  std::vector<T> dropped_alpha;  ///< alpha times the dropout mask, E x H; empty when dropout is off
   Dropout input_dropout, attention_dropout;
+
+  /// The weights the aggregation used: alpha with dropout applied.
+  const std::vector<T>& used_alpha() const { return dropped_alpha.empty() ? alpha : dropped_alpha; }
 };
 
 template <class T>
@@ -76,6 +86,9 @@ class GraphAttention {
                 const AttentionCache<T>& cache, const RowMatrix<T>& dy, RowMatrix<T>* dx) const;
 
  private:
+  detail::AttentionArgs<T> kernel_args(const Parameters<T>& params, const Graph& graph,
+                                       const AttentionCache<T>& cache) const;
+
   AttentionConfig config_;
   int weight_ = -1;  ///< in_dim x H*D (additive) or in_dim x 3*H*D (dot)
   int att_src_ = -1, att_dst_ = -1;  ///< H x D (additive)

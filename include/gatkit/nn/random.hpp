@@ -2,6 +2,7 @@
 // Randomness that does not depend on threads or on the order of evaluation. Dropout masks are a pure
 // function of (seed, element index), so a kernel can draw them in parallel in any order, the backward
 // pass can redraw them instead of storing them, and 1 and N threads give the same bits.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -20,9 +21,14 @@ inline std::uint64_t derive_seed(std::uint64_t parent, std::uint64_t tag) {
   return mix64(parent ^ mix64(tag + 0x632be59bd9b4e019ull));
 }
 
+/// 64 random bits from (seed, index): element `index` of the SplitMix64 stream that starts at `seed`.
+inline std::uint64_t random_bits(std::uint64_t seed, std::uint64_t index) {
+  return mix64(seed + index * 0x9e3779b97f4a7c15ull);
+}
+
 /// Uniform double in [0, 1) from (seed, index).
 inline double uniform01(std::uint64_t seed, std::uint64_t index) {
-  return static_cast<double>(mix64(seed ^ mix64(index)) >> 11) * 0x1.0p-53;
+  return static_cast<double>(random_bits(seed, index) >> 11) * 0x1.0p-53;
 }
 
 /// Inverted dropout with drop probability p: scale(i) is 0 with probability p, else 1 / (1 - p).
@@ -31,15 +37,40 @@ struct Dropout {
   double p = 0.0;
   std::uint64_t seed = 0;
   bool active = false;
+  std::uint64_t threshold = 0;  ///< an element is dropped when its top 53 random bits are below this
+  double keep_scale = 1.0;
 
   static Dropout none() { return {}; }
-  static Dropout with(double p, std::uint64_t seed) { return {p, seed, p > 0.0}; }
+  static Dropout with(double p, std::uint64_t seed) {
+    Dropout d;
+    d.p = p;
+    d.seed = seed;
+    d.active = p > 0.0;
+    d.threshold = static_cast<std::uint64_t>(p * 0x1.0p53);
+    d.keep_scale = p < 1.0 ? 1.0 / (1.0 - p) : 0.0;
+    return d;
+  }
 
+  bool kept(std::uint64_t index) const { return !active || (random_bits(seed, index) >> 11) >= threshold; }
+
+  /// The mask value of element `index`. Branch-free on the draw: with p around one half a branch on it
+  /// would be mispredicted every other element.
   template <class T>
   T scale(std::uint64_t index) const {
     if (!active) return T(1);
-    if (p >= 1.0) return T(0);
-    return uniform01(seed, index) < p ? T(0) : static_cast<T>(1.0 / (1.0 - p));
+    return static_cast<T>((random_bits(seed, index) >> 11) >= threshold) * static_cast<T>(keep_scale);
+  }
+
+  /// out[k] = in[k] * scale(first_index + k) for k < n (in may equal out).
+  template <class T>
+  void apply(const T* in, T* out, std::int64_t n, std::uint64_t first_index) const {
+    if (!active) {
+      if (in != out) std::copy(in, in + n, out);
+      return;
+    }
+    const T ks = static_cast<T>(keep_scale);
+    for (std::int64_t k = 0; k < n; ++k)
+      out[k] = in[k] * (static_cast<T>((random_bits(seed, first_index + static_cast<std::uint64_t>(k)) >> 11) >= threshold) * ks);
   }
 };
 
