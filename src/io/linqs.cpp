@@ -61,8 +61,12 @@ LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem
                std::to_string(line_of_node[static_cast<std::size_t>(it->second)]) + ")");
       line_of_node.push_back(r.line_number());
       for (std::int64_t w = 0; w < f; ++w) {
-        const float v = detail::float_or_fail(r, tokens[static_cast<std::size_t>(w) + 1],
-                                              "a value for word " + std::to_string(w + 1));
+        const std::string_view text = tokens[static_cast<std::size_t>(w) + 1];
+        // Most values are "0" or "1": skip building the error context unless the value is unusual.
+        const float v = text == "0" ? 0.0f
+                        : text == "1"
+                            ? 1.0f
+                            : detail::float_or_fail(r, text, "a value for word " + std::to_string(w + 1));
         if (v != 0.0f) {
           inner.push_back(static_cast<std::int32_t>(w));
           values.push_back(v);
