@@ -59,10 +59,11 @@ AttentionConfig layer_config(int which, AttentionKind kind) {
 void BM_ProjectSparse(benchmark::State& state) {
   Cora& c = cora();
   const RowMatrix<float> w = RowMatrix<float>::Random(c.x.cols(), 64);
-  RowMatrix<float> z, masked;
+  RowMatrix<float> z;
+  ProjectionCache<float> cache;
   const Dropout drop = Dropout::with(0.6, 1);
   for (auto _ : state) {
-    project_forward<float>(c.x, drop, w, z, masked);
+    project_forward<float>(c.x, drop, w, z, cache);
     benchmark::DoNotOptimize(z.data());
   }
 }
@@ -72,10 +73,12 @@ void BM_ProjectSparseBackward(benchmark::State& state) {
   Cora& c = cora();
   const RowMatrix<float> w = RowMatrix<float>::Random(c.x.cols(), 64);
   const RowMatrix<float> dz = RowMatrix<float>::Random(c.x.rows(), 64);
-  RowMatrix<float> dw = RowMatrix<float>::Zero(c.x.cols(), 64), masked;
+  RowMatrix<float> dw = RowMatrix<float>::Zero(c.x.cols(), 64), z;
+  ProjectionCache<float> cache;
   const Dropout drop = Dropout::with(0.6, 1);
+  project_forward<float>(c.x, drop, w, z, cache);
   for (auto _ : state) {
-    project_backward<float>(c.x, drop, masked, w, dz, dw, nullptr);
+    project_backward<float>(c.x, drop, cache, w, dz, dw, nullptr);
     benchmark::DoNotOptimize(dw.data());
   }
 }

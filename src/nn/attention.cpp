@@ -80,7 +80,7 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
   cache.input_dropout = training ? Dropout::with(config_.input_dropout, derive_seed(seed, 1)) : Dropout::none();
   cache.attention_dropout =
       training ? Dropout::with(config_.attention_dropout, derive_seed(seed, 2)) : Dropout::none();
-  project_forward<T>(x, cache.input_dropout, params.value(weight_), cache.z, cache.masked_input);
+  project_forward<T>(x, cache.input_dropout, params.value(weight_), cache.z, cache.input);
 
   detail::AttentionArgs<T> a = kernel_args(params, graph, cache);
   cache.alpha.resize(static_cast<std::size_t>(E * a.H));
@@ -90,8 +90,8 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
   y.resize(n, config_.output_dim());
   a.y = y.data();
   a.y_cols = y.cols();
-  detail::dispatch_head_dim(a.D, [&](auto dim) {
-    using K = detail::RowKernels<T, decltype(dim)::value>;
+  detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
+    using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>;
     if (!a.dot) {
       cache.s_src.resize(n, a.H);
       cache.s_dst.resize(n, a.H);
@@ -138,7 +138,7 @@ detail::AttentionArgs<T> GraphAttention<T>::kernel_args(const Parameters<T>& par
 
 template <class T>
 void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x,
-                                 const AttentionCache<T>& cache, const RowMatrix<T>& dy,
+                                 AttentionCache<T>& cache, const RowMatrix<T>& dy,
                                  RowMatrix<T>* dx) const {
   const std::int64_t n = graph.num_nodes(), E = graph.num_edges();
   GATKIT_REQUIRE(dy.rows() == n && dy.cols() == output_dim(), "attention backward: gradient shape mismatch");
@@ -155,20 +155,22 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     });
   }
 
-  RowMatrix<T> dz = RowMatrix<T>::Zero(n, a.width);
-  std::vector<T> d_edge(static_cast<std::size_t>(E * a.H));
-  RowMatrix<T> ds_src, ds_dst;
+  RowMatrix<T>& dz = cache.dz;
+  RowMatrix<T>& ds_src = cache.ds_src;
+  RowMatrix<T>& ds_dst = cache.ds_dst;
+  dz.setZero(n, a.width);
+  cache.d_edge.resize(static_cast<std::size_t>(E * a.H));
   if (!a.dot) {
-    ds_src.setZero(n, a.H);
-    ds_dst.setZero(n, a.H);
+    ds_src.resize(n, a.H);  // every entry is written by the passes below
+    ds_dst.resize(n, a.H);
     a.ds_src = ds_src.data();
     a.ds_dst = ds_dst.data();
   }
   a.dz = dz.data();
-  a.d_edge = d_edge.data();
+  a.d_edge = cache.d_edge.data();
 
-  detail::dispatch_head_dim(a.D, [&](auto dim) {
-    using K = detail::RowKernels<T, decltype(dim)::value>;
+  detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
+    using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>;
     parallel_rows_by_edges(a.in_offsets, n, kEdgesPerTask,
                            [&](std::int64_t b, std::int64_t e) { K::backward_destinations(a, b, e); });
     parallel_rows_by_edges(a.out_offsets, n, kEdgesPerTask,
@@ -185,19 +187,15 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     const std::int64_t H = a.H, D = a.D;
     const RowMatrix<T> zero = RowMatrix<T>::Zero(2 * H, D);
     const RowMatrix<T> da = deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
-      for (std::int64_t i = b; i < e; ++i)
-        for (std::int64_t h = 0; h < H; ++h)
-          for (std::int64_t d = 0; d < D; ++d) {
-            const T zv = a.z[i * a.width + h * D + d];
-            acc(h, d) += ds_src(i, h) * zv;
-            acc(H + h, d) += ds_dst(i, h) * zv;
-          }
+      detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
+        detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>::attention_vector_grads(a, acc.data(), b, e);
+      });
     });
     params.grad(att_src_) += da.topRows(H);
     params.grad(att_dst_) += da.bottomRows(H);
   }
 
-  project_backward<T>(x, cache.input_dropout, cache.masked_input, params.value(weight_), dz,
+  project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz,
                       params.grad(weight_), dx);
 }
 

@@ -7,8 +7,10 @@
 // width = 3*H*D (q | k | v). Edge arrays (alpha, dropped, d_edge) are E x H, edge-major, so the block of
 // destination row i is the contiguous deg(i) x H matrix starting at in_offsets[i] * H.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -51,100 +53,175 @@ struct Dim {
   static constexpr bool fixed = DC > 0;
 };
 
+/// Per-head vectors: fixed-size Eigen arrays when the length is a compile-time constant (explicit SIMD,
+/// one code path whatever the address), dynamic ones otherwise.
+template <class T, int N>
+using Vec = Eigen::Array<std::remove_const_t<T>, (N > 0 ? N : Eigen::Dynamic), 1>;
+template <class T, int N>
+using VecMap = Eigen::Map<std::conditional_t<std::is_const_v<T>, const Vec<T, N>, Vec<T, N>>>;
+template <int N, class T>
+inline VecMap<T, N> vmap(T* p, std::int64_t n) {
+  return VecMap<T, N>(p, N > 0 ? N : n);
+}
+
 template <class T, int DC>
 inline T dot(const T* a, const T* b, std::int64_t d_runtime) {
-  const std::int64_t D = DC > 0 ? DC : d_runtime;
-  T s = 0;
-  for (std::int64_t k = 0; k < D; ++k) s += a[k] * b[k];
-  return s;
+  if constexpr (DC > 0) {
+    return (vmap<DC>(a, DC) * vmap<DC>(b, DC)).sum();
+  } else {
+    T s = 0;  // sequential: the same order for every row and thread count
+    for (std::int64_t k = 0; k < d_runtime; ++k) s += a[k] * b[k];
+    return s;
+  }
 }
 
 template <class T, int DC>
-inline void axpy(T alpha, const T* x, T* y, std::int64_t d_runtime) {
-  const std::int64_t D = DC > 0 ? DC : d_runtime;
-  for (std::int64_t k = 0; k < D; ++k) y[k] += alpha * x[k];
+inline void axpy(T alpha, const T* __restrict x, T* __restrict y, std::int64_t d_runtime) {
+  if constexpr (DC > 0) {
+    vmap<DC>(y, DC) += alpha * vmap<DC>(x, DC);
+  } else {
+    for (std::int64_t k = 0; k < d_runtime; ++k) y[k] += alpha * x[k];
+  }
 }
 
-// Branch-free LeakyReLU and its derivative: the sign of a score is a coin flip, so a branch on it
-// would be mispredicted half the time.
+
+/// A per-head scratch array: on the stack when the head count is a compile-time constant.
+template <class T, int HC>
+struct HeadBuffer {
+  T data_[HC];
+  explicit HeadBuffer(std::int64_t) {}
+  T* data() { return data_; }
+};
 template <class T>
-inline T leaky_relu(T x, T slope) {
-  return std::max(x, T(0)) + slope * std::min(x, T(0));
-}
+struct HeadBuffer<T, 0> {
+  std::vector<T> data_;
+  explicit HeadBuffer(std::int64_t h) : data_(static_cast<std::size_t>(h)) {}
+  T* data() { return data_.data(); }
+};
+
+/// exp over n contiguous values in place. Eigen's packet and scalar exp differ in the last bit, and
+/// Eigen peels scalars up to an aligned address; evaluating in an aligned scratch buffer makes every
+/// result depend on its position in the row only, never on where the row lies in memory.
 template <class T>
-inline T leaky_relu_slope(T x, T slope) {
-  const T positive = static_cast<T>(x > T(0));
-  return positive + (T(1) - positive) * slope;
+inline void exp_in_place(T* values, std::int64_t n, Eigen::Array<T, Eigen::Dynamic, 1>& scratch) {
+  if (scratch.size() < n) scratch.resize(std::max<Eigen::Index>(n, 2 * scratch.size()));
+  std::copy(values, values + n, scratch.data());
+  scratch.head(n) = scratch.head(n).exp();
+  std::copy(scratch.data(), scratch.data() + n, values);
 }
 
-template <class T, int DC>
+// The two LeakyReLU loops below are written without comparisons (max/min and copysign), so that GCC
+// vectorises them across heads: the sign of a score is a coin flip, a branch on it is mispredicted half
+// the time, and Eigen 3.4's select() is not vectorised. At pre == 0 exactly, step is 1 for +0 and 0
+// for -0: a set of measure zero, where the derivative is undefined anyway.
+
+/// For the deg edges of one destination row and all heads: softmax backward
+/// d_score = g - alpha * weighted[h], then through the LeakyReLU of pre = s_dst[h] + s_src[source, h].
+/// g (deg x H) is overwritten with dL/dpre, whose column sums are written to ds (H).
+template <class T, int HC>
+inline void leaky_softmax_backward_row(const T* __restrict s_dst, const T* __restrict s_src,
+                                                          const NodeId* __restrict sources, const T* __restrict alpha,
+                                                          const T* __restrict weighted, T* __restrict g,
+                                                          T* __restrict ds, T slope, std::int64_t deg,
+                                                          std::int64_t h_runtime) {
+  const std::int64_t H = HC > 0 ? HC : h_runtime;
+  for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
+  for (std::int64_t k = 0; k < deg; ++k) {
+    const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
+    for (std::int64_t h = 0; h < H; ++h) {
+      const T d_score = g[k * H + h] - alpha[k * H + h] * weighted[h];
+      // LeakyReLU'(pre) = slope + (1 - slope) * step(pre), step from the sign bit (bit operations).
+      const T step = T(0.5) + T(0.5) * std::copysign(T(1), s_dst[h] + ss[h]);
+      const T d_pre = d_score * (slope + (T(1) - slope) * step);
+      g[k * H + h] = d_pre;
+      ds[h] += d_pre;
+    }
+  }
+}
+
+/// s (deg x H) = LeakyReLU(s_dst[h] + s_src[source, h]) for the deg edges of one destination row.
+template <class T, int HC>
+inline void leaky_scores_row(const T* __restrict s_dst, const T* __restrict s_src,
+                                                const NodeId* __restrict sources, T* __restrict s, T slope,
+                                                std::int64_t deg, std::int64_t h_runtime) {
+  const std::int64_t H = HC > 0 ? HC : h_runtime;
+  for (std::int64_t k = 0; k < deg; ++k) {
+    const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
+    for (std::int64_t h = 0; h < H; ++h) {
+      const T pre = s_dst[h] + ss[h];
+      s[k * H + h] = std::max(pre, T(0)) + slope * std::min(pre, T(0));
+    }
+  }
+}
+
+template <class T, int HC, int DC>
 struct RowKernels {
   using Args = AttentionArgs<T>;
 
   /// Additive score halves: s_src[i,h] = a_src[h] . z_ih and s_dst[i,h] = a_dst[h] . z_ih.
   static void score_halves(const Args& a, const T* a_src, const T* a_dst, T* s_src, T* s_dst,
                            std::int64_t begin, std::int64_t end) {
+    const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D;
     for (std::int64_t i = begin; i < end; ++i)
-      for (std::int64_t h = 0; h < a.H; ++h) {
-        const T* zi = a.z + i * a.width + h * a.D;
-        s_src[i * a.H + h] = dot<T, DC>(a_src + h * a.D, zi, a.D);
-        s_dst[i * a.H + h] = dot<T, DC>(a_dst + h * a.D, zi, a.D);
+      for (std::int64_t h = 0; h < H; ++h) {
+        const T* zi = a.z + i * a.width + h * D;
+        s_src[i * H + h] = dot<T, DC>(a_src + h * D, zi, D);
+        s_dst[i * H + h] = dot<T, DC>(a_dst + h * D, zi, D);
       }
   }
 
-  /// Fused forward of destination rows [begin, end): scores, softmax, dropout, aggregation.
+  /// Fused forward of destination rows [begin, end). Per row: (1) scores and their maximum per head,
+  /// (2) one pass over the edges computing p = exp(score - max), the dropout mask and the weighted sum
+  /// of values, (3) normalisation by the sum of p. Only the E x H weights are written to memory.
   static void forward(const Args& a, std::int64_t begin, std::int64_t end) {
-    const std::int64_t H = a.H, D = DC > 0 ? DC : a.D, HD = a.HD;
-    std::vector<T> acc(static_cast<std::size_t>(HD)), max_score(static_cast<std::size_t>(H)),
-        sum(static_cast<std::size_t>(H));
+    const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
+    std::vector<T> acc_buffer(static_cast<std::size_t>(HD));
+    T* __restrict acc = acc_buffer.data();
+    HeadBuffer<T, HC> max_buffer(H), sum_buffer(H), weight_buffer(H);
+    T* __restrict max_score = max_buffer.data();
+    T* __restrict sum = sum_buffer.data();
+    T* __restrict weight = weight_buffer.data();
     Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);
+    const Dropout& dropout = *a.attention_dropout;
     for (std::int64_t i = begin; i < end; ++i) {
       const EdgeId e0 = a.in_offsets[i], deg = a.in_offsets[i + 1] - e0;
-      std::fill(acc.begin(), acc.end(), T(0));
+      std::fill(acc, acc + HD, T(0));
       if (deg > 0) {
-        T* S = a.alpha + e0 * H;
-        for (std::int64_t k = 0; k < deg; ++k) {
-          const std::int64_t j = a.sources[e0 + k];
-          T* s = S + k * H;
-          if (a.dot) {
+        T* __restrict S = a.alpha + e0 * H;
+        if (a.dot) {
+          for (std::int64_t k = 0; k < deg; ++k) {
+            const std::int64_t j = a.sources[e0 + k];
             for (std::int64_t h = 0; h < H; ++h)
-              s[h] = a.scale * dot<T, DC>(a.z + i * a.width + h * D, a.z + j * a.width + HD + h * D, D);
-          } else {
-            const T* __restrict sd = a.s_dst + i * H;
-            const T* __restrict ss = a.s_src + j * H;
-            for (std::int64_t h = 0; h < H; ++h) s[h] = leaky_relu(sd[h] + ss[h], a.slope);
+              S[k * H + h] = a.scale * dot<T, DC>(a.z + i * a.width + h * D, a.z + j * a.width + HD + h * D, D);
           }
+        } else {
+          leaky_scores_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, S, a.slope, deg, H);
         }
-        // Softmax down each head's column: shift by the column maximum, one vectorised exp over the
-        // contiguous deg x H block, normalise.
-        std::fill(max_score.begin(), max_score.end(), -std::numeric_limits<T>::infinity());
-        std::fill(sum.begin(), sum.end(), T(0));
+        for (std::int64_t h = 0; h < H; ++h) max_score[h] = -std::numeric_limits<T>::infinity();
         for (std::int64_t k = 0; k < deg; ++k)
           for (std::int64_t h = 0; h < H; ++h) max_score[h] = std::max(max_score[h], S[k * H + h]);
-        // Eigen evaluates exp in packets after peeling to an aligned address, and packet and scalar
-        // exp differ in the last bit; an aligned scratch buffer makes the result independent of where
-        // the row's block happens to lie in memory (and so of the thread partition).
-        if (scratch.size() < deg * H) scratch.resize(std::max<Eigen::Index>(deg * H, 2 * scratch.size()));
         for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) scratch[k * H + h] = S[k * H + h] - max_score[h];
-        scratch.head(deg * H) = scratch.head(deg * H).exp();
-        for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) {
-            S[k * H + h] = scratch[k * H + h];
-            sum[h] += S[k * H + h];
-          }
+          for (std::int64_t h = 0; h < H; ++h) S[k * H + h] -= max_score[h];
+        exp_in_place(S, deg * H, scratch);
+        for (std::int64_t h = 0; h < H; ++h) sum[h] = 0;
+        T* W = a.dropped + e0 * H;  // may equal S (no dropout)
+        if (W != S) dropout.apply(S, W, deg * H, static_cast<std::uint64_t>(e0 * H));
+        for (std::int64_t k = 0; k < deg; ++k) {
+          for (std::int64_t h = 0; h < H; ++h) sum[h] += S[k * H + h];
+          for (std::int64_t h = 0; h < H; ++h) weight[h] = W[k * H + h];
+          const T* __restrict v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
+          for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(weight[h], v + h * D, acc + h * D, D);
+        }
         for (std::int64_t h = 0; h < H; ++h) sum[h] = T(1) / sum[h];
         for (std::int64_t k = 0; k < deg; ++k)
           for (std::int64_t h = 0; h < H; ++h) S[k * H + h] *= sum[h];
-        T* W = a.dropped + e0 * H;
-        if (W != S) a.attention_dropout->apply(S, W, deg * H, static_cast<std::uint64_t>(e0 * H));
-        for (std::int64_t k = 0; k < deg; ++k) {
-          const T* v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
-          const T* w = W + k * H;
-          for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(w[h], v + h * D, acc.data() + h * D, D);
-        }
+        if (W != S)
+          for (std::int64_t k = 0; k < deg; ++k)
+            for (std::int64_t h = 0; h < H; ++h) W[k * H + h] *= sum[h];
+        for (std::int64_t h = 0; h < H; ++h)
+          for (std::int64_t d = 0; d < D; ++d) acc[h * D + d] *= sum[h];
       }
-      T* yi = a.y + i * a.y_cols;
+      T* __restrict yi = a.y + i * a.y_cols;
       if (a.concat) {
         for (std::int64_t k = 0; k < HD; ++k) yi[k] = acc[k] + (a.bias ? a.bias[k] : T(0));
       } else {
@@ -167,83 +244,112 @@ struct RowKernels {
   /// destination side (dL/ds_dst, or dL/dq for dot scores). Writes d_edge = dL/d(pre-activation score).
   ///   alpha_k d alpha_k = head_weight * dropped_k * (dOut_i . v_k),   d score_k = that - alpha_k * sum.
   static void backward_destinations(const Args& a, std::int64_t begin, std::int64_t end) {
-    const std::int64_t H = a.H, D = DC > 0 ? DC : a.D, HD = a.HD;
-    std::vector<T> weighted(static_cast<std::size_t>(H));
+    const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
+    HeadBuffer<T, HC> weighted_buffer(H);
+    T* __restrict weighted = weighted_buffer.data();
     for (std::int64_t i = begin; i < end; ++i) {
       const EdgeId e0 = a.in_offsets[i], deg = a.in_offsets[i + 1] - e0;
-      if (deg == 0) continue;
-      const T* A = a.alpha + e0 * H;
-      const T* W = a.dropped + e0 * H;
-      T* G = a.d_edge + e0 * H;
-      std::fill(weighted.begin(), weighted.end(), T(0));
+      if (deg == 0) {
+        if (!a.dot) vmap<HC>(a.ds_dst + i * H, H).setZero();
+        continue;
+      }
+      const T* __restrict A = a.alpha + e0 * H;
+      const T* __restrict W = a.dropped + e0 * H;
+      T* __restrict G = a.d_edge + e0 * H;
+      for (std::int64_t h = 0; h < H; ++h) weighted[h] = 0;
       for (std::int64_t k = 0; k < deg; ++k) {
         const T* v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
+        for (std::int64_t h = 0; h < H; ++h) G[k * H + h] = dot<T, DC>(d_out(a, i, h), v + h * D, D);
         for (std::int64_t h = 0; h < H; ++h) {
-          const T g = a.head_weight * W[k * H + h] * dot<T, DC>(d_out(a, i, h), v + h * D, D);
-          G[k * H + h] = g;
-          weighted[h] += g;
+          G[k * H + h] *= a.head_weight * W[k * H + h];
+          weighted[h] += G[k * H + h];
         }
       }
-      for (std::int64_t k = 0; k < deg; ++k) {
-        const std::int64_t j = a.sources[e0 + k];
-        for (std::int64_t h = 0; h < H; ++h) {
-          const T d_score = G[k * H + h] - A[k * H + h] * weighted[h];
-          if (a.dot) {
-            G[k * H + h] = d_score * a.scale;
-            axpy<T, DC>(d_score * a.scale, a.z + j * a.width + HD + h * D, a.dz + i * a.width + h * D, D);
-          } else {
-            const T d_pre = d_score * leaky_relu_slope(a.s_dst[i * H + h] + a.s_src[j * H + h], a.slope);
-            G[k * H + h] = d_pre;
-            a.ds_dst[i * H + h] += d_pre;
+      if (a.dot) {
+        T* dq = a.dz + i * a.width;
+        for (std::int64_t k = 0; k < deg; ++k) {
+          const T* key = a.z + a.sources[e0 + k] * a.width + HD;
+          for (std::int64_t h = 0; h < H; ++h) {
+            const T d_score = (G[k * H + h] - A[k * H + h] * weighted[h]) * a.scale;
+            G[k * H + h] = d_score;
+            axpy<T, DC>(d_score, key + h * D, dq + h * D, D);
           }
         }
+      } else {
+        leaky_softmax_backward_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, A, weighted, G,
+                                          a.ds_dst + i * H, a.slope, deg, H);
       }
     }
   }
 
   /// Backward pass 2 over source rows (reverse CSR): dL/dv, and dL/ds_src or dL/dk.
   static void backward_sources(const Args& a, std::int64_t begin, std::int64_t end) {
-    const std::int64_t H = a.H, D = DC > 0 ? DC : a.D, HD = a.HD;
+    const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
+    HeadBuffer<T, HC> ds_buffer(H);
+    T* __restrict ds = ds_buffer.data();
     for (std::int64_t j = begin; j < end; ++j) {
-      T* dv = a.dz + j * a.width + a.value_offset;
-      T* dk = a.dz + j * a.width + HD;
+      T* __restrict dv = a.dz + j * a.width + a.value_offset;
+      T* __restrict dk = a.dz + j * a.width + HD;
+      for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
       for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
         const EdgeId e = a.out_ids[k];
         const std::int64_t i = a.targets[k];
-        const T* w = a.dropped + e * H;
-        const T* g = a.d_edge + e * H;
-        for (std::int64_t h = 0; h < H; ++h) {
-          axpy<T, DC>(a.head_weight * w[h], d_out(a, i, h), dv + h * D, D);
-          if (a.dot) axpy<T, DC>(g[h], a.z + i * a.width + h * D, dk + h * D, D);
-          else a.ds_src[j * H + h] += g[h];
+        const T* __restrict w = a.dropped + e * H;
+        const T* __restrict g = a.d_edge + e * H;
+        for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(a.head_weight * w[h], d_out(a, i, h), dv + h * D, D);
+        if (a.dot) {
+          for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(g[h], a.z + i * a.width + h * D, dk + h * D, D);
+        } else {
+          for (std::int64_t h = 0; h < H; ++h) ds[h] += g[h];
         }
       }
+      if (!a.dot)
+        for (std::int64_t h = 0; h < H; ++h) a.ds_src[j * H + h] = ds[h];
     }
+  }
+
+  /// Additive: acc (2H x D) += sum_i [ds_src[i,h] z_ih ; ds_dst[i,h] z_ih], the gradients of a_src, a_dst.
+  static void attention_vector_grads(const Args& a, T* acc, std::int64_t begin, std::int64_t end) {
+    const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D;
+    for (std::int64_t i = begin; i < end; ++i)
+      for (std::int64_t h = 0; h < H; ++h) {
+        const T* zi = a.z + i * a.width + h * D;
+        axpy<T, DC>(a.ds_src[i * H + h], zi, acc + h * D, D);
+        axpy<T, DC>(a.ds_dst[i * H + h], zi, acc + (H + h) * D, D);
+      }
   }
 
   /// Additive: dz_ih += ds_src[i,h] a_src[h] + ds_dst[i,h] a_dst[h].
   static void score_halves_backward(const Args& a, const T* a_src, const T* a_dst, std::int64_t begin,
                                     std::int64_t end) {
-    const std::int64_t D = DC > 0 ? DC : a.D;
+    const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D;
     for (std::int64_t i = begin; i < end; ++i)
-      for (std::int64_t h = 0; h < a.H; ++h) {
+      for (std::int64_t h = 0; h < H; ++h) {
         T* dzi = a.dz + i * a.width + h * D;
-        axpy<T, DC>(a.ds_src[i * a.H + h], a_src + h * D, dzi, D);
-        axpy<T, DC>(a.ds_dst[i * a.H + h], a_dst + h * D, dzi, D);
+        axpy<T, DC>(a.ds_src[i * H + h], a_src + h * D, dzi, D);
+        axpy<T, DC>(a.ds_dst[i * H + h], a_dst + h * D, dzi, D);
       }
   }
 };
 
-/// Calls f(std::integral_constant<int, DC>{}) with DC = D for the common head sizes, else DC = 0.
+/// Calls f(HC, DC) as std::integral_constant template arguments with the compile-time head count HC
+/// and head size DC for the common shapes, 0 standing for "known only at run time".
 template <class F>
-void dispatch_head_dim(std::int64_t D, F&& f) {
-  switch (D) {
-    case 4: f(std::integral_constant<int, 4>{}); break;
-    case 8: f(std::integral_constant<int, 8>{}); break;
-    case 16: f(std::integral_constant<int, 16>{}); break;
-    case 32: f(std::integral_constant<int, 32>{}); break;
-    case 64: f(std::integral_constant<int, 64>{}); break;
-    default: f(std::integral_constant<int, 0>{}); break;
+void dispatch_shape(std::int64_t H, std::int64_t D, F&& f) {
+  auto with_dim = [&](auto hc) {
+    switch (D) {
+      case 8: f(hc, std::integral_constant<int, 8>{}); break;
+      case 16: f(hc, std::integral_constant<int, 16>{}); break;
+      case 32: f(hc, std::integral_constant<int, 32>{}); break;
+      case 64: f(hc, std::integral_constant<int, 64>{}); break;
+      default: f(hc, std::integral_constant<int, 0>{}); break;
+    }
+  };
+  switch (H) {
+    case 1: with_dim(std::integral_constant<int, 1>{}); break;
+    case 4: with_dim(std::integral_constant<int, 4>{}); break;
+    case 8: with_dim(std::integral_constant<int, 8>{}); break;
+    default: f(std::integral_constant<int, 0>{}, std::integral_constant<int, 0>{}); break;
   }
 }
 

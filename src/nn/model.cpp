@@ -61,9 +61,7 @@ const RowMatrix<T>& GatModel<T>::forward(const Graph& graph, const FeatureMatrix
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     layers_[l].forward(params_, graph, *input, training, derive_seed(seed, l), caches_[l], outputs_[l]);
     if (l + 1 < layers_.size()) {
-      RowMatrix<T> activated;
-      elu_forward(outputs_[l], activated);
-      hidden_[l + 1] = FeatureMatrix<T>(std::move(activated));
+      elu_forward(outputs_[l], hidden_[l + 1].dense());  // reuses the buffer of the previous step
       input = &hidden_[l + 1];
     }
   }
@@ -72,11 +70,14 @@ const RowMatrix<T>& GatModel<T>::forward(const Graph& graph, const FeatureMatrix
 
 template <class T>
 void GatModel<T>::backward(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits) {
-  RowMatrix<T> dy = d_logits, dx;
+  const RowMatrix<T>* dy = &d_logits;
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const FeatureMatrix<T>& input = l == 0 ? x : hidden_[l];
-    layers_[l].backward(params_, graph, input, caches_[l], dy, l == 0 ? nullptr : &dx);
-    if (l > 0) elu_backward(hidden_[l].dense(), dx, dy);
+    layers_[l].backward(params_, graph, input, caches_[l], *dy, l == 0 ? nullptr : &d_input_);
+    if (l > 0) {
+      elu_backward(hidden_[l].dense(), d_input_, d_hidden_);
+      dy = &d_hidden_;
+    }
   }
 }
 

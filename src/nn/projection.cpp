@@ -1,6 +1,7 @@
 #include "gatkit/nn/projection.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "gatkit/util/error.hpp"
@@ -15,37 +16,63 @@ constexpr std::int64_t kGemmRowBlock = 256;
 // partial products so that the partial buffers stay small on large graphs.
 std::int64_t reduction_block(std::int64_t n) { return std::max<std::int64_t>(2048, (n + 31) / 32); }
 
+// A row of m values as an Eigen array, of fixed size for the common widths (explicit SIMD).
+template <int MC, class T>
+auto row_map(T* p, std::int64_t m) {
+  using Row = Eigen::Array<std::remove_const_t<T>, 1, (MC > 0 ? MC : Eigen::Dynamic)>;
+  using Mapped = std::conditional_t<std::is_const_v<T>, const Row, Row>;
+  return Eigen::Map<Mapped>(p, 1, MC > 0 ? MC : m);
+}
+
+template <class F>
+void dispatch_width(std::int64_t m, F&& f) {
+  switch (m) {
+    case 16: f(std::integral_constant<int, 16>{}); break;
+    case 32: f(std::integral_constant<int, 32>{}); break;
+    case 64: f(std::integral_constant<int, 64>{}); break;
+    case 128: f(std::integral_constant<int, 128>{}); break;
+    case 256: f(std::integral_constant<int, 256>{}); break;
+    default: f(std::integral_constant<int, 0>{}); break;
+  }
+}
+
 }  // namespace
 
 template <class T>
 void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
-                     const Eigen::Ref<const RowMatrix<T>>& w, RowMatrix<T>& z, RowMatrix<T>& masked_dense) {
+                     const Eigen::Ref<const RowMatrix<T>>& w, RowMatrix<T>& z, ProjectionCache<T>& cache) {
   GATKIT_REQUIRE(x.cols() == w.rows(), "projection: input has " + std::to_string(x.cols()) +
                                            " features, the layer expects " + std::to_string(w.rows()));
   const std::int64_t n = x.rows(), m = w.cols();
   z.resize(n, m);
-  masked_dense.resize(0, 0);
+  RowMatrix<T>& masked_dense = cache.masked_dense;
+  if (x.is_sparse() || !dropout.active) masked_dense.resize(0, 0);  // else reused at the same size
+  if (!x.is_sparse() || !dropout.active) cache.masked_values.clear();
   if (x.is_sparse()) {
     const auto& s = x.sparse();
     const auto* outer = s.outerIndexPtr();
     const auto* inner = s.innerIndexPtr();
     const T* values = s.valuePtr();
-    const std::int64_t m_cols = m;
-    parallel_rows(n, 64, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<T> scaled;
-      for (std::int64_t i = begin; i < end; ++i) {
-        const std::int64_t k0 = outer[i], count = outer[i + 1] - k0;
-        scaled.resize(static_cast<std::size_t>(count));
-        dropout.apply(values + k0, scaled.data(), count, static_cast<std::uint64_t>(k0));
-        T* zi = z.data() + i * m_cols;
-        std::fill(zi, zi + m_cols, T(0));
-        // Dropped entries are multiplied through as zeros: cheaper than a mispredicted branch.
-        for (std::int64_t k = 0; k < count; ++k) {
-          const T v = scaled[static_cast<std::size_t>(k)];
-          const T* wr = w.data() + static_cast<std::int64_t>(inner[k0 + k]) * m_cols;
-          for (std::int64_t c = 0; c < m_cols; ++c) zi[c] += v * wr[c];
+    dispatch_width(m, [&](auto width) {
+      constexpr int MC = decltype(width)::value;
+      // With dropout, the masked values are kept for the backward pass (nnz scalars).
+      if (dropout.active) cache.masked_values.resize(static_cast<std::size_t>(x.sparse().nonZeros()));
+      T* masked = dropout.active ? cache.masked_values.data() : nullptr;
+      parallel_rows(n, 64, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) {
+          const std::int64_t k0 = outer[i], count = outer[i + 1] - k0;
+          const T* scaled = values + k0;
+          if (masked) {
+            dropout.apply(values + k0, masked + k0, count, static_cast<std::uint64_t>(k0));
+            scaled = masked + k0;
+          }
+          auto zi = row_map<MC>(z.data() + i * m, m);
+          zi.setZero();
+          // Dropped entries are multiplied through as zeros: cheaper than a mispredicted branch.
+          for (std::int64_t k = 0; k < count; ++k)
+            zi += scaled[k] * row_map<MC>(w.data() + static_cast<std::int64_t>(inner[k0 + k]) * m, m);
         }
-      }
+      });
     });
     return;
   }
@@ -65,26 +92,28 @@ void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
 }
 
 template <class T>
-void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const RowMatrix<T>& masked_dense,
+void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const ProjectionCache<T>& cache,
                       const Eigen::Ref<const RowMatrix<T>>& w, const RowMatrix<T>& dz,
                       Eigen::Ref<RowMatrix<T>> dw, RowMatrix<T>* dx) {
+  const RowMatrix<T>& masked_dense = cache.masked_dense;
   const std::int64_t n = x.rows(), f = x.cols(), m = w.cols();
   if (x.is_sparse()) {
     GATKIT_REQUIRE(dx == nullptr, "projection: no input gradient for sparse features");
     const auto& s = x.sparse();
     const SparseTransposeIndex& t = *x.transpose_index();
-    const T* values = s.valuePtr();
+    const T* values = dropout.active ? cache.masked_values.data() : s.valuePtr();
     // Pull over features: dw row c gathers the dz rows of the nodes that have feature c, in node order.
-    parallel_rows(f, 16, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t c = begin; c < end; ++c) {
-        T* row = dw.data() + c * m;
-        for (std::int64_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k) {
-          const std::int64_t nz = t.nz[static_cast<std::size_t>(k)];
-          const T v = values[nz] * dropout.template scale<T>(static_cast<std::uint64_t>(nz));
-          const T* dzr = dz.data() + static_cast<std::int64_t>(t.rows[static_cast<std::size_t>(k)]) * m;
-          for (std::int64_t col = 0; col < m; ++col) row[col] += v * dzr[col];
+    dispatch_width(m, [&](auto width) {
+      constexpr int MC = decltype(width)::value;
+      parallel_rows(f, 16, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t c = begin; c < end; ++c) {
+          auto row = row_map<MC>(dw.data() + c * m, m);
+          for (std::int64_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k) {
+            const std::int64_t nz = t.nz[static_cast<std::size_t>(k)];
+            row += values[nz] * row_map<MC>(dz.data() + static_cast<std::int64_t>(t.rows[static_cast<std::size_t>(k)]) * m, m);
+          }
         }
-      }
+      });
     });
     return;
   }
@@ -105,18 +134,9 @@ void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const R
   }
 }
 
-template void project_forward<float>(const FeatureMatrix<float>&, const Dropout&,
-                                     const Eigen::Ref<const RowMatrix<float>>&, RowMatrix<float>&,
-                                     RowMatrix<float>&);
-template void project_forward<double>(const FeatureMatrix<double>&, const Dropout&,
-                                      const Eigen::Ref<const RowMatrix<double>>&, RowMatrix<double>&,
-                                      RowMatrix<double>&);
-template void project_backward<float>(const FeatureMatrix<float>&, const Dropout&, const RowMatrix<float>&,
-                                      const Eigen::Ref<const RowMatrix<float>>&, const RowMatrix<float>&,
-                                      Eigen::Ref<RowMatrix<float>>, RowMatrix<float>*);
-template void project_backward<double>(const FeatureMatrix<double>&, const Dropout&,
-                                       const RowMatrix<double>&, const Eigen::Ref<const RowMatrix<double>>&,
-                                       const RowMatrix<double>&, Eigen::Ref<RowMatrix<double>>,
-                                       RowMatrix<double>*);
+template void project_forward<float>(const FeatureMatrix<float>&, const Dropout&, const Eigen::Ref<const RowMatrix<float>>&, RowMatrix<float>&, ProjectionCache<float>&);
+template void project_forward<double>(const FeatureMatrix<double>&, const Dropout&, const Eigen::Ref<const RowMatrix<double>>&, RowMatrix<double>&, ProjectionCache<double>&);
+template void project_backward<float>(const FeatureMatrix<float>&, const Dropout&, const ProjectionCache<float>&, const Eigen::Ref<const RowMatrix<float>>&, const RowMatrix<float>&, Eigen::Ref<RowMatrix<float>>, RowMatrix<float>*);
+template void project_backward<double>(const FeatureMatrix<double>&, const Dropout&, const ProjectionCache<double>&, const Eigen::Ref<const RowMatrix<double>>&, const RowMatrix<double>&, Eigen::Ref<RowMatrix<double>>, RowMatrix<double>*);
 
 }  // namespace gatkit

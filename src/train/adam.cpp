@@ -26,14 +26,11 @@ void Adam::step(Parameters<float>& params) {
   const float eps = static_cast<float>(config_.epsilon);
   const float c1 = 1.0f - static_cast<float>(std::pow(config_.beta1, static_cast<double>(step_)));
   const float c2 = 1.0f - static_cast<float>(std::pow(config_.beta2, static_cast<double>(step_)));
-  float* w = params.values().data();
-  const float* g = params.grads().data();
-  for (std::int64_t k = 0; k < params.size(); ++k) {
-    const float grad = g[k] + wd * decay_mask_[k] * w[k];
-    m_[k] = b1 * m_[k] + (1 - b1) * grad;
-    v_[k] = b2 * v_[k] + (1 - b2) * grad * grad;
-    w[k] -= lr * (m_[k] / c1) / (std::sqrt(v_[k] / c2) + eps);
-  }
+  auto w = params.values().array();
+  const auto grad = params.grads().array() + wd * decay_mask_.array() * w;
+  m_.array() = b1 * m_.array() + (1 - b1) * grad;
+  v_.array() = b2 * v_.array() + (1 - b2) * grad.square();
+  w -= lr * (m_.array() / c1) / ((v_.array() / c2).sqrt() + eps);
 }
 
 }  // namespace gatkit

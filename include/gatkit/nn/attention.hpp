@@ -20,6 +20,7 @@
 
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/nn/parameters.hpp"
+#include "gatkit/nn/projection.hpp"
 #include "gatkit/nn/random.hpp"
 #include "gatkit/tensor.hpp"
 
@@ -53,12 +54,16 @@ struct AttentionConfig {
 /// What forward keeps for backward (and for inspection of the attention weights).
 template <class T>
 struct AttentionCache {
-  RowMatrix<T> masked_input;  ///< dense input after dropout (empty when not needed)
+  ProjectionCache<T> input;   ///< the layer input after dropout, for backward
   RowMatrix<T> z;             ///< projections, n x H*D (additive) or n x 3*H*D (dot: q | k | v)
   RowMatrix<T> s_src, s_dst;  ///< additive: a_src . z_jh and a_dst . z_ih, n x H
   std::vector<T> alpha;       ///< softmax weights before dropout, E x H (edge-major)
   std::vector<T> dropped_alpha;  ///< alpha times the dropout mask, E x H; empty when dropout is off
   Dropout input_dropout, attention_dropout;
+
+  // Scratch of backward(), kept between calls so that training steps do not allocate.
+  RowMatrix<T> dz, ds_src, ds_dst;
+  std::vector<T> d_edge;
 
   /// The weights the aggregation used: alpha with dropout applied.
   const std::vector<T>& used_alpha() const { return dropped_alpha.empty() ? alpha : dropped_alpha; }
@@ -81,9 +86,10 @@ class GraphAttention {
   void forward(const Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x, bool training,
                std::uint64_t seed, AttentionCache<T>& cache, RowMatrix<T>& y) const;
 
-  /// Adds dL/dparams to params.grads() and, when dx is given (dense x only), sets dx = dL/dx.
+  /// Adds dL/dparams to params.grads() and, when dx is given (dense x only), sets dx = dL/dx. The cache
+  /// of the matching forward() also serves as scratch space.
   void backward(Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x,
-                const AttentionCache<T>& cache, const RowMatrix<T>& dy, RowMatrix<T>* dx) const;
+                AttentionCache<T>& cache, const RowMatrix<T>& dy, RowMatrix<T>* dx) const;
 
  private:
   detail::AttentionArgs<T> kernel_args(const Parameters<T>& params, const Graph& graph,

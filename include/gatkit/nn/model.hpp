@@ -65,6 +65,7 @@ class GatModel {
   std::vector<AttentionCache<T>> caches_;
   std::vector<FeatureMatrix<T>> hidden_;   ///< ELU outputs: inputs of layers 1..L-1
   std::vector<RowMatrix<T>> outputs_;      ///< raw outputs of every layer
+  RowMatrix<T> d_input_, d_hidden_;        ///< backward scratch, kept between steps
 };
 
 }  // namespace gatkit
