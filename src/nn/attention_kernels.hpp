@@ -206,11 +206,23 @@ struct RowKernels {
         for (std::int64_t h = 0; h < H; ++h) sum[h] = 0;
         T* W = a.dropped + e0 * H;  // may equal S (no dropout)
         if (W != S) dropout.apply(S, W, deg * H, static_cast<std::uint64_t>(e0 * H));
-        for (std::int64_t k = 0; k < deg; ++k) {
+        for (std::int64_t k = 0; k < deg; ++k)
           for (std::int64_t h = 0; h < H; ++h) sum[h] += S[k * H + h];
-          for (std::int64_t h = 0; h < H; ++h) weight[h] = W[k * H + h];
-          const T* __restrict v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
-          for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(weight[h], v + h * D, acc + h * D, D);
+        if constexpr (HC > 0 && DC > 0) {
+          // The row's output stays in registers while the edges stream past.
+          Eigen::Array<T, HC * DC, 1> out = Eigen::Array<T, HC * DC, 1>::Zero();
+          for (std::int64_t k = 0; k < deg; ++k) {
+            const T* v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
+            for (int h = 0; h < HC; ++h)
+              out.template segment<DC>(h * DC) += W[k * H + h] * vmap<DC>(v + h * DC, DC);
+          }
+          vmap<HC * DC>(acc, HD) = out;
+        } else {
+          for (std::int64_t k = 0; k < deg; ++k) {
+            for (std::int64_t h = 0; h < H; ++h) weight[h] = W[k * H + h];
+            const T* __restrict v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
+            for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(weight[h], v + h * D, acc + h * D, D);
+          }
         }
         for (std::int64_t h = 0; h < H; ++h) sum[h] = T(1) / sum[h];
         for (std::int64_t k = 0; k < deg; ++k)
@@ -291,6 +303,22 @@ struct RowKernels {
       T* __restrict dv = a.dz + j * a.width + a.value_offset;
       T* __restrict dk = a.dz + j * a.width + HD;
       for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
+      if constexpr (HC > 0 && DC > 0) {
+        if (!a.dot && a.concat) {  // the common case, with dL/dv kept in registers
+          Eigen::Array<T, HC * DC, 1> grad = Eigen::Array<T, HC * DC, 1>::Zero();
+          Eigen::Array<T, HC, 1> grad_src = Eigen::Array<T, HC, 1>::Zero();
+          for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
+            const EdgeId e = a.out_ids[k];
+            const T* out_grad = a.dy + static_cast<std::int64_t>(a.targets[k]) * a.dy_cols;
+            for (int h = 0; h < HC; ++h)
+              grad.template segment<DC>(h * DC) += (a.head_weight * a.dropped[e * H + h]) * vmap<DC>(out_grad + h * DC, DC);
+            grad_src += vmap<HC>(a.d_edge + e * H, HC);
+          }
+          vmap<HC * DC>(dv, HD) += grad;
+          vmap<HC>(a.ds_src + j * H, HC) = grad_src;
+          continue;
+        }
+      }
       for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
         const EdgeId e = a.out_ids[k];
         const std::int64_t i = a.targets[k];

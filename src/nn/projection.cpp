@@ -66,11 +66,25 @@ void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
             dropout.apply(values + k0, masked + k0, count, static_cast<std::uint64_t>(k0));
             scaled = masked + k0;
           }
-          auto zi = row_map<MC>(z.data() + i * m, m);
-          zi.setZero();
           // Dropped entries are multiplied through as zeros: cheaper than a mispredicted branch.
-          for (std::int64_t k = 0; k < count; ++k)
-            zi += scaled[k] * row_map<MC>(w.data() + static_cast<std::int64_t>(inner[k0 + k]) * m, m);
+          auto w_row = [&](std::int64_t k) {
+            return row_map<MC>(w.data() + static_cast<std::int64_t>(inner[k0 + k]) * m, m);
+          };
+          auto zi = row_map<MC>(z.data() + i * m, m);
+          if constexpr (MC > 0) {
+            // Two register accumulators break the FMA dependency chain; the order is fixed per row.
+            Eigen::Array<T, 1, MC> even = Eigen::Array<T, 1, MC>::Zero(), odd = Eigen::Array<T, 1, MC>::Zero();
+            std::int64_t k = 0;
+            for (; k + 1 < count; k += 2) {
+              even += scaled[k] * w_row(k);
+              odd += scaled[k + 1] * w_row(k + 1);
+            }
+            if (k < count) even += scaled[k] * w_row(k);
+            zi = even + odd;
+          } else {
+            zi.setZero();
+            for (std::int64_t k = 0; k < count; ++k) zi += scaled[k] * w_row(k);
+          }
         }
       });
     });
@@ -107,10 +121,23 @@ void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const P
       constexpr int MC = decltype(width)::value;
       parallel_rows(f, 16, [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t c = begin; c < end; ++c) {
+          auto term = [&](std::int64_t k) {
+            const auto at = static_cast<std::size_t>(k);
+            return values[t.nz[at]] * row_map<MC>(dz.data() + static_cast<std::int64_t>(t.rows[at]) * m, m);
+          };
           auto row = row_map<MC>(dw.data() + c * m, m);
-          for (std::int64_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k) {
-            const std::int64_t nz = t.nz[static_cast<std::size_t>(k)];
-            row += values[nz] * row_map<MC>(dz.data() + static_cast<std::int64_t>(t.rows[static_cast<std::size_t>(k)]) * m, m);
+          const std::int64_t k0 = t.offsets[c], k1 = t.offsets[c + 1];
+          if constexpr (MC > 0) {
+            Eigen::Array<T, 1, MC> even = Eigen::Array<T, 1, MC>::Zero(), odd = Eigen::Array<T, 1, MC>::Zero();
+            std::int64_t k = k0;
+            for (; k + 1 < k1; k += 2) {
+              even += term(k);
+              odd += term(k + 1);
+            }
+            if (k < k1) even += term(k);
+            row += even + odd;
+          } else {
+            for (std::int64_t k = k0; k < k1; ++k) row += term(k);
           }
         }
       });
