@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(cmake g++ make libboost-graph-dev libeigen3-dev libtbb-dev rapidjson-dev libgtest-dev libgmock-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-  echo "install_deps: this script needs apt-get (Debian 12, Ubuntu 24.04 or later)." >&2
+  echo "install_deps: this script needs apt-get (Debian 12, Ubuntu 22.04 or later)." >&2
   echo "install_deps: install these packages (or their equivalents) by hand: ${packages[*]}" >&2
   exit 1
 fi
@@ -34,10 +34,9 @@ else
   echo "install_deps: all packages present (${packages[*]})"
 fi
 
-# CMakeLists.txt needs CMake 3.25 (Debian 12 has 3.25.1, Ubuntu 24.04 has 3.28; Ubuntu 22.04's 3.22 is too old).
+# CMakeLists.txt needs CMake 3.22 (Ubuntu 22.04 has 3.22, Debian 12 has 3.25.1).
 version=$(cmake --version | head -n1 | sed 's/[^0-9.]*\([0-9][0-9.]*\).*/\1/')
-if ! printf '3.25\n%s\n' "$version" | sort -V -C; then
-  echo "install_deps: CMake $version is too old, gatkit needs 3.25 or later" >&2
-  echo "install_deps: (on Ubuntu 22.04: install a newer cmake, e.g. from Kitware's apt repository)" >&2
+if ! printf '3.22\n%s\n' "$version" | sort -V -C; then
+  echo "install_deps: CMake $version is too old, gatkit needs 3.22 or later" >&2
   exit 1
 fi

@@ -1,7 +1,7 @@
 # Run by ctest (tests cli_smoke_info, cli_smoke_train) as
 #   cmake -DCLI=<gatkit program> -DMODE=info|train -DDATA=<folder> -DWORK_DIR=<dir> -P cli_smoke.cmake
 # The command must exit 0 and print what is expected; train must also write its summary JSON.
-cmake_minimum_required(VERSION 3.25)
+cmake_minimum_required(VERSION 3.22)
 
 foreach(var CLI MODE DATA WORK_DIR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")

@@ -4,7 +4,7 @@
 # 1. installs the build into BINARY_DIR/consumer-install;
 # 2. configures SOURCE_DIR/examples/consumer against that prefix only, into BINARY_DIR/consumer-build;
 # 3. builds it; 4. runs it on DATA for EPOCHS epochs and checks that it reports a test accuracy.
-cmake_minimum_required(VERSION 3.25)
+cmake_minimum_required(VERSION 3.22)
 
 foreach(var BINARY_DIR SOURCE_DIR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
