@@ -279,12 +279,19 @@ struct RowKernels {
       }
       if (a.dot) {
         T* dq = a.dz + i * a.width;
-        for (std::int64_t k = 0; k < deg; ++k) {
-          const T* key = a.z + a.sources[e0 + k] * a.width + HD;
-          for (std::int64_t h = 0; h < H; ++h) {
-            const T d_score = (G[k * H + h] - A[k * H + h] * weighted[h]) * a.scale;
-            G[k * H + h] = d_score;
-            axpy<T, DC>(d_score, key + h * D, dq + h * D, D);
+        for (std::int64_t k = 0; k < deg; ++k)
+          for (std::int64_t h = 0; h < H; ++h) G[k * H + h] = (G[k * H + h] - A[k * H + h] * weighted[h]) * a.scale;
+        if constexpr (HC > 0 && DC > 0) {
+          Eigen::Array<T, HC * DC, 1> grad = Eigen::Array<T, HC * DC, 1>::Zero();  // dL/dq_i in registers
+          for (std::int64_t k = 0; k < deg; ++k) {
+            const T* key = a.z + a.sources[e0 + k] * a.width + HD;
+            for (int h = 0; h < HC; ++h) grad.template segment<DC>(h * DC) += G[k * H + h] * vmap<DC>(key + h * DC, DC);
+          }
+          vmap<HC * DC>(dq, HD) = grad;
+        } else {
+          for (std::int64_t k = 0; k < deg; ++k) {
+            const T* key = a.z + a.sources[e0 + k] * a.width + HD;
+            for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(G[k * H + h], key + h * D, dq + h * D, D);
           }
         }
       } else {
@@ -304,18 +311,27 @@ struct RowKernels {
       T* __restrict dk = a.dz + j * a.width + HD;
       for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
       if constexpr (HC > 0 && DC > 0) {
-        if (!a.dot && a.concat) {  // the common case, with dL/dv kept in registers
-          Eigen::Array<T, HC * DC, 1> grad = Eigen::Array<T, HC * DC, 1>::Zero();
-          Eigen::Array<T, HC, 1> grad_src = Eigen::Array<T, HC, 1>::Zero();
+        if (a.concat) {  // the common case, with the gradients of node j kept in registers
+          Eigen::Array<T, HC * DC, 1> grad_v = Eigen::Array<T, HC * DC, 1>::Zero();
+          Eigen::Array<T, HC * DC, 1> grad_k = Eigen::Array<T, HC * DC, 1>::Zero();  // dot only
+          Eigen::Array<T, HC, 1> grad_src = Eigen::Array<T, HC, 1>::Zero();       // additive only
           for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
             const EdgeId e = a.out_ids[k];
-            const T* out_grad = a.dy + static_cast<std::int64_t>(a.targets[k]) * a.dy_cols;
+            const std::int64_t i = a.targets[k];
+            const T* out_grad = a.dy + i * a.dy_cols;
             for (int h = 0; h < HC; ++h)
-              grad.template segment<DC>(h * DC) += (a.head_weight * a.dropped[e * H + h]) * vmap<DC>(out_grad + h * DC, DC);
-            grad_src += vmap<HC>(a.d_edge + e * H, HC);
+              grad_v.template segment<DC>(h * DC) += (a.head_weight * a.dropped[e * H + h]) * vmap<DC>(out_grad + h * DC, DC);
+            if (a.dot) {
+              const T* query = a.z + i * a.width;
+              for (int h = 0; h < HC; ++h)
+                grad_k.template segment<DC>(h * DC) += a.d_edge[e * H + h] * vmap<DC>(query + h * DC, DC);
+            } else {
+              grad_src += vmap<HC>(a.d_edge + e * H, HC);
+            }
           }
-          vmap<HC * DC>(dv, HD) += grad;
-          vmap<HC>(a.ds_src + j * H, HC) = grad_src;
+          vmap<HC * DC>(dv, HD) += grad_v;
+          if (a.dot) vmap<HC * DC>(dk, HD) += grad_k;
+          else vmap<HC>(a.ds_src + j * H, HC) = grad_src;
           continue;
         }
       }

@@ -16,24 +16,43 @@ constexpr std::int64_t kGemmRowBlock = 256;
 // partial products so that the partial buffers stay small on large graphs.
 std::int64_t reduction_block(std::int64_t n) { return std::max<std::int64_t>(2048, (n + 31) / 32); }
 
-// A row of m values as an Eigen array, of fixed size for the common widths (explicit SIMD).
-template <int MC, class T>
-auto row_map(T* p, std::int64_t m) {
-  using Row = Eigen::Array<std::remove_const_t<T>, 1, (MC > 0 ? MC : Eigen::Dynamic)>;
-  using Mapped = std::conditional_t<std::is_const_v<T>, const Row, Row>;
-  return Eigen::Map<Mapped>(p, 1, MC > 0 ? MC : m);
+// out[0..width) (+)= sum_k coef(k) * M[row(k) * m + c0 .. + width): the gather-accumulate of a sparse row
+// times a dense matrix, over one chunk of columns. With a compile-time width CW the sum lives in two
+// register accumulators (even and odd k, added at the end: a fixed order, and no FMA dependency chain
+// through memory); CW == 0 handles a short tail.
+template <int CW, class T, class Coef, class Row>
+inline void gather_accumulate(T* out, const T* M, std::int64_t m, std::int64_t c0, std::int64_t width,
+                              std::int64_t count, Coef&& coef, Row&& row, bool accumulate) {
+  if constexpr (CW > 0) {
+    using Acc = Eigen::Array<T, 1, CW>;
+    auto source = [&](std::int64_t k) { return Eigen::Map<const Acc>(M + static_cast<std::int64_t>(row(k)) * m + c0); };
+    Acc even = Acc::Zero(), odd = Acc::Zero();
+    std::int64_t k = 0;
+    for (; k + 1 < count; k += 2) {
+      even += coef(k) * source(k);
+      odd += coef(k + 1) * source(k + 1);
+    }
+    if (k < count) even += coef(k) * source(k);
+    Eigen::Map<Acc> target(out);
+    if (accumulate) target += even + odd; else target = even + odd;
+  } else {
+    if (!accumulate) std::fill(out, out + width, T(0));
+    for (std::int64_t k = 0; k < count; ++k) {
+      const T c = coef(k);
+      const T* src = M + static_cast<std::int64_t>(row(k)) * m + c0;
+      for (std::int64_t j = 0; j < width; ++j) out[j] += c * src[j];
+    }
+  }
 }
 
-template <class F>
-void dispatch_width(std::int64_t m, F&& f) {
-  switch (m) {
-    case 16: f(std::integral_constant<int, 16>{}); break;
-    case 32: f(std::integral_constant<int, 32>{}); break;
-    case 64: f(std::integral_constant<int, 64>{}); break;
-    case 128: f(std::integral_constant<int, 128>{}); break;
-    case 256: f(std::integral_constant<int, 256>{}); break;
-    default: f(std::integral_constant<int, 0>{}); break;
-  }
+// Runs gather_accumulate over the columns of an m-wide row in chunks of 64, then 16, then the rest.
+template <class T, class Coef, class Row>
+inline void gather_accumulate_row(T* out, const T* M, std::int64_t m, std::int64_t count, Coef&& coef, Row&& row,
+                                  bool accumulate) {
+  std::int64_t c0 = 0;
+  for (; c0 + 64 <= m; c0 += 64) gather_accumulate<64>(out + c0, M, m, c0, 64, count, coef, row, accumulate);
+  for (; c0 + 16 <= m; c0 += 16) gather_accumulate<16>(out + c0, M, m, c0, 16, count, coef, row, accumulate);
+  if (c0 < m) gather_accumulate<0>(out + c0, M, m, c0, m - c0, count, coef, row, accumulate);
 }
 
 }  // namespace
@@ -53,40 +72,21 @@ void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
     const auto* outer = s.outerIndexPtr();
     const auto* inner = s.innerIndexPtr();
     const T* values = s.valuePtr();
-    dispatch_width(m, [&](auto width) {
-      constexpr int MC = decltype(width)::value;
-      // With dropout, the masked values are kept for the backward pass (nnz scalars).
-      if (dropout.active) cache.masked_values.resize(static_cast<std::size_t>(x.sparse().nonZeros()));
-      T* masked = dropout.active ? cache.masked_values.data() : nullptr;
-      parallel_rows(n, 64, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t i = begin; i < end; ++i) {
-          const std::int64_t k0 = outer[i], count = outer[i + 1] - k0;
-          const T* scaled = values + k0;
-          if (masked) {
-            dropout.apply(values + k0, masked + k0, count, static_cast<std::uint64_t>(k0));
-            scaled = masked + k0;
-          }
-          // Dropped entries are multiplied through as zeros: cheaper than a mispredicted branch.
-          auto w_row = [&](std::int64_t k) {
-            return row_map<MC>(w.data() + static_cast<std::int64_t>(inner[k0 + k]) * m, m);
-          };
-          auto zi = row_map<MC>(z.data() + i * m, m);
-          if constexpr (MC > 0) {
-            // Two register accumulators break the FMA dependency chain; the order is fixed per row.
-            Eigen::Array<T, 1, MC> even = Eigen::Array<T, 1, MC>::Zero(), odd = Eigen::Array<T, 1, MC>::Zero();
-            std::int64_t k = 0;
-            for (; k + 1 < count; k += 2) {
-              even += scaled[k] * w_row(k);
-              odd += scaled[k + 1] * w_row(k + 1);
-            }
-            if (k < count) even += scaled[k] * w_row(k);
-            zi = even + odd;
-          } else {
-            zi.setZero();
-            for (std::int64_t k = 0; k < count; ++k) zi += scaled[k] * w_row(k);
-          }
+    // With dropout, the masked values are kept for the backward pass (nnz scalars).
+    if (dropout.active) cache.masked_values.resize(static_cast<std::size_t>(x.sparse().nonZeros()));
+    T* masked = dropout.active ? cache.masked_values.data() : nullptr;
+    parallel_rows(n, 64, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t i = begin; i < end; ++i) {
+        const std::int64_t k0 = outer[i], count = outer[i + 1] - k0;
+        const T* scaled = values + k0;
+        if (masked) {
+          dropout.apply(values + k0, masked + k0, count, static_cast<std::uint64_t>(k0));
+          scaled = masked + k0;
         }
-      });
+        // Dropped entries are multiplied through as zeros: cheaper than a mispredicted branch.
+        gather_accumulate_row(z.data() + i * m, w.data(), m, count, [&](std::int64_t k) { return scaled[k]; },
+                              [&](std::int64_t k) { return inner[k0 + k]; }, /*accumulate=*/false);
+      }
     });
     return;
   }
@@ -94,9 +94,10 @@ void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
   if (dropout.active) {
     const std::int64_t f = x.cols();
     masked_dense.resize(n, f);
+    cache.dense_kept.resize(static_cast<std::size_t>(n * f));
     parallel_rows(n, 256, [&](std::int64_t begin, std::int64_t end) {
-      dropout.apply(x.dense().data() + begin * f, masked_dense.data() + begin * f, (end - begin) * f,
-                    static_cast<std::uint64_t>(begin * f));
+      dropout.apply(x.dense().data() + begin * f, masked_dense.data() + begin * f, cache.dense_kept.data() + begin * f,
+                    (end - begin) * f, static_cast<std::uint64_t>(begin * f));
     });
     input = &masked_dense;
   }
@@ -117,30 +118,14 @@ void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const P
     const SparseTransposeIndex& t = *x.transpose_index();
     const T* values = dropout.active ? cache.masked_values.data() : s.valuePtr();
     // Pull over features: dw row c gathers the dz rows of the nodes that have feature c, in node order.
-    dispatch_width(m, [&](auto width) {
-      constexpr int MC = decltype(width)::value;
-      parallel_rows(f, 16, [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t c = begin; c < end; ++c) {
-          auto term = [&](std::int64_t k) {
-            const auto at = static_cast<std::size_t>(k);
-            return values[t.nz[at]] * row_map<MC>(dz.data() + static_cast<std::int64_t>(t.rows[at]) * m, m);
-          };
-          auto row = row_map<MC>(dw.data() + c * m, m);
-          const std::int64_t k0 = t.offsets[c], k1 = t.offsets[c + 1];
-          if constexpr (MC > 0) {
-            Eigen::Array<T, 1, MC> even = Eigen::Array<T, 1, MC>::Zero(), odd = Eigen::Array<T, 1, MC>::Zero();
-            std::int64_t k = k0;
-            for (; k + 1 < k1; k += 2) {
-              even += term(k);
-              odd += term(k + 1);
-            }
-            if (k < k1) even += term(k);
-            row += even + odd;
-          } else {
-            for (std::int64_t k = k0; k < k1; ++k) row += term(k);
-          }
-        }
-      });
+    parallel_rows(f, 16, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t c = begin; c < end; ++c) {
+        const std::int64_t k0 = t.offsets[c], count = t.offsets[c + 1] - k0;
+        gather_accumulate_row(dw.data() + c * m, dz.data(), m, count,
+                              [&](std::int64_t k) { return values[t.nz[static_cast<std::size_t>(k0 + k)]]; },
+                              [&](std::int64_t k) { return t.rows[static_cast<std::size_t>(k0 + k)]; },
+                              /*accumulate=*/true);
+      }
     });
     return;
   }
@@ -155,8 +140,7 @@ void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const P
     dx->resize(n, f);
     parallel_blocks(n, kGemmRowBlock, [&](std::int64_t begin, std::int64_t end) {
       dx->middleRows(begin, end - begin).noalias() = dz.middleRows(begin, end - begin) * w.transpose();
-      dropout.apply(dx->data() + begin * f, dx->data() + begin * f, (end - begin) * f,
-                    static_cast<std::uint64_t>(begin * f));
+      if (dropout.active) dropout.apply_kept(cache.dense_kept.data() + begin * f, dx->data() + begin * f, (end - begin) * f);
     });
   }
 }

@@ -4,6 +4,7 @@
 //  - sparse X: sparse x dense row by row, never densified; dropout indexes the stored entries;
 //  - dense X: Eigen GEMM over fixed row blocks, one block per TBB task (Eigen itself stays
 //    single-threaded, so there is no nested oversubscription and blocks make results thread-count free).
+#include <cstdint>
 #include <vector>
 
 #include "gatkit/nn/random.hpp"
@@ -16,6 +17,7 @@ namespace gatkit {
 template <class T>
 struct ProjectionCache {
   RowMatrix<T> masked_dense;
+  std::vector<std::uint8_t> dense_kept;  ///< the dropout mask of masked_dense (1 = kept), n x f
   std::vector<T> masked_values;
 };
 

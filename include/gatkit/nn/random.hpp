@@ -61,6 +61,26 @@ struct Dropout {
     return static_cast<T>((random_bits(seed, index) >> 11) >= threshold) * static_cast<T>(keep_scale);
   }
 
+  /// As apply(), also writing kept[k] = 1 or 0, so that a backward pass can reuse the mask without
+  /// drawing it again (apply_kept).
+  template <class T>
+  void apply(const T* in, T* out, std::uint8_t* kept_mask, std::int64_t n, std::uint64_t first_index) const {
+    const T ks = static_cast<T>(keep_scale);
+    for (std::int64_t k = 0; k < n; ++k) {
+      const std::uint8_t keep =
+          !active || (random_bits(seed, first_index + static_cast<std::uint64_t>(k)) >> 11) >= threshold;
+      kept_mask[k] = keep;
+      out[k] = in[k] * (static_cast<T>(keep) * (active ? ks : T(1)));
+    }
+  }
+
+  /// data[k] *= scale of a recorded mask (see apply with kept_mask).
+  template <class T>
+  void apply_kept(const std::uint8_t* kept_mask, T* data, std::int64_t n) const {
+    const T ks = active ? static_cast<T>(keep_scale) : T(1);
+    for (std::int64_t k = 0; k < n; ++k) data[k] *= static_cast<T>(kept_mask[k]) * ks;
+  }
+
   /// out[k] = in[k] * scale(first_index + k) for k < n (in may equal out).
   template <class T>
   void apply(const T* in, T* out, std::int64_t n, std::uint64_t first_index) const {
