@@ -100,13 +100,17 @@ struct HeadBuffer<T, 0> {
 };
 
 /// exp over n contiguous values in place. Eigen's packet and scalar exp differ in the last bit, and
-/// Eigen peels scalars up to an aligned address; evaluating in an aligned scratch buffer makes every
-/// result depend on its position in the row only, never on where the row lies in memory.
+/// Eigen peels scalars up to an aligned address; evaluating in an aligned, padded scratch buffer sends
+/// every element through the packet path, whatever the row's length or address.
 template <class T>
 inline void exp_in_place(T* values, std::int64_t n, Eigen::Array<T, Eigen::Dynamic, 1>& scratch) {
-  if (scratch.size() < n) scratch.resize(std::max<Eigen::Index>(n, 2 * scratch.size()));
+  // Padded to a multiple of 16 so that every element takes the packet path: short rows (a few edges,
+  // one head) would otherwise be computed entirely by scalar calls to expf.
+  const std::int64_t padded = (n + 15) / 16 * 16;
+  if (scratch.size() < padded) scratch.resize(std::max<Eigen::Index>(padded, 2 * scratch.size()));
   std::copy(values, values + n, scratch.data());
-  scratch.head(n) = scratch.head(n).exp();
+  std::fill(scratch.data() + n, scratch.data() + padded, T(0));
+  scratch.head(padded) = scratch.head(padded).exp();
   std::copy(scratch.data(), scratch.data() + n, values);
 }
 
@@ -181,7 +185,7 @@ struct RowKernels {
     T* __restrict max_score = max_buffer.data();
     T* __restrict sum = sum_buffer.data();
     T* __restrict weight = weight_buffer.data();
-    Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);
+    Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);  // 64-byte aligned (EIGEN_MAX_ALIGN_BYTES)
     const Dropout& dropout = *a.attention_dropout;
     for (std::int64_t i = begin; i < end; ++i) {
       const EdgeId e0 = a.in_offsets[i], deg = a.in_offsets[i + 1] - e0;

@@ -32,6 +32,26 @@ AttentionConfig ModelConfig::layer(int index) const {
   return c;
 }
 
+std::int64_t ModelConfig::parameter_count() const {
+  // Mirrors GraphAttention's parameter blocks: weight in x H*D (x3 for dot), a_src and a_dst H x D
+  // (additive), bias output_dim. Accumulated in 128 bits, every factor being below 2^32 here.
+  using Wide = __int128;
+  const Wide limit = Wide{1} << 62;
+  Wide total = 0;
+  for (int l = 0; l < layers; ++l) {
+    const AttentionConfig c = layer(l);
+    if (c.in_dim < 0 || c.heads < 0 || c.head_dim < 0 || c.in_dim >= (std::int64_t{1} << 32) ||
+        c.head_dim >= (std::int64_t{1} << 32))
+      return -1;
+    const Wide hd = Wide{c.heads} * c.head_dim;
+    total += Wide{c.in_dim} * hd * (c.kind == AttentionKind::dot ? 3 : 1);
+    if (c.kind == AttentionKind::additive) total += 2 * hd;
+    if (c.bias) total += c.concat ? hd : c.head_dim;
+    if (total > limit) return -1;
+  }
+  return static_cast<std::int64_t>(total);
+}
+
 template <class T>
 GatModel<T>::GatModel(const ModelConfig& config) : config_(config) {
   config_.validate();

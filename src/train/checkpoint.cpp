@@ -81,10 +81,14 @@ class ConfigReader {
     if (!object_.IsObject() || !object_.HasMember(key)) fail(std::string("missing ") + path_ + "." + key);
     return object_[key];
   }
-  std::int64_t integer(const char* key) const {
+  std::int64_t integer(const char* key, std::int64_t min, std::int64_t max) const {
     const auto& v = member(key);
     if (!v.IsInt64()) fail(path_ + "." + key + " is not an integer");
-    return v.GetInt64();
+    const std::int64_t value = v.GetInt64();
+    if (value < min || value > max)
+      fail(path_ + "." + key + " = " + std::to_string(value) + " is outside [" + std::to_string(min) + ", " +
+           std::to_string(max) + "]");
+    return value;
   }
   double number(const char* key) const {
     const auto& v = member(key);
@@ -181,13 +185,18 @@ TrainedModel load_model(const std::filesystem::path& file) {
   const ConfigReader m(file, root.member("model"), "config.model");
   TrainedModel model;
   ModelConfig& c = model.config;
-  c.in_dim = m.integer("in_dim");
-  c.num_classes = static_cast<std::int32_t>(m.integer("num_classes"));
-  c.attention = parse_attention_kind(m.string("attention"));
-  c.layers = static_cast<int>(m.integer("layers"));
-  c.heads = static_cast<int>(m.integer("heads"));
-  c.hidden = m.integer("hidden");
-  c.output_heads = static_cast<int>(m.integer("output_heads"));
+  // Integers are range-checked before they are narrowed, so that 2^32 + 2 cannot pass as 2.
+  c.in_dim = m.integer("in_dim", 1, std::int64_t{1} << 31);
+  c.num_classes = static_cast<std::int32_t>(m.integer("num_classes", 1, std::int64_t{1} << 24));
+  try {
+    c.attention = parse_attention_kind(m.string("attention"));
+  } catch (const InvalidArgument& e) {
+    m.fail(e.what());
+  }
+  c.layers = static_cast<int>(m.integer("layers", 1, 1024));
+  c.heads = static_cast<int>(m.integer("heads", 1, 1 << 16));
+  c.hidden = m.integer("hidden", 1, std::int64_t{1} << 24);
+  c.output_heads = static_cast<int>(m.integer("output_heads", 1, 1 << 16));
   c.dropout = m.number("dropout");
   c.attention_dropout = m.number("attention_dropout");
   c.negative_slope = m.number("negative_slope");
@@ -207,15 +216,13 @@ TrainedModel load_model(const std::filesystem::path& file) {
   } catch (const InvalidArgument& e) {
     root.fail(e.what());
   }
-  // The configuration determines the parameter count; both must agree. Sizes are bounded before the
-  // model is constructed so that a forged configuration cannot make it allocate arbitrary memory.
-  if (c.in_dim > (1 << 26) || c.num_classes > (1 << 20) || c.layers > 64 || c.heads > 4096 ||
-      c.hidden > (1 << 20) || c.output_heads > 4096)
-    root.fail("implausible model dimensions");
-  const GatModel<float> probe(c);
-  if (static_cast<std::uint64_t>(probe.parameters().size()) != count)
+  // The configuration determines the parameter count, computed here in overflow-checked arithmetic and
+  // compared with the count the file holds (itself bounded by the file's size) before any model is
+  // built: a forged configuration cannot make the loader allocate more than the file's own size.
+  const std::int64_t needed = c.parameter_count();
+  if (needed < 0 || static_cast<std::uint64_t>(needed) != count)
     fail("checkpoint holds " + std::to_string(count) + " parameters, its configuration needs " +
-         std::to_string(probe.parameters().size()));
+         (needed < 0 ? std::string("more than 2^62") : std::to_string(needed)));
   model.parameters.resize(static_cast<Eigen::Index>(count));
   std::memcpy(model.parameters.data(), bytes.data() + at, count * sizeof(float));
   return model;

@@ -29,6 +29,9 @@ struct ModelConfig {
 
   /// The configuration of attention layer `index` (0-based).
   AttentionConfig layer(int index) const;
+  /// Number of parameters of the model (the size of GatModel::parameters()), or -1 when it exceeds
+  /// 2^62: computed without overflow, so it can vet a configuration read from a file.
+  std::int64_t parameter_count() const;
   void validate() const;
 };
 

@@ -18,7 +18,8 @@ class Parameters {
     std::string name;
     std::int64_t rows = 0, cols = 0;
     std::int64_t offset = 0;
-    bool decay = true;  ///< subject to L2 weight decay (false for biases)
+    bool decay = true;  ///< subject to L2 weight decay (every block of the GAT models is, biases too, as in
+                        ///< PyTorch Geometric's Adam(weight_decay) and the GAT reference code)
   };
   using MatrixMap = Eigen::Map<RowMatrix<T>>;
   using ConstMatrixMap = Eigen::Map<const RowMatrix<T>>;

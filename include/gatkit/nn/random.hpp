@@ -6,6 +6,14 @@
 #include <cstdint>
 #include <limits>
 
+// Vectorisation hint for the element-wise dropout loops. The library is compiled with -fopenmp-simd
+// (no OpenMP runtime is involved) and defines GATKIT_OMP_SIMD; elsewhere the hint is empty.
+#if defined(GATKIT_OMP_SIMD)
+#define GATKIT_SIMD_LOOP _Pragma("omp simd")
+#else
+#define GATKIT_SIMD_LOOP
+#endif
+
 namespace gatkit {
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.
@@ -64,21 +72,26 @@ struct Dropout {
   /// As apply(), also writing kept[k] = 1 or 0, so that a backward pass can reuse the mask without
   /// drawing it again (apply_kept).
   template <class T>
-  void apply(const T* in, T* out, std::uint8_t* kept_mask, std::int64_t n, std::uint64_t first_index) const {
-    const T ks = static_cast<T>(keep_scale);
+  void apply(const T* __restrict in, T* __restrict out, std::uint8_t* __restrict kept_mask, std::int64_t n,
+             std::uint64_t first_index) const {
+    // Fields copied to locals: stores through a uint8_t pointer may alias anything, *this included, and
+    // would otherwise force a reload per element and block vectorisation.
+    const T ks = active ? static_cast<T>(keep_scale) : T(1);
+    const std::uint64_t s = seed, limit = active ? threshold : 0;
+    GATKIT_SIMD_LOOP
     for (std::int64_t k = 0; k < n; ++k) {
-      const std::uint8_t keep =
-          !active || (random_bits(seed, first_index + static_cast<std::uint64_t>(k)) >> 11) >= threshold;
-      kept_mask[k] = keep;
-      out[k] = in[k] * (static_cast<T>(keep) * (active ? ks : T(1)));
+      const bool keep = (random_bits(s, first_index + static_cast<std::uint64_t>(k)) >> 11) >= limit;
+      kept_mask[k] = keep ? 1 : 0;
+      out[k] = keep ? in[k] * ks : T(0);
     }
   }
 
   /// data[k] *= scale of a recorded mask (see apply with kept_mask).
   template <class T>
-  void apply_kept(const std::uint8_t* kept_mask, T* data, std::int64_t n) const {
+  void apply_kept(const std::uint8_t* __restrict kept_mask, T* __restrict data, std::int64_t n) const {
     const T ks = active ? static_cast<T>(keep_scale) : T(1);
-    for (std::int64_t k = 0; k < n; ++k) data[k] *= static_cast<T>(kept_mask[k]) * ks;
+    GATKIT_SIMD_LOOP
+    for (std::int64_t k = 0; k < n; ++k) data[k] = kept_mask[k] ? data[k] * ks : T(0);
   }
 
   /// out[k] = in[k] * scale(first_index + k) for k < n (in may equal out).
@@ -89,8 +102,10 @@ struct Dropout {
       return;
     }
     const T ks = static_cast<T>(keep_scale);
+    const std::uint64_t s = seed, limit = threshold;
+    GATKIT_SIMD_LOOP
     for (std::int64_t k = 0; k < n; ++k)
-      out[k] = in[k] * (static_cast<T>((random_bits(seed, first_index + static_cast<std::uint64_t>(k)) >> 11) >= threshold) * ks);
+      out[k] = (random_bits(s, first_index + static_cast<std::uint64_t>(k)) >> 11) >= limit ? in[k] * ks : T(0);
   }
 };
 
