@@ -158,7 +158,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
   RowMatrix<T>& dz = cache.dz;
   RowMatrix<T>& ds_src = cache.ds_src;
   RowMatrix<T>& ds_dst = cache.ds_dst;
-  dz.setZero(n, a.width);
+  dz.resize(n, a.width);  // every entry is written by the two passes below
   cache.d_edge.resize(static_cast<std::size_t>(E * a.H));
   if (!a.dot) {
     ds_src.resize(n, a.H);  // every entry is written by the passes below

@@ -266,7 +266,8 @@ struct RowKernels {
     for (std::int64_t i = begin; i < end; ++i) {
       const EdgeId e0 = a.in_offsets[i], deg = a.in_offsets[i + 1] - e0;
       if (deg == 0) {
-        if (!a.dot) vmap<HC>(a.ds_dst + i * H, H).setZero();
+        if (a.dot) std::fill(a.dz + i * a.width, a.dz + i * a.width + HD, T(0));  // dL/dq_i
+        else vmap<HC>(a.ds_dst + i * H, H).setZero();
         continue;
       }
       const T* __restrict A = a.alpha + e0 * H;
@@ -293,6 +294,7 @@ struct RowKernels {
           }
           vmap<HC * DC>(dq, HD) = grad;
         } else {
+          std::fill(dq, dq + HD, T(0));
           for (std::int64_t k = 0; k < deg; ++k) {
             const T* key = a.z + a.sources[e0 + k] * a.width + HD;
             for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(G[k * H + h], key + h * D, dq + h * D, D);
@@ -305,7 +307,8 @@ struct RowKernels {
     }
   }
 
-  /// Backward pass 2 over source rows (reverse CSR): dL/dv, and dL/ds_src or dL/dk.
+  /// Backward pass 2 over source rows (reverse CSR): dL/dv, and dL/ds_src or dL/dk. Pass 1 writes the
+  /// dq columns of dz and pass 2 the dk and dv columns, every row: dz needs no clearing beforehand.
   static void backward_sources(const Args& a, std::int64_t begin, std::int64_t end) {
     const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
     HeadBuffer<T, HC> ds_buffer(H);
@@ -333,12 +336,14 @@ struct RowKernels {
               grad_src += vmap<HC>(a.d_edge + e * H, HC);
             }
           }
-          vmap<HC * DC>(dv, HD) += grad_v;
-          if (a.dot) vmap<HC * DC>(dk, HD) += grad_k;
+          vmap<HC * DC>(dv, HD) = grad_v;
+          if (a.dot) vmap<HC * DC>(dk, HD) = grad_k;
           else vmap<HC>(a.ds_src + j * H, HC) = grad_src;
           continue;
         }
       }
+      std::fill(dv, dv + HD, T(0));
+      if (a.dot) std::fill(dk, dk + HD, T(0));
       for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
         const EdgeId e = a.out_ids[k];
         const std::int64_t i = a.targets[k];
