@@ -2,6 +2,7 @@
 // Matrix conventions, stated once for the whole library: row-major, one node (or edge) per row, so
 // element (i, j) of an n x d matrix lives at data[i * d + j]. Kernels are templated on the scalar type:
 // float for training, double for the finite-difference gradient checks.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -24,11 +25,14 @@ using SparseRowMatrix = Eigen::SparseMatrix<T, Eigen::RowMajor, std::int32_t>;
 using MatrixF = RowMatrix<float>;
 using SparseMatrixF = SparseRowMatrix<float>;
 
-/// The structure of the transpose of a CSR matrix (its CSC form): column c holds the stored entries
-/// nz[offsets[c] .. offsets[c+1]) of the original, whose rows are rows[...], ascending. Values are read
+/// The structure of the transpose of a CSR matrix (its CSC form), over the columns that hold at least
+/// one entry: columns[u] is the u-th such column (ascending), and its entries are
+/// nz[offsets[u] .. offsets[u+1]) of the original, whose rows are rows[...], ascending. Values are read
 /// through nz from the original, so in-place value changes (normalisation, dropout) need no rebuild.
+/// Memory is O(nnz), never O(columns): a file naming feature 2,000,000,000 once costs one entry.
 struct SparseTransposeIndex {
-  std::vector<std::int64_t> offsets;  ///< cols + 1
+  std::vector<std::int32_t> columns;  ///< used columns, ascending
+  std::vector<std::int64_t> offsets;  ///< columns.size() + 1
   std::vector<std::int32_t> rows;     ///< nnz
   std::vector<std::int64_t> nz;       ///< nnz, index into the original's value array
 
@@ -38,18 +42,24 @@ struct SparseTransposeIndex {
     const auto* outer = m.outerIndexPtr();
     const auto* inner = m.innerIndexPtr();
     const std::int64_t nnz = m.nonZeros();
-    t.offsets.assign(static_cast<std::size_t>(m.cols()) + 1, 0);
-    for (std::int64_t k = 0; k < nnz; ++k) ++t.offsets[static_cast<std::size_t>(inner[k]) + 1];
-    for (std::size_t c = 0; c + 1 < t.offsets.size(); ++c) t.offsets[c + 1] += t.offsets[c];
-    t.rows.resize(static_cast<std::size_t>(nnz));
+    // Entries ordered by (column, row): sort the nz indices by column, stably (rows come in order).
     t.nz.resize(static_cast<std::size_t>(nnz));
-    std::vector<std::int64_t> cursor(t.offsets.begin(), t.offsets.end() - 1);
+    for (std::int64_t k = 0; k < nnz; ++k) t.nz[static_cast<std::size_t>(k)] = k;
+    std::stable_sort(t.nz.begin(), t.nz.end(), [&](std::int64_t a, std::int64_t b) { return inner[a] < inner[b]; });
+    std::vector<std::int32_t> row_of(static_cast<std::size_t>(nnz));
     for (std::int64_t r = 0; r < m.rows(); ++r)
-      for (std::int64_t k = outer[r]; k < outer[r + 1]; ++k) {
-        const std::int64_t slot = cursor[static_cast<std::size_t>(inner[k])]++;
-        t.rows[static_cast<std::size_t>(slot)] = static_cast<std::int32_t>(r);
-        t.nz[static_cast<std::size_t>(slot)] = k;
+      for (std::int64_t k = outer[r]; k < outer[r + 1]; ++k) row_of[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(r);
+    t.rows.resize(static_cast<std::size_t>(nnz));
+    t.offsets.push_back(0);
+    for (std::int64_t k = 0; k < nnz; ++k) {
+      const std::int64_t entry = t.nz[static_cast<std::size_t>(k)];
+      t.rows[static_cast<std::size_t>(k)] = row_of[static_cast<std::size_t>(entry)];
+      if (t.columns.empty() || t.columns.back() != inner[entry]) {
+        if (!t.columns.empty()) t.offsets.push_back(k);
+        t.columns.push_back(static_cast<std::int32_t>(inner[entry]));
       }
+    }
+    if (!t.columns.empty()) t.offsets.push_back(nnz);
     return t;
   }
 };

@@ -108,10 +108,14 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
   const std::int64_t cols = nf >= 0 ? nf : (largest < 0 ? 0 : largest + 1 - (one_based ? 1 : 0));
   const std::int64_t rows = static_cast<std::int64_t>(result.labels.size());
 
-  Eigen::Map<SparseMatrixF> map(rows, cols, static_cast<std::int64_t>(values.size()), outer.data(),
-                                inner.data(), values.data());
-  result.features = map;
-  result.features.makeCompressed();
+  // Filled array by array: assigning from an Eigen::Map goes through a temporary that allocates per
+  // column, so one huge index in a tiny file would cost gigabytes. This costs O(rows + nnz).
+  SparseMatrixF& m = result.features;
+  m.resize(rows, cols);
+  m.resizeNonZeros(static_cast<Eigen::Index>(values.size()));
+  std::copy(outer.begin(), outer.end(), m.outerIndexPtr());
+  std::copy(inner.begin(), inner.end(), m.innerIndexPtr());
+  std::copy(values.begin(), values.end(), m.valuePtr());
   return result;
 }
 

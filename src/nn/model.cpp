@@ -55,6 +55,13 @@ std::int64_t ModelConfig::parameter_count() const {
 template <class T>
 GatModel<T>::GatModel(const ModelConfig& config) : config_(config) {
   config_.validate();
+  // Values, gradients and Adam's two moments: 16 bytes a parameter. Refuse sizes no machine trains,
+  // typically the result of a feature index far beyond the features actually present.
+  const std::int64_t count = config_.parameter_count();
+  GATKIT_REQUIRE(count >= 0 && count <= (std::int64_t{1} << 30),
+                 "model: " + (count < 0 ? std::string("more than 2^62") : std::to_string(count)) +
+                     " parameters (input dimension " + std::to_string(config_.in_dim) +
+                     ") is beyond what gatkit trains (at most 2^30); check the feature indices of the input");
   for (int l = 0; l < config_.layers; ++l)
     layers_.emplace_back(config_.layer(l), params_, "layer" + std::to_string(l));
   params_.allocate();

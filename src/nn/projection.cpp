@@ -118,9 +118,11 @@ void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const P
     const SparseTransposeIndex& t = *x.transpose_index();
     const T* values = dropout.active ? cache.masked_values.data() : s.valuePtr();
     // Pull over features: dw row c gathers the dz rows of the nodes that have feature c, in node order.
-    parallel_rows(f, 16, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t c = begin; c < end; ++c) {
-        const std::int64_t k0 = t.offsets[c], count = t.offsets[c + 1] - k0;
+    const auto used = static_cast<std::int64_t>(t.columns.size());
+    parallel_rows(used, 16, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t u = begin; u < end; ++u) {
+        const std::int64_t c = t.columns[static_cast<std::size_t>(u)];
+        const std::int64_t k0 = t.offsets[static_cast<std::size_t>(u)], count = t.offsets[static_cast<std::size_t>(u) + 1] - k0;
         gather_accumulate_row(dw.data() + c * m, dz.data(), m, count,
                               [&](std::int64_t k) { return values[t.nz[static_cast<std::size_t>(k0 + k)]]; },
                               [&](std::int64_t k) { return t.rows[static_cast<std::size_t>(k0 + k)]; },
