@@ -194,9 +194,14 @@ TEST(Dataset, PlanetoidSplitProtocol) {
   EXPECT_THROW(make_planetoid_split(again, 1, -1, 0, 0), InvalidArgument);
 }
 
-// ---- the real Cora (shared datasets), skipped when absent -----------------------------------------
+// ---- the real Cora: bundled in datasets/ (cora, cora-linqs), else ../shared; skipped when absent ---
 
-const fs::path cora = fs::path(GATKIT_SHARED_DATASETS) / "cora";
+const fs::path bundled = fs::path(GATKIT_BUNDLED_DATASETS);
+const fs::path cora = fs::exists(bundled / "cora" / "features.svmlight") ? bundled / "cora"
+                                                                        : fs::path(GATKIT_SHARED_DATASETS) / "cora";
+const fs::path cora_linqs = fs::exists(bundled / "cora-linqs" / "cora.content")
+                                ? bundled / "cora-linqs"
+                                : fs::path(GATKIT_SHARED_DATASETS) / "cora" / "linqs";
 
 TEST(Dataset, RealCoraPlanetoid) {
   if (!fs::exists(cora / "features.svmlight")) GTEST_SKIP() << "no " << cora;
@@ -218,14 +223,14 @@ TEST(Dataset, RealCoraPlanetoid) {
 }
 
 TEST(Dataset, RealCoraLinqs) {
-  if (!fs::exists(cora / "linqs" / "cora.content")) GTEST_SKIP() << "no " << cora / "linqs";
-  const io::LinqsData raw = io::read_linqs(cora / "linqs" / "cora.content", cora / "linqs" / "cora.cites");
+  if (!fs::exists(cora_linqs / "cora.content")) GTEST_SKIP() << "no " << cora_linqs;
+  const io::LinqsData raw = io::read_linqs(cora_linqs / "cora.content", cora_linqs / "cora.cites");
   EXPECT_EQ(raw.edges.size() + static_cast<std::size_t>(raw.dangling_citations), 5429u);
   EXPECT_EQ(raw.features.nonZeros(), 49216);
 
-  const NodeDataset d = load_node_dataset(cora / "linqs");
+  const NodeDataset d = load_node_dataset(cora_linqs);
   EXPECT_EQ(d.layout, "linqs");
-  EXPECT_EQ(d.name, "linqs");
+  EXPECT_EQ(d.name, cora_linqs.filename().string());
   EXPECT_EQ(d.graph.num_nodes(), 2708);
   EXPECT_EQ(d.features.cols(), 1433);
   EXPECT_EQ(d.num_classes, 7);
