@@ -9,28 +9,11 @@
 #include <rapidjson/writer.h>
 
 #include "gatkit/util/error.hpp"
+#include "gatkit/util/files.hpp"
 
 namespace gatkit::cli {
 
-/// Writes `text` to `file` through a temporary file in the same folder and a rename, so an existing
-/// file is never left half-written.
-inline void write_file_atomically(const std::filesystem::path& file, const std::string& text) {
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write " + tmp.string());
-    out << text;
-    out.flush();
-    if (!out) throw Error("error while writing " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error("cannot move " + tmp.string() + " to " + file.string());
-  }
-}
+using gatkit::write_file_atomically;
 
 /// Appends JSON lines to a log file, flushing each so that a crashed run leaves a readable log.
 class JsonLinesLog {

@@ -19,6 +19,7 @@
 
 #include "gatkit/io/readers.hpp"
 #include "gatkit/util/error.hpp"
+#include "gatkit/util/files.hpp"
 #include "line_reader.hpp"
 
 namespace gatkit::io {
@@ -329,47 +330,28 @@ void write_npy_matrix(const std::filesystem::path& file, const MatrixF& m) {
   header += '\n';
   const std::uint16_t length = static_cast<std::uint16_t>(header.size());
 
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  auto io_error = [&](const std::string& what) {
-    const std::string reason = std::strerror(errno);
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    throw Error("cannot write " + tmp.string() + ": " + what + " (" + reason + ")");
-  };
-  {
-    FilePtr fp(std::fopen(tmp.c_str(), "wb"), &std::fclose);
-    if (!fp) io_error("open failed");
+  write_file_atomically(file, [&](std::ostream& out) {
     unsigned char start[10];
     std::memcpy(start, magic, magic_length);
     start[6] = 1;
     start[7] = 0;
     start[8] = static_cast<unsigned char>(length & 0xff);
     start[9] = static_cast<unsigned char>(length >> 8);
-    bool ok = std::fwrite(start, 1, sizeof start, fp.get()) == sizeof start &&
-              std::fwrite(header.data(), 1, header.size(), fp.get()) == header.size();
+    out.write(reinterpret_cast<const char*>(start), sizeof start);
+    out.write(header.data(), static_cast<std::streamsize>(header.size()));
     // Little-endian float32, C order: MatrixF is row-major, so rows are contiguous.
-    std::vector<unsigned char> block;
+    std::vector<char> block;
     const std::size_t count = static_cast<std::size_t>(m.size());
-    for (std::size_t first = 0; ok && first < count; first += 1 << 18) {
+    for (std::size_t first = 0; out && first < count; first += 1 << 18) {
       const std::size_t n = std::min<std::size_t>(std::size_t{1} << 18, count - first);
       block.resize(4 * n);
       for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t bits = std::bit_cast<std::uint32_t>(m.data()[first + k]);
-        for (int b = 0; b < 4; ++b) block[4 * k + b] = static_cast<unsigned char>(bits >> (8 * b));
+        for (int b = 0; b < 4; ++b) block[4 * k + b] = static_cast<char>(bits >> (8 * b));
       }
-      ok = std::fwrite(block.data(), 1, block.size(), fp.get()) == block.size();
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
     }
-    if (!ok) io_error("write failed");
-    if (std::fclose(fp.release()) != 0) io_error("close failed");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    const std::string reason = ec.message();
-    std::filesystem::remove(tmp, ec);
-    throw Error("cannot rename " + tmp.string() + " to " + file.string() + ": " + reason);
-  }
+  });
 }
 
 }  // namespace gatkit::io

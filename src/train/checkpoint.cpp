@@ -20,6 +20,7 @@
 
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
+#include "gatkit/util/files.hpp"
 
 namespace gatkit {
 namespace {
@@ -129,22 +130,7 @@ void save_model(const TrainedModel& model, const std::filesystem::path& file) {
                static_cast<std::size_t>(model.parameters.size()) * sizeof(float));
   put<std::uint64_t>(bytes, fnv1a(bytes.data(), bytes.size()));
 
-  // Write beside the destination, then rename: a crash never leaves a half-written checkpoint behind.
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write " + tmp.string());
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) throw Error("error while writing " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error("cannot move " + tmp.string() + " to " + file.string());
-  }
+  write_file_atomically(file, bytes);  // a crash never leaves a half-written checkpoint behind
 }
 
 TrainedModel load_model(const std::filesystem::path& file) {

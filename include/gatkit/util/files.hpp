@@ -1,0 +1,18 @@
+#pragma once
+// Output files are written beside their destination and renamed into place, so that a crash or a full
+// disk never leaves a half-written file where a user's result (or an older good copy) was.
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string_view>
+
+namespace gatkit {
+
+/// Calls write(stream) on `file`.tmp, then renames it to `file`. On any failure the temporary is
+/// removed and gatkit::Error names the file and the reason.
+void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write);
+
+/// The same for bytes already in memory.
+void write_file_atomically(const std::filesystem::path& file, std::string_view bytes);
+
+}  // namespace gatkit
