@@ -176,12 +176,20 @@ void SdfReader::State::read_v2000(Molecule& m, std::string_view counts) {
   // xxxxx.xxxxyyyyy.yyyyzzzzz.zzzz aaaddcccssshhhbbbvvvHHHrrriiimmmnnneee
   for (std::int64_t i = 0; i < na; ++i) {
     const std::string_view line = ctab_line("the atom block");
+    const std::string atom_of = "atom " + std::to_string(i + 1) + " of " + std::to_string(na) + ": ";
+    auto coordinate = [&](std::size_t begin, const char* what) {
+      double v = 0;
+      const std::string_view field = column(line, begin, 10);
+      if (io::detail::parse_double(field, v) != NumberStatus::ok)
+        fail(atom_of + "expected " + what + " (a finite number), found " + quote(field));
+      return v;
+    };
     Atom atom;
-    atom.x = real(column(line, 0, 10), "an x coordinate");
-    atom.y = real(column(line, 10, 10), "a y coordinate");
-    atom.z = real(column(line, 20, 10), "a z coordinate");
+    atom.x = coordinate(0, "an x coordinate");
+    atom.y = coordinate(10, "a y coordinate");
+    atom.z = coordinate(20, "a z coordinate");
     const std::string_view symbol = column(line, 31, 3);
-    if (symbol.empty()) fail("atom " + std::to_string(i + 1) + " has no element symbol (columns 32-34)");
+    if (symbol.empty()) fail(atom_of + "no element symbol (columns 32-34)");
     atom.symbol = std::string(symbol);
     atom.atomic_number = detail::atomic_number(symbol);
     const std::string_view dd = column(line, 34, 2), ccc = column(line, 36, 3);
