@@ -1,0 +1,591 @@
+// Chemistry perception on a connection table, following RDKit's sanitisation (2022-era rules):
+//  - rings: Boost.Graph biconnected components give the ring bonds (a bond is in a ring iff its
+//    biconnected component has more than one edge); within each such component the smallest set of
+//    smallest rings is a minimum cycle basis taken from Horton candidates (BFS shortest paths) by
+//    Gaussian elimination over GF(2), E - V + 1 rings per component;
+//  - hydrogens: RDKit's default-valence model (valence lists, charge shift, early atoms, carbon
+//    cation special case, aromatic input atoms allowed only their default valence);
+//  - aromaticity: RDKit's default model (electron donor types per atom, Hückel 4n+2 on single SSSR
+//    rings and on connected combinations of fused rings); input bonds of order 4 stay aromatic;
+//  - conjugation and hybridisation as RDKit's setConjugation / setHybridization.
+#include "gatkit/chem/perception.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/biconnected_components.hpp>
+#include <boost/property_map/property_map.hpp>
+
+namespace gatkit::chem {
+namespace {
+
+// ---- element data -------------------------------------------------------------------------------
+
+/// Outer-shell (valence) electrons of main-group elements; -1 for d/f-block and unknown elements.
+int outer_electrons(int z) {
+  if (z <= 0) return -1;
+  if (z <= 2) return z;
+  if (z <= 10) return z - 2;
+  if (z <= 18) return z - 10;
+  if (z <= 20) return z - 18;
+  if (z <= 30) return -1;
+  if (z <= 36) return z - 28;
+  if (z <= 38) return z - 36;
+  if (z <= 48) return -1;
+  if (z <= 54) return z - 46;
+  if (z <= 56) return z - 54;
+  if (z <= 80) return -1;
+  if (z <= 86) return z - 78;
+  if (z <= 88) return z - 86;
+  return -1;
+}
+
+/// RDKit's allowed valences (atomic_data.cpp); empty = no default valence (no implicit hydrogens).
+const std::vector<int>& valence_list(int z) {
+  static const std::vector<int> none;
+  static const std::map<int, std::vector<int>> table = {
+      {1, {1}},        {2, {0}},        {3, {1}},        {4, {2}},        {5, {3}},
+      {6, {4}},        {7, {3}},        {8, {2}},        {9, {1}},        {10, {0}},
+      {11, {1}},       {12, {2}},       {13, {3}},       {14, {4}},       {15, {3, 5, 7}},
+      {16, {2, 4, 6}}, {17, {1}},       {18, {0}},       {19, {1}},       {20, {2}},
+      {31, {3}},       {32, {4}},       {33, {3, 5, 7}}, {34, {2, 4, 6}}, {35, {1}},
+      {36, {0}},       {37, {1}},       {38, {2}},       {49, {3}},       {50, {2, 4}},
+      {51, {3, 5, 7}}, {52, {2, 4, 6}}, {53, {1, 3, 5}}, {54, {0, 2, 4, 6}}, {55, {1}},
+      {56, {2}},       {81, {1, 3}},    {82, {2, 4}},    {83, {3, 5}},    {84, {2, 4, 6}},
+      {85, {1, 3, 5}}, {86, {0}}};
+  auto it = table.find(z);
+  return it == table.end() ? none : it->second;
+}
+
+int default_valence(int z) {
+  const auto& v = valence_list(z);
+  return v.empty() ? -1 : v.front();
+}
+
+/// RDKit's isEarlyAtom: fewer than four outer electrons (their charge shifts valence the other way).
+bool early_atom(int z) {
+  int n = outer_electrons(z);
+  return n >= 0 && n < 4;
+}
+
+/// Pauling electronegativities for the comparison RDKit makes (moreElectroNegative).
+double electronegativity(int z) {
+  static const std::map<int, double> en = {
+      {1, 2.20},  {3, 0.98},  {4, 1.57},  {5, 2.04},  {6, 2.55},  {7, 3.04},  {8, 3.44},
+      {9, 3.98},  {11, 0.93}, {12, 1.31}, {13, 1.61}, {14, 1.90}, {15, 2.19}, {16, 2.58},
+      {17, 3.16}, {19, 0.82}, {20, 1.00}, {31, 1.81}, {32, 2.01}, {33, 2.18}, {34, 2.55},
+      {35, 2.96}, {50, 1.96}, {51, 2.05}, {52, 2.10}, {53, 2.66}};
+  auto it = en.find(z);
+  return it == en.end() ? 0.0 : it->second;
+}
+
+int radical_electrons(int radical) {
+  switch (radical) {
+    case 1: return 2;  // singlet
+    case 2: return 1;  // doublet
+    case 3: return 2;  // triplet
+    default: return 0;
+  }
+}
+
+/// The charge as RDKit applies it to a valence: reversed for early atoms and for carbocations.
+int valence_charge(int z, int charge) {
+  int chr = charge;
+  if (early_atom(z)) chr = -chr;
+  if (z == 6 && chr > 0) chr = -chr;
+  return chr;
+}
+
+double bond_valence(BondOrder o) {
+  switch (o) {
+    case BondOrder::single: return 1.0;
+    case BondOrder::double_bond: return 2.0;
+    case BondOrder::triple: return 3.0;
+    case BondOrder::aromatic: return 1.5;
+  }
+  return 1.0;
+}
+
+// ---- rings --------------------------------------------------------------------------------------
+
+struct RingResult {
+  std::vector<bool> bond_in_ring;
+  std::vector<std::vector<std::int32_t>> rings;       // atoms in cycle order
+  std::vector<std::vector<std::int32_t>> ring_bonds;  // bond indices of each ring
+};
+
+/// Bonds kept for ring perception: no self-bonds, one bond per atom pair (the first).
+std::vector<int> unique_bonds(const Molecule& m) {
+  std::vector<int> keep;
+  std::map<std::pair<int, int>, int> seen;
+  const int n = static_cast<int>(m.atoms.size());
+  for (int b = 0; b < static_cast<int>(m.bonds.size()); ++b) {
+    int u = m.bonds[b].begin, v = m.bonds[b].end;
+    if (u == v || u < 0 || v < 0 || u >= n || v >= n) continue;
+    if (seen.emplace(std::minmax(u, v), b).second) keep.push_back(b);
+  }
+  return keep;
+}
+
+RingResult find_rings(const Molecule& m) {
+  RingResult out;
+  const int n = static_cast<int>(m.atoms.size());
+  out.bond_in_ring.assign(m.bonds.size(), false);
+  const std::vector<int> bonds = unique_bonds(m);
+  if (bonds.empty()) return out;
+
+  using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                  boost::property<boost::edge_index_t, std::size_t>>;
+  G g(static_cast<std::size_t>(n));
+  for (std::size_t k = 0; k < bonds.size(); ++k)
+    boost::add_edge(m.bonds[bonds[k]].begin, m.bonds[bonds[k]].end, k, g);
+  std::vector<std::size_t> component(bonds.size());
+  auto comp_map = boost::make_iterator_property_map(component.begin(), boost::get(boost::edge_index, g));
+  const std::size_t num_components = boost::biconnected_components(g, comp_map);
+
+  std::vector<std::vector<int>> comp_edges(num_components);  // indices into `bonds`
+  for (std::size_t k = 0; k < bonds.size(); ++k) comp_edges[component[k]].push_back(static_cast<int>(k));
+
+  for (const auto& edges : comp_edges) {
+    if (edges.size() < 2) continue;
+    // Local numbering of the component's atoms.
+    std::map<int, int> local;
+    std::vector<int> atoms;
+    for (int k : edges)
+      for (int a : {m.bonds[bonds[k]].begin, m.bonds[bonds[k]].end})
+        if (local.emplace(a, static_cast<int>(atoms.size())).second) atoms.push_back(a);
+    const int V = static_cast<int>(atoms.size());
+    const int E = static_cast<int>(edges.size());
+    const int want = E - V + 1;
+    for (int k : edges) out.bond_in_ring[bonds[k]] = true;
+    if (want <= 0) continue;
+
+    std::vector<std::pair<int, int>> ends(E);
+    std::vector<std::vector<std::pair<int, int>>> adj(V);  // (neighbour, local edge)
+    for (int e = 0; e < E; ++e) {
+      int u = local[m.bonds[bonds[edges[e]]].begin], v = local[m.bonds[bonds[edges[e]]].end];
+      ends[e] = {u, v};
+      adj[u].emplace_back(v, e);
+      adj[v].emplace_back(u, e);
+    }
+    const int words = (E + 63) / 64;
+    struct Candidate {
+      std::vector<int> verts;  // cycle order, local
+      std::vector<int> edges;  // local edges
+      std::vector<std::uint64_t> bits;
+    };
+    std::vector<Candidate> cands;
+    std::map<std::vector<std::uint64_t>, bool> seen;
+
+    // Horton candidates: for each root r and non-tree edge (x, y) whose tree paths meet only at r.
+    std::vector<int> dist(V), parent(V), parent_edge(V), mark(V, -1);
+    for (int r = 0; r < V; ++r) {
+      std::fill(dist.begin(), dist.end(), -1);
+      std::queue<int> q;
+      dist[r] = 0;
+      parent[r] = -1;
+      parent_edge[r] = -1;
+      q.push(r);
+      while (!q.empty()) {
+        int x = q.front();
+        q.pop();
+        for (auto [y, e] : adj[x])
+          if (dist[y] < 0) {
+            dist[y] = dist[x] + 1;
+            parent[y] = x;
+            parent_edge[y] = e;
+            q.push(y);
+          }
+      }
+      for (int e = 0; e < E; ++e) {
+        auto [x, y] = ends[e];
+        if (parent_edge[x] == e || parent_edge[y] == e) continue;
+        // Mark the path x -> r, then walk y -> r checking it meets it only at r.
+        for (int a = x; a >= 0; a = parent[a]) mark[a] = r * E + e;
+        bool ok = true;
+        for (int a = y; a != r; a = parent[a])
+          if (mark[a] == r * E + e) { ok = false; break; }
+        for (int a = x; a >= 0; a = parent[a]) mark[a] = -1;
+        if (!ok) continue;
+        Candidate c;
+        std::vector<int> path_x, path_y, edges_x, edges_y;
+        for (int a = x; a != r; a = parent[a]) { path_x.push_back(a); edges_x.push_back(parent_edge[a]); }
+        for (int a = y; a != r; a = parent[a]) { path_y.push_back(a); edges_y.push_back(parent_edge[a]); }
+        // r, ..., x, y, ..., (back to r)
+        c.verts.push_back(r);
+        c.verts.insert(c.verts.end(), path_x.rbegin(), path_x.rend());
+        c.verts.insert(c.verts.end(), path_y.begin(), path_y.end());
+        c.edges = edges_x;
+        c.edges.insert(c.edges.end(), edges_y.begin(), edges_y.end());
+        c.edges.push_back(e);
+        c.bits.assign(words, 0);
+        for (int ce : c.edges) c.bits[ce / 64] |= std::uint64_t{1} << (ce % 64);
+        if (seen.emplace(c.bits, true).second) cands.push_back(std::move(c));
+      }
+    }
+    std::stable_sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+      if (a.edges.size() != b.edges.size()) return a.edges.size() < b.edges.size();
+      std::vector<int> sa, sb;
+      for (int v : a.verts) sa.push_back(atoms[v]);
+      for (int v : b.verts) sb.push_back(atoms[v]);
+      std::sort(sa.begin(), sa.end());
+      std::sort(sb.begin(), sb.end());
+      return sa < sb;
+    });
+
+    // Gaussian elimination over GF(2): keep the independent ones, shortest first.
+    std::vector<std::vector<std::uint64_t>> basis;  // reduced rows
+    std::vector<int> pivots;
+    int kept = 0;
+    for (const auto& c : cands) {
+      if (kept >= want) break;
+      auto row = c.bits;
+      for (std::size_t i = 0; i < basis.size(); ++i)
+        if (row[pivots[i] / 64] >> (pivots[i] % 64) & 1)
+          for (int w = 0; w < words; ++w) row[w] ^= basis[i][w];
+      int pivot = -1;
+      for (int w = 0; w < words && pivot < 0; ++w)
+        if (row[w]) pivot = w * 64 + __builtin_ctzll(row[w]);
+      if (pivot < 0) continue;
+      // Keep the basis fully reduced on its pivots.
+      for (std::size_t i = 0; i < basis.size(); ++i)
+        if (basis[i][pivot / 64] >> (pivot % 64) & 1)
+          for (int w = 0; w < words; ++w) basis[i][w] ^= row[w];
+      basis.push_back(std::move(row));
+      pivots.push_back(pivot);
+      ++kept;
+      std::vector<std::int32_t> ring, rb;
+      for (int v : c.verts) ring.push_back(atoms[v]);
+      for (int e : c.edges) rb.push_back(bonds[edges[e]]);
+      out.rings.push_back(std::move(ring));
+      out.ring_bonds.push_back(std::move(rb));
+    }
+  }
+  return out;
+}
+
+// ---- aromaticity ----------------------------------------------------------------------------------
+
+enum class Donor { none, vacant, one, two };
+
+}  // namespace
+
+Perception perceive(const Molecule& molecule) {
+  const Molecule& m = molecule;
+  const int n = static_cast<int>(m.atoms.size());
+  const int nb = static_cast<int>(m.bonds.size());
+  Perception p;
+  p.implicit_hydrogens.assign(n, 0);
+  p.total_hydrogens.assign(n, 0);
+  p.heavy_degree.assign(n, 0);
+  p.atom_in_ring.assign(n, false);
+  p.atom_aromatic.assign(n, false);
+  p.hybridisation.assign(n, Hybridisation::other);
+  p.bond_aromatic.assign(nb, false);
+  p.bond_conjugated.assign(nb, false);
+
+  auto valid_bond = [&](const Bond& b) {
+    return b.begin != b.end && b.begin >= 0 && b.end >= 0 && b.begin < n && b.end < n;
+  };
+  auto other = [](const Bond& b, int a) { return b.begin == a ? b.end : b.begin; };
+  std::vector<std::vector<int>> atom_bonds(n);
+  for (int b = 0; b < nb; ++b)
+    if (valid_bond(m.bonds[b])) {
+      atom_bonds[m.bonds[b].begin].push_back(b);
+      atom_bonds[m.bonds[b].end].push_back(b);
+    }
+  auto is_aromatic_input = [&](const Bond& b) { return b.order == BondOrder::aromatic || b.aromatic; };
+
+  // Rings.
+  RingResult rr = find_rings(m);
+  p.bond_in_ring = rr.bond_in_ring;
+  for (int b = 0; b < nb; ++b)
+    if (p.bond_in_ring[b]) p.atom_in_ring[m.bonds[b].begin] = p.atom_in_ring[m.bonds[b].end] = true;
+  p.rings = rr.rings;
+
+  // Input aromaticity (order-4 bonds).
+  std::vector<bool> input_aromatic_atom(n, false);
+  for (int a = 0; a < n; ++a) input_aromatic_atom[a] = m.atoms[a].aromatic;
+  for (int b = 0; b < nb; ++b)
+    if (valid_bond(m.bonds[b]) && is_aromatic_input(m.bonds[b])) {
+      p.bond_aromatic[b] = true;
+      input_aromatic_atom[m.bonds[b].begin] = input_aromatic_atom[m.bonds[b].end] = true;
+    }
+
+  // Degrees, explicit valence, hydrogens.
+  std::vector<int> explicit_valence(n, 0), neighbours(n, 0), h_neighbours(n, 0);
+  for (int a = 0; a < n; ++a) {
+    const Atom& at = m.atoms[a];
+    const int z = at.atomic_number;
+    double accum = at.explicit_hydrogens;
+    std::vector<int> nbrs;
+    for (int b : atom_bonds[a]) {
+      accum += bond_valence(is_aromatic_input(m.bonds[b]) ? BondOrder::aromatic : m.bonds[b].order);
+      nbrs.push_back(other(m.bonds[b], a));
+    }
+    std::sort(nbrs.begin(), nbrs.end());
+    nbrs.erase(std::unique(nbrs.begin(), nbrs.end()), nbrs.end());
+    neighbours[a] = static_cast<int>(nbrs.size());
+    for (int x : nbrs)
+      if (m.atoms[x].atomic_number == 1) ++h_neighbours[a];
+    p.heavy_degree[a] = neighbours[a] - h_neighbours[a];
+
+    const auto& valens = valence_list(z);
+    const int chr = valence_charge(z, at.formal_charge);
+    const bool aromatic = input_aromatic_atom[a];
+    if (aromatic && !valens.empty() && accum > valens.front() + chr) {
+      // RDKit: an aromatic atom over its default valence takes the closest allowed one below.
+      int pval = valens.front() + chr;
+      for (int v : valens) {
+        if (v + chr > accum) break;
+        pval = v + chr;
+      }
+      if (accum - pval <= 1.5) accum = pval;
+    }
+    explicit_valence[a] = static_cast<int>(std::floor(accum + 0.1 + 0.5));
+    const int ev = explicit_valence[a] + radical_electrons(at.radical);
+    int implicit = 0;
+    if (!valens.empty() && z != 0) {
+      if (aromatic) {
+        int dv = valens.front() + chr;
+        implicit = ev <= dv ? dv - ev : 0;
+      } else {
+        for (int v : valens)
+          if (ev <= v + chr) {
+            implicit = v + chr - ev;
+            break;
+          }
+      }
+    }
+    p.implicit_hydrogens[a] = std::max(implicit, 0);
+    p.total_hydrogens[a] = p.implicit_hydrogens[a] + at.explicit_hydrogens + h_neighbours[a];
+  }
+
+  // Aromaticity (RDKit default model).
+  auto total_degree = [&](int a) { return p.heavy_degree[a] + p.total_hydrogens[a]; };
+  auto is_multiple = [&](const Bond& b) {
+    return b.order == BondOrder::double_bond || b.order == BondOrder::triple || is_aromatic_input(b);
+  };
+  std::vector<Donor> donor(n, Donor::none);
+  for (int a = 0; a < n; ++a) {
+    if (!p.atom_in_ring[a]) continue;
+    const Atom& at = m.atoms[a];
+    const int z = at.atomic_number;
+    static constexpr std::array<int, 9> allowed = {5, 6, 7, 8, 15, 16, 33, 34, 52};
+    if (std::find(allowed.begin(), allowed.end(), z) == allowed.end()) continue;
+    // More than one multiple bond (C=C=N) disqualifies.
+    int n_multiple = 0;
+    bool cyclic_multiple = false;
+    int exocyclic_partner = -1;
+    double unsaturation = 0;
+    for (int b : atom_bonds[a]) {
+      const Bond& bd = m.bonds[b];
+      if (bd.order == BondOrder::double_bond || bd.order == BondOrder::triple) ++n_multiple;
+      if (is_multiple(bd)) {
+        if (p.bond_in_ring[b]) cyclic_multiple = true;
+        else exocyclic_partner = other(bd, a);
+      }
+      unsaturation += bond_valence(is_aromatic_input(bd) ? BondOrder::aromatic : bd.order) - 1.0;
+    }
+    if (n_multiple > 1) continue;
+    const int dv = default_valence(z);
+    if (dv <= 1) continue;
+    const int degree = total_degree(a);
+    if (degree > 3) continue;
+    int nlp = std::max(outer_electrons(z) - dv - at.formal_charge, 0);
+    int nelec = (dv - degree) + nlp - radical_electrons(at.radical);
+    if (nelec > 1 && unsaturation > 1.0) nelec = 1;
+    Donor d = Donor::none;
+    if (nelec < 0) {
+      d = Donor::none;
+    } else if (nelec == 0) {
+      if (exocyclic_partner >= 0) d = Donor::vacant;
+      else if (cyclic_multiple) d = Donor::one;
+    } else if (nelec == 1) {
+      if (exocyclic_partner >= 0) {
+        d = electronegativity(m.atoms[exocyclic_partner].atomic_number) > electronegativity(z) ? Donor::vacant
+                                                                                              : Donor::one;
+      } else if (cyclic_multiple) {
+        d = Donor::one;
+      } else if (at.formal_charge == 1) {
+        d = Donor::vacant;
+      }
+    } else {
+      d = cyclic_multiple ? Donor::one : Donor::two;
+    }
+    donor[a] = d;
+  }
+  auto electrons = [](Donor d) { return d == Donor::two ? 2 : d == Donor::one ? 1 : 0; };
+
+  const int R = static_cast<int>(rr.rings.size());
+  std::vector<bool> ring_candidate(R, true), ring_aromatic(R, false);
+  for (int r = 0; r < R; ++r) {
+    bool all_input = true;
+    for (int b : rr.ring_bonds[r]) all_input = all_input && p.bond_aromatic[b];
+    if (all_input) ring_aromatic[r] = true;  // given aromatic by the input
+    for (int a : rr.rings[r])
+      if (donor[a] == Donor::none && !input_aromatic_atom[a]) ring_candidate[r] = false;
+  }
+  auto huckel = [&](const std::vector<int>& ring_ids) {
+    std::vector<int> atoms;
+    for (int r : ring_ids) atoms.insert(atoms.end(), rr.rings[r].begin(), rr.rings[r].end());
+    std::sort(atoms.begin(), atoms.end());
+    atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+    int e = 0;
+    for (int a : atoms) e += input_aromatic_atom[a] && donor[a] == Donor::none ? 1 : electrons(donor[a]);
+    return e >= 2 && (e - 2) % 4 == 0;
+  };
+  // Fused systems: candidate rings grouped by shared bonds.
+  std::vector<int> sys(R, -1);
+  int num_sys = 0;
+  auto share_bond = [&](int r1, int r2) {
+    for (int b1 : rr.ring_bonds[r1])
+      for (int b2 : rr.ring_bonds[r2])
+        if (b1 == b2) return true;
+    return false;
+  };
+  for (int r = 0; r < R; ++r) {
+    if (!ring_candidate[r] || sys[r] >= 0) continue;
+    std::vector<int> stack = {r};
+    sys[r] = num_sys;
+    while (!stack.empty()) {
+      int x = stack.back();
+      stack.pop_back();
+      for (int y = 0; y < R; ++y)
+        if (ring_candidate[y] && sys[y] < 0 && share_bond(x, y)) {
+          sys[y] = num_sys;
+          stack.push_back(y);
+        }
+    }
+    ++num_sys;
+  }
+  for (int s = 0; s < num_sys; ++s) {
+    std::vector<int> members;
+    for (int r = 0; r < R; ++r)
+      if (sys[r] == s) members.push_back(r);
+    const int k = static_cast<int>(members.size());
+    // Subsets of size 1, 2, ... (all subsets for small systems, up to 3 rings otherwise), connected.
+    const int max_size = k <= 8 ? k : 3;
+    for (int size = 1; size <= max_size; ++size) {
+      bool all_done = true;
+      for (int r : members) all_done = all_done && ring_aromatic[r];
+      if (all_done) break;
+      std::vector<int> idx(size);
+      for (int i = 0; i < size; ++i) idx[i] = i;
+      while (true) {
+        std::vector<int> combo;
+        for (int i : idx) combo.push_back(members[i]);
+        bool any_new = false;
+        for (int r : combo) any_new = any_new || !ring_aromatic[r];
+        bool connected = true;
+        if (any_new && size > 1) {
+          std::vector<bool> reached(size, false);
+          reached[0] = true;
+          bool grew = true;
+          while (grew) {
+            grew = false;
+            for (int i = 0; i < size; ++i)
+              if (!reached[i])
+                for (int j = 0; j < size; ++j)
+                  if (reached[j] && share_bond(combo[i], combo[j])) {
+                    reached[i] = grew = true;
+                    break;
+                  }
+          }
+          for (bool b : reached) connected = connected && b;
+        }
+        if (any_new && connected && huckel(combo))
+          for (int r : combo) ring_aromatic[r] = true;
+        // next combination
+        int i = size - 1;
+        while (i >= 0 && idx[i] == k - size + i) --i;
+        if (i < 0) break;
+        ++idx[i];
+        for (int j = i + 1; j < size; ++j) idx[j] = idx[j - 1] + 1;
+      }
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    if (!ring_aromatic[r]) continue;
+    for (int a : rr.rings[r]) p.atom_aromatic[a] = true;
+    for (int b : rr.ring_bonds[r]) p.bond_aromatic[b] = true;
+  }
+  for (int b = 0; b < nb; ++b)
+    if (p.bond_aromatic[b]) p.atom_aromatic[m.bonds[b].begin] = p.atom_aromatic[m.bonds[b].end] = true;
+
+  // Conjugation (RDKit setConjugation / markConjAtomBonds).
+  for (int b = 0; b < nb; ++b)
+    if (p.bond_aromatic[b]) p.bond_conjugated[b] = true;
+  auto conj_candidate = [&](int a) {
+    const int z = m.atoms[a].atomic_number;
+    const int no = outer_electrons(z);
+    return z <= 10 && no >= 4 && no <= 6;
+  };
+  auto valence_contrib = [&](int b) {
+    return p.bond_aromatic[b] ? 1.5 : bond_valence(m.bonds[b].order);
+  };
+  for (int a = 0; a < n; ++a) {
+    if (!conj_candidate(a)) continue;
+    const int sbo = total_degree(a);
+    if (sbo < 2 || sbo > 3) continue;
+    for (int b1 : atom_bonds[a]) {
+      if (valence_contrib(b1) < 1.5) continue;
+      for (int b2 : atom_bonds[a]) {
+        if (b1 == b2) continue;
+        const int a2 = other(m.bonds[b2], a);
+        if (total_degree(a2) > 3) continue;
+        if (conj_candidate(a2)) p.bond_conjugated[b1] = p.bond_conjugated[b2] = true;
+      }
+    }
+  }
+
+  // Hybridisation (RDKit setHybridization via numBondsPlusLonePairs).
+  for (int a = 0; a < n; ++a) {
+    const Atom& at = m.atoms[a];
+    const int z = at.atomic_number;
+    if (z == 0) continue;
+    const int deg = total_degree(a);
+    const int nouter = outer_electrons(z);
+    if (nouter < 0) continue;  // d/f block: left as other
+    int norbs = deg;
+    if (z > 1) {
+      const int total_valence = explicit_valence[a] + p.implicit_hydrogens[a];
+      const int chg = at.formal_charge;
+      const int free_electrons = nouter - (total_valence + chg);
+      if (total_valence + nouter - chg < 8) {
+        const int rad = radical_electrons(at.radical);
+        norbs = deg + (free_electrons - rad) / 2 + rad;
+      } else {
+        norbs = deg + free_electrons / 2;
+      }
+    }
+    Hybridisation h = Hybridisation::other;
+    switch (norbs) {
+      case 0:
+      case 1: h = Hybridisation::s; break;
+      case 2: h = Hybridisation::sp; break;
+      case 3: h = Hybridisation::sp2; break;
+      case 4: {
+        bool conj = false;
+        for (int b : atom_bonds[a]) conj = conj || p.bond_conjugated[b];
+        h = deg < 4 && conj ? Hybridisation::sp2 : Hybridisation::sp3;
+        break;
+      }
+      case 5: h = Hybridisation::sp3d; break;
+      case 6: h = Hybridisation::sp3d2; break;
+      default: h = Hybridisation::other;
+    }
+    if (p.atom_aromatic[a] && h != Hybridisation::sp2 && h != Hybridisation::sp) h = Hybridisation::sp2;
+    p.hybridisation[a] = h;
+  }
+  return p;
+}
+
+}  // namespace gatkit::chem
