@@ -6,10 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <initializer_list>
 #include <numeric>
 #include <tuple>
 #include <vector>
+
+#include "gatkit/chem/sdf.hpp"
 
 namespace gatkit::chem {
 namespace {
@@ -355,6 +359,30 @@ TEST(Perception, DuplicateAndSelfBondsAreTolerated) {
   Perception p = perceive(m);
   EXPECT_EQ(ring_sizes(p), std::vector<int>{3});
   EXPECT_EQ(p.bond_in_ring.size(), 5u);
+}
+
+// Not a check: the gatkit side of bench/rdkit_agreement.py. With GATKIT_PERCEPTION_DUMP_IN=<sdf> and
+// GATKIT_PERCEPTION_DUMP_OUT=<tsv> it writes one line per atom: record, atom index, atomic number,
+// in ring, aromatic, total hydrogens (and "record\tERROR" for records the reader rejects).
+TEST(Perception, DumpForRdkitAgreement) {
+  const char* in = std::getenv("GATKIT_PERCEPTION_DUMP_IN");
+  const char* out = std::getenv("GATKIT_PERCEPTION_DUMP_OUT");
+  if (!in || !out) GTEST_SKIP() << "set GATKIT_PERCEPTION_DUMP_IN/OUT to dump";
+  SdfReader reader(in);
+  std::ofstream os(out);
+  Molecule m;
+  while (true) {
+    try {
+      if (!reader.next(m)) break;
+    } catch (const std::exception&) {
+      os << reader.record_number() << "\tERROR\n";
+      continue;
+    }
+    const Perception p = perceive(m);
+    for (std::size_t a = 0; a < m.atoms.size(); ++a)
+      os << reader.record_number() << '\t' << a << '\t' << int(m.atoms[a].atomic_number) << '\t'
+         << p.atom_in_ring[a] << '\t' << p.atom_aromatic[a] << '\t' << p.total_hydrogens[a] << '\n';
+  }
 }
 
 }  // namespace
