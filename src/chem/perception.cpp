@@ -434,12 +434,13 @@ Perception perceive(const Molecule& molecule) {
       if (donor[a] == Donor::none && !input_aromatic_atom[a]) ring_candidate[r] = false;
   }
   auto huckel = [&](const std::vector<int>& ring_ids) {
-    std::vector<int> atoms;
-    for (int r : ring_ids) atoms.insert(atoms.end(), rr.rings[r].begin(), rr.rings[r].end());
-    std::sort(atoms.begin(), atoms.end());
-    atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+    // RDKit: the union's atoms, each once, leaving out atoms shared by three or more of the rings.
+    std::map<int, int> times;
+    for (int r : ring_ids)
+      for (int a : rr.rings[r]) ++times[a];
     int e = 0;
-    for (int a : atoms) e += input_aromatic_atom[a] && donor[a] == Donor::none ? 1 : electrons(donor[a]);
+    for (auto [a, t] : times)
+      if (t <= 2) e += input_aromatic_atom[a] && donor[a] == Donor::none ? 1 : electrons(donor[a]);
     return e >= 2 && (e - 2) % 4 == 0;
   };
   // Fused systems: candidate rings grouped by shared bonds.
@@ -471,8 +472,8 @@ Perception perceive(const Molecule& molecule) {
     for (int r = 0; r < R; ++r)
       if (sys[r] == s) members.push_back(r);
     const int k = static_cast<int>(members.size());
-    // Subsets of size 1, 2, ... (all subsets for small systems, up to 3 rings otherwise), connected.
-    const int max_size = k <= 8 ? k : 3;
+    // Connected subsets of 1, 2, ... rings: up to 6 rings as RDKit (maxFused), 3 in very large systems.
+    const int max_size = std::min(k, k <= 16 ? 6 : 3);
     for (int size = 1; size <= max_size; ++size) {
       bool all_done = true;
       for (int r : members) all_done = all_done && ring_aromatic[r];

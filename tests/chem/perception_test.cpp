@@ -152,6 +152,19 @@ TEST(Perception, AzuleneIsAromaticOnlyAsAFusedSystem) {
   EXPECT_EQ(count(p.bond_aromatic), 11);
 }
 
+TEST(Perception, AcenaphthenequinoneKeepsOnlyTheNaphthaleneAromatic) {
+  // O=C1C(=O)c2cccc3cccc1c23: the atom shared by all three rings does not count for the union.
+  Molecule m = mol({{O}, {C}, {C}, {O}, {C}, {C}, {C}, {C}, {C}, {C}, {C}, {C}, {C}, {C}},
+                   {{0, 1, 2}, {1, 2, 1}, {2, 3, 2}, {2, 4, 1}, {4, 5, 2}, {5, 6, 1}, {6, 7, 2}, {7, 8, 1},
+                    {8, 9, 2}, {9, 10, 1}, {10, 11, 2}, {11, 12, 1}, {12, 1, 1}, {12, 13, 2}, {13, 4, 1},
+                    {13, 8, 1}});
+  Perception p = perceive(m);
+  EXPECT_EQ(ring_sizes(p), (std::vector<int>{5, 6, 6}));
+  EXPECT_FALSE(p.atom_aromatic[1]);
+  EXPECT_FALSE(p.atom_aromatic[2]);
+  EXPECT_EQ(count(p.atom_aromatic), 10);
+}
+
 TEST(Perception, Indole) {
   // C1=CC=C2C(=C1)C=CN2 : benzene 0..5, pyrrole 3,4,6,7,8
   Molecule m = mol({{C}, {C}, {C}, {C}, {C}, {C}, {C}, {C}, {N}},
