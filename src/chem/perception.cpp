@@ -378,7 +378,7 @@ Perception perceive(const Molecule& molecule) {
     if (!p.atom_in_ring[a]) continue;
     const Atom& at = m.atoms[a];
     const int z = at.atomic_number;
-    static constexpr std::array<int, 9> allowed = {5, 6, 7, 8, 15, 16, 33, 34, 52};
+    static constexpr std::array<int, 8> allowed = {5, 6, 7, 8, 15, 16, 34, 52};
     if (std::find(allowed.begin(), allowed.end(), z) == allowed.end()) continue;
     // More than one multiple bond (C=C=N) disqualifies.
     int n_multiple = 0;
