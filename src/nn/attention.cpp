@@ -47,6 +47,12 @@ GraphAttention<T>::GraphAttention(const AttentionConfig& config, Parameters<T>& 
     att_dst_ = params.add(name + ".att_dst", config.heads, config.head_dim);
   }
   if (config.bias) bias_ = params.add(name + ".bias", 1, config.output_dim(), /*decay=*/true);
+  GATKIT_REQUIRE(config.edge_dim >= 0, name + ": edge_dim must be >= 0");
+  if (config.edge_dim > 0) {
+    GATKIT_REQUIRE(!dot, name + ": edge features are supported with additive scoring only (for now)");
+    edge_weight_ = params.add(name + ".edge_weight", config.edge_dim, hd);
+    att_edge_ = params.add(name + ".att_edge", config.heads, config.head_dim);
+  }
 }
 
 template <class T>
@@ -65,6 +71,10 @@ void GraphAttention<T>::initialize(Parameters<T>& params, Rng& rng) const {
     glorot<T>(w, static_cast<double>(config_.in_dim), static_cast<double>(hd), rng);
     glorot<T>(params.value(att_src_), config_.heads, static_cast<double>(config_.head_dim), rng);
     glorot<T>(params.value(att_dst_), config_.heads, static_cast<double>(config_.head_dim), rng);
+    if (edge_weight_ >= 0) {
+      glorot<T>(params.value(edge_weight_), static_cast<double>(config_.edge_dim), static_cast<double>(hd), rng);
+      glorot<T>(params.value(att_edge_), config_.heads, static_cast<double>(config_.head_dim), rng);
+    }
   }
   if (bias_ >= 0) params.value(bias_).setZero();
 }
@@ -72,7 +82,7 @@ void GraphAttention<T>::initialize(Parameters<T>& params, Rng& rng) const {
 template <class T>
 void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x,
                                 bool training, std::uint64_t seed, AttentionCache<T>& cache,
-                                RowMatrix<T>& y) const {
+                                RowMatrix<T>& y, const RowMatrix<T>* edge_features) const {
   GATKIT_REQUIRE(x.rows() == graph.num_nodes(),
                  "attention: " + std::to_string(x.rows()) + " feature rows for a graph of " +
                      std::to_string(graph.num_nodes()) + " nodes");
@@ -82,6 +92,19 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
       training ? Dropout::with(config_.attention_dropout, derive_seed(seed, 2)) : Dropout::none();
   project_forward<T>(x, cache.input_dropout, params.value(weight_), cache.z, cache.input);
 
+  if (edge_weight_ >= 0) {
+    GATKIT_REQUIRE(edge_features && edge_features->rows() == graph.num_edges() && edge_features->cols() == config_.edge_dim,
+                   "attention: the layer expects " + std::to_string(config_.edge_dim) + " features for each of the " +
+                       std::to_string(graph.num_edges()) + " edges");
+    // s_edge = F M with M[f, h] = a_edge[h] . W_e[f, h-th block]: an E x H term, no E x H x D tensor.
+    const RowMatrix<T> m = edge_score_matrix(params);
+    cache.s_edge.resize(graph.num_edges(), config_.heads);
+    parallel_blocks(graph.num_edges(), 4096, [&](std::int64_t b, std::int64_t e) {
+      cache.s_edge.middleRows(b, e - b).noalias() = edge_features->middleRows(b, e - b) * m;
+    });
+  } else {
+    cache.s_edge.resize(0, 0);
+  }
   detail::AttentionArgs<T> a = kernel_args(params, graph, cache);
   cache.alpha.resize(static_cast<std::size_t>(E * a.H));
   cache.dropped_alpha.resize(cache.attention_dropout.active ? static_cast<std::size_t>(E * a.H) : 0);
@@ -133,13 +156,25 @@ detail::AttentionArgs<T> GraphAttention<T>::kernel_args(const Parameters<T>& par
     a.s_src = cache.s_src.data();
     a.s_dst = cache.s_dst.data();
   }
+  if (edge_weight_ >= 0 && cache.s_edge.size() > 0) a.s_edge = cache.s_edge.data();
   return a;
+}
+
+template <class T>
+RowMatrix<T> GraphAttention<T>::edge_score_matrix(const Parameters<T>& params) const {
+  const std::int64_t H = config_.heads, D = config_.head_dim;
+  const auto w = params.value(edge_weight_);
+  const auto att = params.value(att_edge_);
+  RowMatrix<T> m(config_.edge_dim, H);
+  for (std::int64_t f = 0; f < config_.edge_dim; ++f)
+    for (std::int64_t h = 0; h < H; ++h) m(f, h) = w.row(f).segment(h * D, D).dot(att.row(h));
+  return m;
 }
 
 template <class T>
 void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x,
                                  AttentionCache<T>& cache, const RowMatrix<T>& dy,
-                                 RowMatrix<T>* dx) const {
+                                 RowMatrix<T>* dx, const RowMatrix<T>* edge_features) const {
   const std::int64_t n = graph.num_nodes(), E = graph.num_edges();
   GATKIT_REQUIRE(dy.rows() == n && dy.cols() == output_dim(), "attention backward: gradient shape mismatch");
   detail::AttentionArgs<T> a = kernel_args(params, graph, cache);
@@ -193,13 +228,63 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     });
     params.grad(att_src_) += da.topRows(H);
     params.grad(att_dst_) += da.bottomRows(H);
+    if (edge_weight_ >= 0) {
+      // d_edge is dL/ds_edge; s_edge = F M gives dM = F^T d_edge (edge_dim x H), a fixed-order sum over
+      // edge blocks; then dW_e[f, hD + d] = dM[f, h] a_edge[h, d] and da_edge[h, d] = sum_f dM[f, h] W_e[f, hD + d].
+      GATKIT_REQUIRE(edge_features && edge_features->rows() == E, "attention backward: edge features missing");
+      const std::int64_t F = config_.edge_dim;
+      const Eigen::Map<const RowMatrix<T>> g(cache.d_edge.data(), E, H);
+      const RowMatrix<T> zero_m = RowMatrix<T>::Zero(F, H);
+      const RowMatrix<T> dm = deterministic_sum(E, 8192, zero_m, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
+        acc.noalias() += edge_features->middleRows(b, e - b).transpose() * g.middleRows(b, e - b);
+      });
+      const auto w = params.value(edge_weight_);
+      const auto att = params.value(att_edge_);
+      auto dw = params.grad(edge_weight_);
+      auto datt = params.grad(att_edge_);
+      for (std::int64_t f = 0; f < F; ++f)
+        for (std::int64_t h = 0; h < H; ++h) {
+          dw.row(f).segment(h * D, D) += dm(f, h) * att.row(h);
+          datt.row(h) += dm(f, h) * w.row(f).segment(h * D, D);
+        }
+    }
   }
 
   project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz,
                       params.grad(weight_), dx);
 }
 
+template <class T>
+RowMatrix<T> edge_features_with_self_loops(const Graph& without_loops, const RowMatrix<T>& features,
+                                           const Graph& with_loops) {
+  GATKIT_REQUIRE(features.rows() == without_loops.num_edges() && with_loops.num_nodes() == without_loops.num_nodes(),
+                 "edge features: rows and graphs disagree");
+  const std::int64_t n = with_loops.num_nodes(), F = features.cols();
+  RowMatrix<T> out = RowMatrix<T>::Zero(with_loops.num_edges(), F);
+  parallel_rows(n, 256, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      // Both rows are sorted by source: walk them together.
+      EdgeId from = without_loops.in_offsets()[i];
+      const EdgeId from_end = without_loops.in_offsets()[i + 1];
+      for (EdgeId e = with_loops.in_offsets()[i]; e < with_loops.in_offsets()[i + 1]; ++e) {
+        const NodeId j = with_loops.sources()[e];
+        while (from < from_end && without_loops.sources()[from] < j) ++from;
+        if (from < from_end && without_loops.sources()[from] == j) {
+          out.row(e) = features.row(from);
+        } else {
+          GATKIT_REQUIRE(j == i, "edge features: an edge of the second graph is not in the first");
+          const EdgeId first = without_loops.in_offsets()[i];
+          if (from_end > first) out.row(e) = features.middleRows(first, from_end - first).colwise().mean();
+        }
+      }
+    }
+  });
+  return out;
+}
+
 template class GraphAttention<float>;
 template class GraphAttention<double>;
+template RowMatrix<float> edge_features_with_self_loops<float>(const Graph&, const RowMatrix<float>&, const Graph&);
+template RowMatrix<double> edge_features_with_self_loops<double>(const Graph&, const RowMatrix<double>&, const Graph&);
 
 }  // namespace gatkit

@@ -33,6 +33,7 @@ struct AttentionArgs {
   const T* z = nullptr;
   const T* s_src = nullptr;  // additive, n x H
   const T* s_dst = nullptr;
+  const T* s_edge = nullptr;  // additive with edge features: a_edge . W_e f_e, E x H; else null
   const T* bias = nullptr;   // output_dim or null
   const Dropout* attention_dropout = nullptr;
   T* alpha = nullptr;        // E x H
@@ -120,42 +121,52 @@ inline void exp_in_place(T* values, std::int64_t n, Eigen::Array<T, Eigen::Dynam
 // for -0: a set of measure zero, where the derivative is undefined anyway.
 
 /// For the deg edges of one destination row and all heads: softmax backward
-/// d_score = g - alpha * weighted[h], then through the LeakyReLU of pre = s_dst[h] + s_src[source, h].
+/// d_score = g - alpha * weighted[h], then through the LeakyReLU of
+/// pre = s_dst[h] + s_src[source, h] (+ s_edge[k, h] when edge features are used: s_edge may be null).
 /// g (deg x H) is overwritten with dL/dpre, whose column sums are written to ds (H).
 template <class T, int HC>
 inline void leaky_softmax_backward_row(const T* __restrict s_dst, const T* __restrict s_src,
-                                                          const NodeId* __restrict sources, const T* __restrict alpha,
-                                                          const T* __restrict weighted, T* __restrict g,
-                                                          T* __restrict ds, T slope, std::int64_t deg,
-                                                          std::int64_t h_runtime) {
+                                       const NodeId* __restrict sources, const T* __restrict s_edge,
+                                       const T* __restrict alpha, const T* __restrict weighted, T* __restrict g,
+                                       T* __restrict ds, T slope, std::int64_t deg, std::int64_t h_runtime) {
   const std::int64_t H = HC > 0 ? HC : h_runtime;
   for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
-  for (std::int64_t k = 0; k < deg; ++k) {
-    const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
-    for (std::int64_t h = 0; h < H; ++h) {
-      const T d_score = g[k * H + h] - alpha[k * H + h] * weighted[h];
-      // LeakyReLU'(pre) = slope + (1 - slope) * step(pre), step from the sign bit (bit operations).
-      const T step = T(0.5) + T(0.5) * std::copysign(T(1), s_dst[h] + ss[h]);
-      const T d_pre = d_score * (slope + (T(1) - slope) * step);
-      g[k * H + h] = d_pre;
-      ds[h] += d_pre;
+  auto rows = [&](auto with_edge) {
+    for (std::int64_t k = 0; k < deg; ++k) {
+      const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
+      for (std::int64_t h = 0; h < H; ++h) {
+        const T d_score = g[k * H + h] - alpha[k * H + h] * weighted[h];
+        T pre = s_dst[h] + ss[h];
+        if constexpr (decltype(with_edge)::value) pre += s_edge[k * H + h];
+        // LeakyReLU'(pre) = slope + (1 - slope) * step(pre), step from the sign bit (bit operations).
+        const T step = T(0.5) + T(0.5) * std::copysign(T(1), pre);
+        const T d_pre = d_score * (slope + (T(1) - slope) * step);
+        g[k * H + h] = d_pre;
+        ds[h] += d_pre;
+      }
     }
-  }
+  };
+  if (s_edge) rows(std::true_type{}); else rows(std::false_type{});
 }
 
-/// s (deg x H) = LeakyReLU(s_dst[h] + s_src[source, h]) for the deg edges of one destination row.
+/// s (deg x H) = LeakyReLU(s_dst[h] + s_src[source, h] (+ s_edge[k, h])) for the deg edges of one
+/// destination row; s_edge may be null.
 template <class T, int HC>
-inline void leaky_scores_row(const T* __restrict s_dst, const T* __restrict s_src,
-                                                const NodeId* __restrict sources, T* __restrict s, T slope,
-                                                std::int64_t deg, std::int64_t h_runtime) {
+inline void leaky_scores_row(const T* __restrict s_dst, const T* __restrict s_src, const NodeId* __restrict sources,
+                             const T* __restrict s_edge, T* __restrict s, T slope, std::int64_t deg,
+                             std::int64_t h_runtime) {
   const std::int64_t H = HC > 0 ? HC : h_runtime;
-  for (std::int64_t k = 0; k < deg; ++k) {
-    const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
-    for (std::int64_t h = 0; h < H; ++h) {
-      const T pre = s_dst[h] + ss[h];
-      s[k * H + h] = std::max(pre, T(0)) + slope * std::min(pre, T(0));
+  auto rows = [&](auto with_edge) {
+    for (std::int64_t k = 0; k < deg; ++k) {
+      const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
+      for (std::int64_t h = 0; h < H; ++h) {
+        T pre = s_dst[h] + ss[h];
+        if constexpr (decltype(with_edge)::value) pre += s_edge[k * H + h];
+        s[k * H + h] = std::max(pre, T(0)) + slope * std::min(pre, T(0));
+      }
     }
-  }
+  };
+  if (s_edge) rows(std::true_type{}); else rows(std::false_type{});
 }
 
 template <class T, int HC, int DC>
@@ -199,7 +210,8 @@ struct RowKernels {
               S[k * H + h] = a.scale * dot<T, DC>(a.z + i * a.width + h * D, a.z + j * a.width + HD + h * D, D);
           }
         } else {
-          leaky_scores_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, S, a.slope, deg, H);
+          leaky_scores_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, a.s_edge ? a.s_edge + e0 * H : nullptr, S,
+                                  a.slope, deg, H);
         }
         for (std::int64_t h = 0; h < H; ++h) max_score[h] = -std::numeric_limits<T>::infinity();
         for (std::int64_t k = 0; k < deg; ++k)
@@ -301,7 +313,8 @@ struct RowKernels {
           }
         }
       } else {
-        leaky_softmax_backward_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, A, weighted, G,
+        leaky_softmax_backward_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, a.s_edge ? a.s_edge + e0 * H : nullptr,
+                                          A, weighted, G,
                                           a.ds_dst + i * H, a.slope, deg, H);
       }
     }

@@ -3,7 +3,8 @@
 //
 // For every edge j -> i (row i of the in-edge CSR; add self-loops to the graph beforehand when a node
 // should attend to itself) and head h:
-//   additive (GAT):  e_ijh = LeakyReLU(a_dst[h] . z_ih + a_src[h] . z_jh),   z = (x o M) W,  v = z
+//   additive (GAT):  e_ijh = LeakyReLU(a_dst[h] . z_ih + a_src[h] . z_jh [+ a_edge[h] . (f_ij W_e)_h]),
+//                    z = (x o M) W,  v = z; f_ij are the edge's features when edge_dim > 0
 //   dot (Q/K/V):     e_ijh = (q_ih . k_jh) / sqrt(D),   [q | k | v] = (x o M) [W_q | W_k | W_v]
 //   alpha_ijh = softmax over j in N(i) of e_ijh,  out_ih = sum_j (alpha_ijh * M'_ijh) v_jh
 // Heads are concatenated (output H*D) or averaged (output D); a bias is added last. M and M' are
@@ -47,6 +48,9 @@ struct AttentionConfig {
   double input_dropout = 0.0;      ///< dropout on the layer input x
   double attention_dropout = 0.0;  ///< dropout on alpha
   bool bias = true;
+  /// Width of per-edge features entering the scores (bond features; PyTorch Geometric's edge_dim);
+  /// 0 for none. Additive scoring only, for now.
+  std::int64_t edge_dim = 0;
 
   std::int64_t output_dim() const { return concat ? heads * head_dim : head_dim; }
 };
@@ -57,6 +61,7 @@ struct AttentionCache {
   ProjectionCache<T> input;   ///< the layer input after dropout, for backward
   RowMatrix<T> z;             ///< projections, n x H*D (additive) or n x 3*H*D (dot: q | k | v)
   RowMatrix<T> s_src, s_dst;  ///< additive: a_src . z_jh and a_dst . z_ih, n x H
+  RowMatrix<T> s_edge;        ///< additive with edge features: a_edge . (f_e W_e)_h, E x H
   std::vector<T> alpha;       ///< softmax weights before dropout, E x H (edge-major)
   std::vector<T> dropped_alpha;  ///< alpha times the dropout mask, E x H; empty when dropout is off
   Dropout input_dropout, attention_dropout;
@@ -83,22 +88,37 @@ class GraphAttention {
 
   /// y (n x output_dim) from x (n x in_dim). With training == false dropout is off. `seed` keys the
   /// dropout masks of this call.
+  /// `edge_features` (graph.num_edges() x edge_dim, rows in the graph's in-edge order) is required when
+  /// edge_dim > 0 and ignored otherwise.
   void forward(const Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x, bool training,
-               std::uint64_t seed, AttentionCache<T>& cache, RowMatrix<T>& y) const;
+               std::uint64_t seed, AttentionCache<T>& cache, RowMatrix<T>& y,
+               const RowMatrix<T>* edge_features = nullptr) const;
 
   /// Adds dL/dparams to params.grads() and, when dx is given (dense x only), sets dx = dL/dx. The cache
   /// of the matching forward() also serves as scratch space.
   void backward(Parameters<T>& params, const Graph& graph, const FeatureMatrix<T>& x,
-                AttentionCache<T>& cache, const RowMatrix<T>& dy, RowMatrix<T>* dx) const;
+                AttentionCache<T>& cache, const RowMatrix<T>& dy, RowMatrix<T>* dx,
+                const RowMatrix<T>* edge_features = nullptr) const;
 
  private:
   detail::AttentionArgs<T> kernel_args(const Parameters<T>& params, const Graph& graph,
                                        const AttentionCache<T>& cache) const;
+  /// M[f, h] = a_edge[h] . W_e[f, h*D .. (h+1)*D): the edge term of the scores is F M.
+  RowMatrix<T> edge_score_matrix(const Parameters<T>& params) const;
 
   AttentionConfig config_;
   int weight_ = -1;  ///< in_dim x H*D (additive) or in_dim x 3*H*D (dot)
   int att_src_ = -1, att_dst_ = -1;  ///< H x D (additive)
   int bias_ = -1;    ///< 1 x output_dim
+  int edge_weight_ = -1, att_edge_ = -1;  ///< edge_dim x H*D and H x D (additive with edge features)
 };
+
+/// Edge features for `with_loops` (the graph after adding self-loops) from those of `without_loops`
+/// (rows in in-edge order): every edge keeps its row, and a self-loop that was not in the input gets
+/// the mean of the node's incoming edge features (zero for a node without any), as PyTorch
+/// Geometric's add_self_loops(fill_value="mean").
+template <class T>
+RowMatrix<T> edge_features_with_self_loops(const Graph& without_loops, const RowMatrix<T>& features,
+                                           const Graph& with_loops);
 
 }  // namespace gatkit
