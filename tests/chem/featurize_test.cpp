@@ -164,6 +164,15 @@ TEST(Featurize, BenzeneKekuleBecomesAromatic) {
     EXPECT_EQ(set_names(g.edge_features, e, bond_names), (Names{"order=aromatic", "in_ring", "conjugated"})) << e;
 }
 
+TEST(Featurize, AromaticInputEqualsKekule) {
+  const Molecule aromatic =
+      mol({{C}, {C}, {C}, {C}, {C}, {C}}, {{0, 1, 4}, {1, 2, 4}, {2, 3, 4}, {3, 4, 4}, {4, 5, 4}, {5, 0, 4}});
+  const MoleculeGraph a = featurize(aromatic);
+  const MoleculeGraph k = featurize(benzene_kekule());
+  EXPECT_EQ(a.atom_features, k.atom_features);
+  EXPECT_EQ(a.edge_features, k.edge_features);
+}
+
 TEST(Featurize, AcetateAnion) {
   const Molecule m = acetate();
   const MoleculeGraph g = featurize(m);
