@@ -1,0 +1,74 @@
+#pragma once
+// Graph-level attention model (molecules): attention layers over each graph of a block-diagonal batch,
+// with bond features in the scores, ELU between layers, a readout per graph and a linear head:
+//   x -> [attention (heads concatenated, edge features) -> ELU] x layers -> readout -> linear -> T outputs
+// The outputs are logits for binary tasks (one per task) or values for regression.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "gatkit/graph/graph.hpp"
+#include "gatkit/nn/attention.hpp"
+#include "gatkit/nn/linear.hpp"
+#include "gatkit/nn/readout.hpp"
+
+namespace gatkit {
+
+struct GraphModelConfig {
+  std::int64_t in_dim = 0;       ///< atom features
+  std::int64_t edge_dim = 0;     ///< bond features (0: none)
+  int num_tasks = 1;
+  int layers = 3;
+  int heads = 4;
+  std::int64_t hidden = 64;      ///< features per head
+  ReadoutKind readout = ReadoutKind::mean;
+  double dropout = 0.0;          ///< on every layer's input (attention layers and head)
+  double attention_dropout = 0.0;
+  bool self_loops = true;
+
+  void validate() const;
+};
+
+template <class T>
+class GraphGat {
+ public:
+  explicit GraphGat(const GraphModelConfig& config);
+
+  const GraphModelConfig& config() const { return config_; }
+  Parameters<T>& parameters() { return params_; }
+  const Parameters<T>& parameters() const { return params_; }
+  void initialize(std::uint64_t seed);
+
+  /// The batch graph with the model's self-loop policy, and its edge features (null when edge_dim = 0;
+  /// added self-loops get the mean of the node's incoming bond features).
+  struct Input {
+    Graph graph;
+    RowMatrix<T> edge_features;
+  };
+  Input prepare(const Graph& batch_graph, const RowMatrix<T>* bond_features) const;
+
+  /// Outputs (graphs x num_tasks) for node features x of a batch whose graph g owns rows
+  /// [offsets[g], offsets[g+1]).
+  const RowMatrix<T>& forward(const Input& input, const FeatureMatrix<T>& x, std::span<const std::int64_t> offsets,
+                              bool training, std::uint64_t seed);
+  /// Adds dL/dparameters after the matching forward().
+  void backward(const Input& input, const FeatureMatrix<T>& x, std::span<const std::int64_t> offsets,
+                const RowMatrix<T>& d_outputs);
+
+ private:
+  GraphModelConfig config_;
+  Parameters<T> params_;
+  std::vector<GraphAttention<T>> layers_;
+  GraphReadout<T> readout_;
+  Linear<T> head_;
+  std::vector<AttentionCache<T>> caches_;
+  std::vector<RowMatrix<T>> outputs_;       ///< raw attention outputs
+  std::vector<FeatureMatrix<T>> hidden_;    ///< ELU outputs; hidden_[l] is the input of layer l (l >= 1)
+  ReadoutCache<T> readout_cache_;
+  FeatureMatrix<T> pooled_;
+  LinearCache<T> head_cache_;
+  RowMatrix<T> out_;
+  RowMatrix<T> d_pooled_, d_nodes_, d_hidden_;
+};
+
+}  // namespace gatkit

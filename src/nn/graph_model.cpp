@@ -1,0 +1,99 @@
+#include "gatkit/nn/graph_model.hpp"
+
+#include "gatkit/nn/functional.hpp"
+#include "gatkit/util/error.hpp"
+
+namespace gatkit {
+
+void GraphModelConfig::validate() const {
+  GATKIT_REQUIRE(in_dim > 0, "graph model: input dimension must be positive");
+  GATKIT_REQUIRE(edge_dim >= 0, "graph model: edge dimension must be >= 0");
+  GATKIT_REQUIRE(num_tasks >= 1 && layers >= 1 && heads >= 1 && hidden >= 1, "graph model: sizes must be positive");
+  GATKIT_REQUIRE(dropout >= 0 && dropout < 1 && attention_dropout >= 0 && attention_dropout < 1,
+                 "graph model: dropout must be in [0, 1)");
+}
+
+namespace {
+AttentionConfig layer_config(const GraphModelConfig& c, int index) {
+  c.validate();
+  AttentionConfig a;
+  a.in_dim = index == 0 ? c.in_dim : c.heads * c.hidden;
+  a.heads = c.heads;
+  a.head_dim = c.hidden;
+  a.concat = true;
+  a.input_dropout = c.dropout;
+  a.attention_dropout = c.attention_dropout;
+  a.edge_dim = c.edge_dim;
+  return a;
+}
+}  // namespace
+
+template <class T>
+GraphGat<T>::GraphGat(const GraphModelConfig& config)
+    : config_(config),
+      layers_([&] {
+        std::vector<GraphAttention<T>> layers;
+        for (int l = 0; l < config.layers; ++l) layers.emplace_back(layer_config(config, l), params_, "layer" + std::to_string(l));
+        return layers;
+      }()),
+      readout_(config.readout, config.heads * config.hidden, params_, "readout"),
+      head_(config.heads * config.hidden, config.num_tasks, config.dropout, params_, "head") {
+  params_.allocate();
+  caches_.resize(layers_.size());
+  outputs_.resize(layers_.size());
+  hidden_.resize(layers_.size());
+}
+
+template <class T>
+void GraphGat<T>::initialize(std::uint64_t seed) {
+  Rng rng(derive_seed(seed, 0x6a7));
+  for (const auto& layer : layers_) layer.initialize(params_, rng);
+  readout_.initialize(params_, rng);
+  head_.initialize(params_, rng);
+}
+
+template <class T>
+typename GraphGat<T>::Input GraphGat<T>::prepare(const Graph& batch_graph, const RowMatrix<T>* bond_features) const {
+  Input input;
+  input.graph = with_self_loops(batch_graph, config_.self_loops ? SelfLoops::add : SelfLoops::keep);
+  if (config_.edge_dim > 0) {
+    GATKIT_REQUIRE(bond_features != nullptr, "graph model: bond features required (edge_dim > 0)");
+    input.edge_features = edge_features_with_self_loops(batch_graph, *bond_features, input.graph);
+  }
+  return input;
+}
+
+template <class T>
+const RowMatrix<T>& GraphGat<T>::forward(const Input& input, const FeatureMatrix<T>& x,
+                                         std::span<const std::int64_t> offsets, bool training, std::uint64_t seed) {
+  const RowMatrix<T>* edges = config_.edge_dim > 0 ? &input.edge_features : nullptr;
+  const FeatureMatrix<T>* in = &x;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    layers_[l].forward(params_, input.graph, *in, training, derive_seed(seed, l), caches_[l], outputs_[l], edges);
+    const std::size_t next = l + 1 < layers_.size() ? l + 1 : 0;  // the last ELU output goes to hidden_[0]
+    elu_forward(outputs_[l], hidden_[next].dense());
+    in = &hidden_[next];
+  }
+  readout_.forward(params_, hidden_[0].dense(), offsets, readout_cache_, pooled_.dense());
+  head_.forward(params_, pooled_, training, derive_seed(seed, 0xead), head_cache_, out_);
+  return out_;
+}
+
+template <class T>
+void GraphGat<T>::backward(const Input& input, const FeatureMatrix<T>& x, std::span<const std::int64_t> offsets,
+                           const RowMatrix<T>& d_outputs) {
+  const RowMatrix<T>* edges = config_.edge_dim > 0 ? &input.edge_features : nullptr;
+  head_.backward(params_, pooled_, head_cache_, d_outputs, &d_pooled_);
+  readout_.backward(params_, hidden_[0].dense(), offsets, readout_cache_, d_pooled_, d_nodes_);
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    const std::size_t out_index = l + 1 < layers_.size() ? l + 1 : 0;
+    elu_backward(hidden_[out_index].dense(), d_nodes_, d_hidden_);
+    const FeatureMatrix<T>& in = l == 0 ? x : hidden_[l];
+    layers_[l].backward(params_, input.graph, in, caches_[l], d_hidden_, l == 0 ? nullptr : &d_nodes_, edges);
+  }
+}
+
+template class GraphGat<float>;
+template class GraphGat<double>;
+
+}  // namespace gatkit
