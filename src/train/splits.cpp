@@ -174,7 +174,12 @@ std::string murcko_scaffold_key(const chem::Molecule& molecule, const chem::Perc
   final_labels.reserve(atoms.size());
   for (std::size_t a : atoms) final_labels.push_back(label[a]);
   std::sort(final_labels.begin(), final_labels.end());
-  std::string key = "a" + std::to_string(atoms.size()) + "b" + std::to_string(bond_count) + ":";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on chained operator+.
+  std::string key = "a";
+  key.append(std::to_string(atoms.size()));
+  key.append("b");
+  key.append(std::to_string(bond_count));
+  key.append(":");
   char hex[17];
   for (std::size_t i = 0; i < final_labels.size(); ++i) {
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(final_labels[i]));
