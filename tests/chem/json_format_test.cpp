@@ -1,6 +1,7 @@
 // gatkit-graphs JSON reader and writer: golden files (molecules, generic graphs, a mix), write/read round
 // trips, every validation error with its JSON path, hostile input (deep nesting, empty, truncated, wrong
 // root) and, when ../shared is present, ESOL molecules SDF -> JSON -> read back.
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -22,8 +23,11 @@ using chem::Molecule;
 
 const std::filesystem::path data_dir = std::filesystem::path(GATKIT_TEST_DATA) / "chem" / "json";
 
+// Unique per process and test: ctest runs the tests of this binary in parallel processes.
 std::filesystem::path temp_file(const std::string& name) {
-  return std::filesystem::path(testing::TempDir()) / ("gatkit_json_" + name);
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::filesystem::path(testing::TempDir()) /
+         ("gatkit_json_" + std::to_string(::getpid()) + "_" + (test ? test->name() : "") + "_" + name);
 }
 
 std::filesystem::path write_text(const std::string& name, const std::string& text) {
