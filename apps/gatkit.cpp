@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_args.hpp"
+#include "commands.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/train/node_classification.hpp"
@@ -26,6 +27,9 @@ const char* kUsage = R"(gatkit - graph attention networks on the CPU
 
 usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
+  gatkit train   --data FILE.sdf|.json --target NAME[,NAME...] [--split random|scaffold|kfold:K]
+                 [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
+                                            train a molecule classifier (binary tasks), report ROC-AUC
   gatkit predict --model FILE --data PATH [--out FILE.csv]
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
   gatkit --version | --help
@@ -349,6 +353,19 @@ int cmd_info(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// --data names a molecule file (SDF/MOL/JSON) rather than a data folder.
+bool is_molecule_file(const std::vector<std::string>& args) {
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    std::string value;
+    if (args[k] == "--data" && k + 1 < args.size()) value = args[k + 1];
+    else if (args[k].rfind("--data=", 0) == 0) value = args[k].substr(7);
+    else continue;
+    const std::string ext = std::filesystem::path(value).extension().string();
+    return std::filesystem::is_regular_file(value) && (ext == ".sdf" || ext == ".mol" || ext == ".sd" || ext == ".json");
+  }
+  return false;
+}
+
 }  // namespace
 }  // namespace gatkit::cli
 
@@ -366,7 +383,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   try {
-    if (command == "train") return cmd_train(args);
+    if (command == "train") return is_molecule_file(args) ? cmd_train_molecules(args) : cmd_train(args);
     if (command == "predict") return cmd_predict(args);
     if (command == "info") return cmd_info(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";

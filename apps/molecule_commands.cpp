@@ -1,0 +1,201 @@
+// gatkit train on a molecule file (SDF/MOL or gatkit JSON): graph-level binary tasks read from SD data
+// items or JSON properties (--target), random / scaffold / k-fold splits, ROC-AUC.
+#include <unistd.h>
+
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "cli_args.hpp"
+#include "commands.hpp"
+#include "gatkit/chem/json_format.hpp"
+#include "gatkit/chem/sdf.hpp"
+#include "gatkit/train/graph_classification.hpp"
+#include "gatkit/train/metrics.hpp"
+#include "gatkit/util/parallel.hpp"
+#include "output.hpp"
+
+namespace gatkit::cli {
+namespace {
+
+struct MoleculeSet {
+  std::vector<chem::Molecule> molecules;
+  std::vector<std::uint64_t> skipped_records;  ///< 1-based record numbers
+};
+
+MoleculeSet read_molecules(const std::filesystem::path& file, bool skip_bad, bool quiet) {
+  MoleculeSet set;
+  const std::string ext = file.extension().string();
+  if (ext == ".json") {
+    set.molecules = io::read_molecule_json(file);
+    return set;
+  }
+  chem::SdfReader reader(file);
+  chem::Molecule m;
+  while (true) {
+    try {
+      if (!reader.next(m)) break;
+      set.molecules.push_back(m);
+    } catch (const ParseError& e) {
+      if (!skip_bad) throw;
+      set.skipped_records.push_back(reader.record_number());
+      if (!quiet) std::cerr << "skipped: " << e.what() << "\n";
+    }
+  }
+  return set;
+}
+
+std::vector<std::string> target_names(const Args& args) {
+  std::vector<std::string> names;
+  std::stringstream list(args.required("target"));
+  std::string name;
+  while (std::getline(list, name, ','))
+    if (!name.empty()) names.push_back(name);
+  GATKIT_REQUIRE(!names.empty(), "--target names no data item");
+  return names;
+}
+
+// Targets from the data items: a missing or empty value is a missing label (NaN), never zero.
+RowMatrix<double> read_targets(const std::vector<chem::Molecule>& molecules, const std::vector<std::string>& names,
+                               const std::filesystem::path& file) {
+  RowMatrix<double> targets(static_cast<Eigen::Index>(molecules.size()), static_cast<Eigen::Index>(names.size()));
+  for (std::size_t i = 0; i < molecules.size(); ++i)
+    for (std::size_t t = 0; t < names.size(); ++t) {
+      const std::string* value = molecules[i].property(names[t]);
+      double y = std::numeric_limits<double>::quiet_NaN();
+      if (value && !value->empty()) {
+        std::size_t used = 0;
+        try {
+          y = std::stod(*value, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != value->size() || (y != 0.0 && y != 1.0))
+          throw ParseError(file, molecules[i].line,
+                           "record " + std::to_string(molecules[i].record) + ": target " + names[t] + " = '" + *value +
+                               "' is not 0 or 1 (only binary tasks are supported by this version)");
+      }
+      targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = y;
+    }
+  return targets;
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+}  // namespace
+
+int cmd_train_molecules(const std::vector<std::string>& argv) {
+  const Args args(argv,
+                  {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
+                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error"},
+                  {"quiet"});
+  set_num_threads(static_cast<int>(args.integer("threads", 0)));
+  const bool quiet = args.flag("quiet");
+  const std::filesystem::path file = args.required("data");
+  const std::string on_error = args.str("on-error", "fail");
+  GATKIT_REQUIRE(on_error == "fail" || on_error == "skip", "--on-error expects fail or skip");
+  const MoleculeSet set = read_molecules(file, on_error == "skip", quiet);
+  GATKIT_REQUIRE(set.molecules.size() >= 10, file.string() + ": too few molecules to train on (" +
+                                                 std::to_string(set.molecules.size()) + ")");
+  const std::vector<std::string> names = target_names(args);
+  const RowMatrix<double> targets = read_targets(set.molecules, names, file);
+  std::vector<chem::MoleculeGraph> graphs;
+  graphs.reserve(set.molecules.size());
+  for (const auto& m : set.molecules) graphs.push_back(chem::featurize(m));
+
+  GraphTrainOptions options;
+  options.model.layers = static_cast<int>(args.integer("layers", 3));
+  options.model.heads = static_cast<int>(args.integer("heads", 4));
+  options.model.hidden = args.integer("hidden", 64);
+  options.model.readout = parse_readout_kind(args.str("readout", "mean"));
+  options.model.dropout = args.number("dropout", 0.1);
+  options.model.attention_dropout = args.number("attention-dropout", 0.0);
+  options.optimizer.learning_rate = args.number("lr", 1e-3);
+  options.optimizer.weight_decay = args.number("weight-decay", 0.0);
+  options.max_epochs = static_cast<int>(args.integer("epochs", 200));
+  options.patience = static_cast<int>(args.integer("patience", 30));
+  options.batch_size = static_cast<int>(args.integer("batch-size", 128));
+
+  const std::string split_kind = args.str("split", "random");
+  const auto runs = args.integer("runs", 3);
+  const auto first_seed = static_cast<std::uint64_t>(args.integer("seed", 0));
+  GATKIT_REQUIRE(runs >= 1, "--runs must be >= 1");
+  const auto n = static_cast<std::int64_t>(graphs.size());
+  std::vector<train::Split> splits;
+  if (split_kind == "random") {
+    for (std::int64_t r = 0; r < runs; ++r) splits.push_back(train::random_split(n, 0.8, 0.1, first_seed + r));
+  } else if (split_kind == "scaffold") {
+    const auto keys = train::murcko_scaffold_keys(set.molecules);
+    splits.assign(static_cast<std::size_t>(runs), train::scaffold_split(keys, 0.8, 0.1));  // deterministic split
+  } else if (split_kind.rfind("kfold:", 0) == 0) {
+    const int k = std::stoi(split_kind.substr(6));
+    std::vector<std::int64_t> classes(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) classes[static_cast<std::size_t>(i)] = std::isnan(targets(i, 0)) ? -1 : static_cast<std::int64_t>(targets(i, 0));
+    splits = train::stratified_kfold(classes, k, first_seed);
+  } else {
+    throw InvalidArgument("--split expects random, scaffold or kfold:K");
+  }
+  if (!quiet)
+    std::cerr << "data " << file.filename().string() << ": " << n << " molecules"
+              << (set.skipped_records.empty() ? "" : " (" + std::to_string(set.skipped_records.size()) + " records skipped)")
+              << ", " << names.size() << " task(s), split " << split_kind << ", " << splits.size() << " run(s)\n";
+
+  std::vector<GraphRunResult> results;
+  for (std::size_t r = 0; r < splits.size(); ++r) {
+    const std::uint64_t seed = first_seed + r;
+    const GraphRunResult result = train_graph_classifier(graphs, targets, splits[r], options, seed);
+    results.push_back(result);
+    if (!quiet)
+      std::cerr << "run " << r + 1 << "/" << splits.size() << " seed " << seed << ": test ROC-AUC "
+                << fixed(result.test_roc_auc, 4) << "  val " << fixed(result.val_roc_auc, 4) << "  epochs " << result.epochs
+                << " (best " << result.best_epoch << ")  " << fixed(result.train_graphs_per_second, 0) << " graphs/s\n";
+  }
+  double mean = 0, var = 0;
+  std::vector<double> rates;
+  for (const auto& r : results) mean += r.test_roc_auc / static_cast<double>(results.size());
+  for (const auto& r : results) {
+    var += (r.test_roc_auc - mean) * (r.test_roc_auc - mean) / static_cast<double>(results.size());
+    rates.push_back(r.train_graphs_per_second);
+  }
+  std::sort(rates.begin(), rates.end());
+  std::cout << "test ROC-AUC " << fixed(mean, 4) << " +- " << fixed(std::sqrt(var), 4) << " over " << results.size()
+            << " run(s)  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads() << " threads)\n";
+  if (args.has("summary")) {
+    rapidjson::StringBuffer b;
+    PrettyJsonWriter w(b);
+    w.StartObject();
+    w.Key("metric"); w.String("roc_auc");
+    w.Key("test_mean"); w.Double(mean);
+    w.Key("test_std"); w.Double(std::sqrt(var));
+    w.Key("split"); w.String(split_kind.c_str());
+    w.Key("molecules"); w.Int64(n);
+    w.Key("skipped_records"); w.StartArray();
+    for (auto rec : set.skipped_records) w.Uint64(rec);
+    w.EndArray();
+    w.Key("targets"); w.StartArray();
+    for (const auto& name : names) w.String(name.c_str());
+    w.EndArray();
+    w.Key("train_graphs_per_second_median"); w.Double(rates[rates.size() / 2]);
+    w.Key("runs"); w.StartArray();
+    for (const auto& r : results) {
+      w.StartObject();
+      w.Key("seed"); w.Uint64(r.seed);
+      w.Key("test"); w.Double(r.test_roc_auc);
+      w.Key("val"); w.Double(r.val_roc_auc);
+      w.Key("epochs"); w.Int(r.epochs);
+      w.Key("best_epoch"); w.Int(r.best_epoch);
+      w.Key("seconds"); w.Double(r.seconds);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    write_file_atomically(args.str("summary"), std::string(b.GetString()) + "\n");
+  }
+  return 0;
+}
+
+}  // namespace gatkit::cli
