@@ -29,7 +29,8 @@ usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
   gatkit train   --data FILE.sdf|.json --target NAME[,NAME...] [--split random|scaffold|kfold:K]
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
-                                            train a molecule classifier (binary tasks), report ROC-AUC
+                 [--task auto|binary|regression]
+                                            train a molecule model: ROC-AUC (binary) or RMSE (regression)
   gatkit predict --model FILE --data PATH [--out FILE.csv]
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
   gatkit --version | --help

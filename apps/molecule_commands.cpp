@@ -70,14 +70,30 @@ RowMatrix<double> read_targets(const std::vector<chem::Molecule>& molecules, con
         } catch (const std::exception&) {
           used = 0;
         }
-        if (used != value->size() || (y != 0.0 && y != 1.0))
+        if (used != value->size() || !std::isfinite(y))
           throw ParseError(file, molecules[i].line,
                            "record " + std::to_string(molecules[i].record) + ": target " + names[t] + " = '" + *value +
-                               "' is not 0 or 1 (only binary tasks are supported by this version)");
+                               "' is not a number");
       }
       targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = y;
     }
   return targets;
+}
+
+// --task auto: binary when every present target is 0 or 1, else regression.
+GraphTask task_of(const std::string& name, const RowMatrix<double>& targets) {
+  bool binary = true;
+  for (Eigen::Index k = 0; k < targets.size(); ++k) {
+    const double y = targets.data()[k];
+    if (!std::isnan(y) && y != 0.0 && y != 1.0) binary = false;
+  }
+  if (name == "binary") {
+    GATKIT_REQUIRE(binary, "--task binary: some targets are neither 0 nor 1");
+    return GraphTask::binary;
+  }
+  if (name == "regression") return GraphTask::regression;
+  GATKIT_REQUIRE(name == "auto", "--task expects binary, regression or auto");
+  return binary ? GraphTask::binary : GraphTask::regression;
 }
 
 std::string fixed(double v, int digits) {
@@ -91,7 +107,7 @@ std::string fixed(double v, int digits) {
 int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
-                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error"},
+                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task"},
                   {"quiet"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -108,6 +124,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   for (const auto& m : set.molecules) graphs.push_back(chem::featurize(m));
 
   GraphTrainOptions options;
+  options.task = task_of(args.str("task", "auto"), targets);
+  const std::string metric_label = options.task == GraphTask::binary ? "ROC-AUC" : "RMSE";
   options.model.layers = static_cast<int>(args.integer("layers", 3));
   options.model.heads = static_cast<int>(args.integer("heads", 4));
   options.model.hidden = args.integer("hidden", 64);
@@ -150,25 +168,25 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     const GraphRunResult result = train_graph_classifier(graphs, targets, splits[r], options, seed);
     results.push_back(result);
     if (!quiet)
-      std::cerr << "run " << r + 1 << "/" << splits.size() << " seed " << seed << ": test ROC-AUC "
-                << fixed(result.test_roc_auc, 4) << "  val " << fixed(result.val_roc_auc, 4) << "  epochs " << result.epochs
+      std::cerr << "run " << r + 1 << "/" << splits.size() << " seed " << seed << ": test " << metric_label << " "
+                << fixed(result.test_metric, 4) << "  val " << fixed(result.val_metric, 4) << "  epochs " << result.epochs
                 << " (best " << result.best_epoch << ")  " << fixed(result.train_graphs_per_second, 0) << " graphs/s\n";
   }
   double mean = 0, var = 0;
   std::vector<double> rates;
-  for (const auto& r : results) mean += r.test_roc_auc / static_cast<double>(results.size());
+  for (const auto& r : results) mean += r.test_metric / static_cast<double>(results.size());
   for (const auto& r : results) {
-    var += (r.test_roc_auc - mean) * (r.test_roc_auc - mean) / static_cast<double>(results.size());
+    var += (r.test_metric - mean) * (r.test_metric - mean) / static_cast<double>(results.size());
     rates.push_back(r.train_graphs_per_second);
   }
   std::sort(rates.begin(), rates.end());
-  std::cout << "test ROC-AUC " << fixed(mean, 4) << " +- " << fixed(std::sqrt(var), 4) << " over " << results.size()
+  std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std::sqrt(var), 4) << " over " << results.size()
             << " run(s)  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads() << " threads)\n";
   if (args.has("summary")) {
     rapidjson::StringBuffer b;
     PrettyJsonWriter w(b);
     w.StartObject();
-    w.Key("metric"); w.String("roc_auc");
+    w.Key("metric"); w.String(results.front().metric.c_str());
     w.Key("test_mean"); w.Double(mean);
     w.Key("test_std"); w.Double(std::sqrt(var));
     w.Key("split"); w.String(split_kind.c_str());
@@ -184,8 +202,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     for (const auto& r : results) {
       w.StartObject();
       w.Key("seed"); w.Uint64(r.seed);
-      w.Key("test"); w.Double(r.test_roc_auc);
-      w.Key("val"); w.Double(r.val_roc_auc);
+      w.Key("test"); w.Double(r.test_metric);
+      w.Key("val"); w.Double(r.val_metric);
       w.Key("epochs"); w.Int(r.epochs);
       w.Key("best_epoch"); w.Int(r.best_epoch);
       w.Key("seconds"); w.Double(r.seconds);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "gatkit/nn/losses.hpp"
+#include "gatkit/util/parallel.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -45,19 +46,25 @@ std::vector<PreparedBatch> prepare_all(const GraphGat<float>& model, const std::
   return batches;
 }
 
-// Mean ROC-AUC over tasks of the model's probabilities on prepared evaluation batches.
-double evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, std::int64_t tasks) {
+// The validation/test metric of the model on prepared evaluation batches: mean ROC-AUC of the
+// probabilities (binary) or mean RMSE in the original units (regression; predictions are un-standardised
+// with `mean` and `scale`).
+double evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, std::int64_t tasks, GraphTask task,
+                const Vector<double>& mean, const Vector<double>& scale) {
   std::vector<double> scores, labels;
   for (auto& b : batches) {
-    const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, false, 0);
-    for (Eigen::Index i = 0; i < logits.rows(); ++i)
-      for (Eigen::Index t = 0; t < logits.cols(); ++t) {
-        scores.push_back(1.0 / (1.0 + std::exp(-static_cast<double>(logits(i, t)))));
-        labels.push_back(static_cast<double>(b.targets(i, t)));
+    const RowMatrix<float>& out = model.forward(b.input, b.x, b.offsets, false, 0);
+    for (Eigen::Index i = 0; i < out.rows(); ++i)
+      for (Eigen::Index t = 0; t < out.cols(); ++t) {
+        const double z = static_cast<double>(out(i, t));
+        scores.push_back(task == GraphTask::binary ? 1.0 / (1.0 + std::exp(-z)) : z * scale(t) + mean(t));
+        labels.push_back(task == GraphTask::binary ? static_cast<double>(b.targets(i, t))
+                                                   : static_cast<double>(b.targets(i, t)) * scale(t) + mean(t));
       }
   }
   const auto n = static_cast<std::int64_t>(scores.size()) / tasks;
-  return train::mean_roc_auc(scores, labels, n, tasks).mean;
+  return task == GraphTask::binary ? train::mean_roc_auc(scores, labels, n, tasks).mean
+                                   : train::mean_rmse(scores, labels, n, tasks).mean;
 }
 
 }  // namespace
@@ -78,13 +85,37 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   GraphGat<float> model(config);
   model.initialize(seed);
   Adam adam(options.optimizer, model.parameters().size());
-  std::vector<PreparedBatch> val = prepare_all(model, molecules, targets, split.val, 512);
-  std::vector<PreparedBatch> test = prepare_all(model, molecules, targets, split.test, 512);
+  // Regression targets are standardised with the training rows' statistics (per task, ignoring missing
+  // values); binary targets are used as they are.
+  const bool regression = options.task == GraphTask::regression;
+  Vector<double> mean = Vector<double>::Zero(targets.cols()), scale = Vector<double>::Ones(targets.cols());
+  if (regression) {
+    for (Eigen::Index t = 0; t < targets.cols(); ++t) {
+      double sum = 0, sq = 0;
+      std::int64_t count = 0;
+      for (auto i : split.train)
+        if (!std::isnan(targets(i, t))) {
+          sum += targets(i, t);
+          sq += targets(i, t) * targets(i, t);
+          ++count;
+        }
+      GATKIT_REQUIRE(count > 0, "graph training: task " + std::to_string(t) + " has no training targets");
+      mean(t) = sum / static_cast<double>(count);
+      const double var = sq / static_cast<double>(count) - mean(t) * mean(t);
+      scale(t) = var > 1e-24 ? std::sqrt(var) : 1.0;
+    }
+  }
+  RowMatrix<double> scaled = targets;
+  for (Eigen::Index t = 0; t < targets.cols(); ++t) scaled.col(t) = (targets.col(t).array() - mean(t)) / scale(t);
+  std::vector<PreparedBatch> val = prepare_all(model, molecules, scaled, split.val, 512);
+  std::vector<PreparedBatch> test = prepare_all(model, molecules, scaled, split.test, 512);
 
   Rng rng(derive_seed(seed, 0xba7c));
   std::vector<std::int64_t> order = split.train;
   GraphRunResult result;
   result.seed = seed;
+  result.metric = regression ? "rmse" : "roc_auc";
+  const double sign = regression ? -1.0 : 1.0;  // early stopping maximises sign * metric
   double best = -std::numeric_limits<double>::infinity();
   Vector<float> best_values = model.parameters().values();
   std::vector<double> rates;
@@ -96,19 +127,20 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     std::uint64_t step = 0;
     for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(options.batch_size)) {
       const std::size_t last = std::min(order.size(), first + static_cast<std::size_t>(options.batch_size));
-      PreparedBatch b = prepare(model, molecules, targets, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)});
+      PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)});
       model.parameters().zero_grads();
       const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, derive_seed(seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step));
-      masked_bce_with_logits(logits, b.targets, &d_out);
+      if (regression) masked_mse(logits, b.targets, &d_out);
+      else masked_bce_with_logits(logits, b.targets, &d_out);
       model.backward(b.input, b.x, b.offsets, d_out);
       adam.step(model.parameters());
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
-    const double auc = evaluate(model, val, config.num_tasks);
-    if (on_epoch) on_epoch(epoch, auc);
-    if (auc > best) {
-      best = auc;
+    const double metric = evaluate(model, val, config.num_tasks, options.task, mean, scale);
+    if (on_epoch) on_epoch(epoch, metric);
+    if (sign * metric > best) {
+      best = sign * metric;
       best_values = model.parameters().values();
       result.best_epoch = epoch;
       waited = 0;
@@ -118,8 +150,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   }
   model.parameters().values() = best_values;
   result.epochs = std::min(epoch, options.max_epochs);
-  result.val_roc_auc = evaluate(model, val, config.num_tasks);
-  result.test_roc_auc = test.empty() ? std::numeric_limits<double>::quiet_NaN() : evaluate(model, test, config.num_tasks);
+  result.val_metric = evaluate(model, val, config.num_tasks, options.task, mean, scale);
+  result.test_metric = test.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                    : evaluate(model, test, config.num_tasks, options.task, mean, scale);
   std::nth_element(rates.begin(), rates.begin() + static_cast<std::ptrdiff_t>(rates.size() / 2), rates.end());
   result.train_graphs_per_second = rates[rates.size() / 2];
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

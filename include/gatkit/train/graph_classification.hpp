@@ -1,9 +1,12 @@
 #pragma once
-// Training of the graph-level GAT on featurised molecules for binary tasks (one or several, labels may
-// be missing): shuffled mini-batches packed into one block-diagonal graph each, masked BCE, Adam, early
-// stopping on the validation mean ROC-AUC with the best weights restored.
+// Training of the graph-level GAT on featurised molecules, for binary tasks (masked BCE, mean ROC-AUC)
+// or regression (targets standardised with the training set's mean and std, masked MSE, RMSE reported
+// in the original units); one or several tasks, labels may be missing (NaN). Shuffled mini-batches
+// packed into one block-diagonal graph each, Adam, early stopping on the validation metric with the
+// best weights restored.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "gatkit/chem/featurize.hpp"
@@ -13,7 +16,10 @@
 
 namespace gatkit {
 
+enum class GraphTask { binary, regression };
+
 struct GraphTrainOptions {
+  GraphTask task = GraphTask::binary;
   GraphModelConfig model;        ///< in_dim, edge_dim and num_tasks are taken from the data
   AdamConfig optimizer{.learning_rate = 1e-3, .weight_decay = 0.0};
   int max_epochs = 200;
@@ -24,15 +30,16 @@ struct GraphTrainOptions {
 struct GraphRunResult {
   std::uint64_t seed = 0;
   int epochs = 0, best_epoch = 0;
-  double val_roc_auc = 0, test_roc_auc = 0;  ///< mean over tasks with both classes
+  std::string metric;                        ///< "roc_auc" (binary) or "rmse" (regression)
+  double val_metric = 0, test_metric = 0;    ///< mean over tasks (ROC-AUC: tasks with both classes)
   double train_graphs_per_second = 0;        ///< forward + backward + update, median epoch
   double seconds = 0;
 };
 
 /// Trains on molecules[split.train], selects on split.val, reports on split.test. `targets` is
-/// molecules.size() x T with 0, 1 or NaN (missing).
+/// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression.
 GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& molecules, const RowMatrix<double>& targets,
                                       const train::Split& split, const GraphTrainOptions& options, std::uint64_t seed,
-                                      const std::function<void(int epoch, double val_roc_auc)>& on_epoch = {});
+                                      const std::function<void(int epoch, double val_metric)>& on_epoch = {});
 
 }  // namespace gatkit
