@@ -172,16 +172,23 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                 << fixed(result.test_metric, 4) << "  val " << fixed(result.val_metric, 4) << "  epochs " << result.epochs
                 << " (best " << result.best_epoch << ")  " << fixed(result.train_graphs_per_second, 0) << " graphs/s\n";
   }
-  double mean = 0, var = 0;
+  double mean = 0, var = 0, accuracy = 0, accuracy_var = 0;
   std::vector<double> rates;
   for (const auto& r : results) mean += r.test_metric / static_cast<double>(results.size());
+  for (const auto& r : results) accuracy += r.test_accuracy / static_cast<double>(results.size());
+  for (const auto& r : results)
+    accuracy_var += (r.test_accuracy - accuracy) * (r.test_accuracy - accuracy) / static_cast<double>(results.size());
   for (const auto& r : results) {
     var += (r.test_metric - mean) * (r.test_metric - mean) / static_cast<double>(results.size());
     rates.push_back(r.train_graphs_per_second);
   }
   std::sort(rates.begin(), rates.end());
   std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std::sqrt(var), 4) << " over " << results.size()
-            << " run(s)  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads() << " threads)\n";
+            << " run(s)"
+            << (options.task == GraphTask::binary
+                    ? ", accuracy " + fixed(100 * accuracy, 2) + " +- " + fixed(100 * std::sqrt(accuracy_var), 2) + " %"
+                    : std::string())
+            << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads() << " threads)\n";
   if (args.has("summary")) {
     rapidjson::StringBuffer b;
     PrettyJsonWriter w(b);
@@ -189,6 +196,10 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.Key("metric"); w.String(results.front().metric.c_str());
     w.Key("test_mean"); w.Double(mean);
     w.Key("test_std"); w.Double(std::sqrt(var));
+    if (options.task == GraphTask::binary) {
+      w.Key("test_accuracy_mean"); w.Double(accuracy);
+      w.Key("test_accuracy_std"); w.Double(std::sqrt(accuracy_var));
+    }
     w.Key("split"); w.String(split_kind.c_str());
     w.Key("molecules"); w.Int64(n);
     w.Key("skipped_records"); w.StartArray();
@@ -203,6 +214,9 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       w.StartObject();
       w.Key("seed"); w.Uint64(r.seed);
       w.Key("test"); w.Double(r.test_metric);
+      if (options.task == GraphTask::binary) {
+        w.Key("test_accuracy"); w.Double(r.test_accuracy);
+      }
       w.Key("val"); w.Double(r.val_metric);
       w.Key("epochs"); w.Int(r.epochs);
       w.Key("best_epoch"); w.Int(r.best_epoch);

@@ -50,7 +50,7 @@ std::vector<PreparedBatch> prepare_all(const GraphGat<float>& model, const std::
 // probabilities (binary) or mean RMSE in the original units (regression; predictions are un-standardised
 // with `mean` and `scale`).
 double evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, std::int64_t tasks, GraphTask task,
-                const Vector<double>& mean, const Vector<double>& scale) {
+                const Vector<double>& mean, const Vector<double>& scale, double* accuracy = nullptr) {
   std::vector<double> scores, labels;
   for (auto& b : batches) {
     const RowMatrix<float>& out = model.forward(b.input, b.x, b.offsets, false, 0);
@@ -63,6 +63,7 @@ double evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, std
       }
   }
   const auto n = static_cast<std::int64_t>(scores.size()) / tasks;
+  if (accuracy && task == GraphTask::binary) *accuracy = train::binary_accuracy(scores, labels);
   return task == GraphTask::binary ? train::mean_roc_auc(scores, labels, n, tasks).mean
                                    : train::mean_rmse(scores, labels, n, tasks).mean;
 }
@@ -151,8 +152,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   model.parameters().values() = best_values;
   result.epochs = std::min(epoch, options.max_epochs);
   result.val_metric = evaluate(model, val, config.num_tasks, options.task, mean, scale);
+  result.test_accuracy = std::numeric_limits<double>::quiet_NaN();
   result.test_metric = test.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                    : evaluate(model, test, config.num_tasks, options.task, mean, scale);
+                                    : evaluate(model, test, config.num_tasks, options.task, mean, scale, &result.test_accuracy);
   std::nth_element(rates.begin(), rates.begin() + static_cast<std::ptrdiff_t>(rates.size() / 2), rates.end());
   result.train_graphs_per_second = rates[rates.size() / 2];
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

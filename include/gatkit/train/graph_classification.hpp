@@ -32,6 +32,7 @@ struct GraphRunResult {
   int epochs = 0, best_epoch = 0;
   std::string metric;                        ///< "roc_auc" (binary) or "rmse" (regression)
   double val_metric = 0, test_metric = 0;    ///< mean over tasks (ROC-AUC: tasks with both classes)
+  double test_accuracy = 0;                  ///< binary tasks: accuracy at probability 0.5, all tasks pooled
   double train_graphs_per_second = 0;        ///< forward + backward + update, median epoch
   double seconds = 0;
 };
