@@ -49,11 +49,6 @@ struct AttentionArgs {
   T* ds_dst = nullptr;
 };
 
-template <int DC>
-struct Dim {
-  static constexpr bool fixed = DC > 0;
-};
-
 /// Per-head vectors: fixed-size Eigen arrays when the length is a compile-time constant (explicit SIMD,
 /// one code path whatever the address), dynamic ones otherwise.
 template <class T, int N>

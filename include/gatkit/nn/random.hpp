@@ -34,11 +34,6 @@ inline std::uint64_t random_bits(std::uint64_t seed, std::uint64_t index) {
   return mix64(seed + index * 0x9e3779b97f4a7c15ull);
 }
 
-/// Uniform double in [0, 1) from (seed, index).
-inline double uniform01(std::uint64_t seed, std::uint64_t index) {
-  return static_cast<double>(random_bits(seed, index) >> 11) * 0x1.0p-53;
-}
-
 /// Inverted dropout with drop probability p: scale(i) is 0 with probability p, else 1 / (1 - p).
 /// Inactive (p == 0, or evaluation) dropout has scale 1 everywhere.
 struct Dropout {
@@ -59,7 +54,6 @@ struct Dropout {
     return d;
   }
 
-  bool kept(std::uint64_t index) const { return !active || (random_bits(seed, index) >> 11) >= threshold; }
 
   /// The mask value of element `index`. Branch-free on the draw: with p around one half a branch on it
   /// would be mispredicted every other element.
