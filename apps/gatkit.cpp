@@ -75,12 +75,6 @@ void apply_threads(const Args& args) {
   set_num_threads(static_cast<int>(threads));
 }
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 // ---- train ------------------------------------------------------------------------------------
 
 TrainOptions train_options(const Args& a) {

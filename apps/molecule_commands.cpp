@@ -96,12 +96,6 @@ GraphTask task_of(const std::string& name, const RowMatrix<double>& targets) {
   return binary ? GraphTask::binary : GraphTask::regression;
 }
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 }  // namespace
 
 int cmd_train_molecules(const std::vector<std::string>& argv) {

@@ -1,5 +1,6 @@
 #pragma once
 // Output helpers for the command line: atomic file writes and a JSON builder over RapidJSON.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,6 +15,13 @@
 namespace gatkit::cli {
 
 using gatkit::write_file_atomically;
+
+/// v with `digits` decimals, for the human-readable lines.
+inline std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
 
 /// Appends JSON lines to a log file, flushing each so that a crashed run leaves a readable log.
 class JsonLinesLog {
