@@ -14,36 +14,13 @@
 #include <vector>
 
 #include "gatkit/chem/sdf.hpp"
+#include "molecule_builder.hpp"
 
 namespace gatkit::chem {
 namespace {
 
-struct A {
-  int z;
-  int charge = 0;
-  int hydrogens = 0;  // folded explicit hydrogens
-};
-
-/// A molecule from atoms and (begin, end, order) bonds; order 4 = aromatic.
-Molecule mol(std::initializer_list<A> atoms, std::initializer_list<std::tuple<int, int, int>> bonds) {
-  Molecule m;
-  for (const A& a : atoms) {
-    Atom at;
-    at.atomic_number = static_cast<std::uint8_t>(a.z);
-    at.formal_charge = a.charge;
-    at.explicit_hydrogens = a.hydrogens;
-    m.atoms.push_back(at);
-  }
-  for (auto [b, e, o] : bonds) {
-    Bond bd;
-    bd.begin = b;
-    bd.end = e;
-    bd.order = static_cast<BondOrder>(o);
-    bd.aromatic = o == 4;
-    m.bonds.push_back(bd);
-  }
-  return m;
-}
+using testing::A;
+using testing::mol;
 
 constexpr int C = 6, N = 7, O = 8, S = 16;
 
