@@ -80,6 +80,24 @@ inline void axpy(T alpha, const T* __restrict x, T* __restrict y, std::int64_t d
   }
 }
 
+/// Edge loops gather rows of random nodes (z, s_src, dy): on graphs larger than the cache every gather
+/// is a DRAM miss, and the loops would wait for one miss after another. Each loop therefore requests
+/// the rows of the edge kPrefetchEdges ahead (crossing into the next destination row) so that several
+/// misses are in flight at once.
+#ifndef GATKIT_PREFETCH_EDGES
+#define GATKIT_PREFETCH_EDGES 8
+#endif
+inline constexpr std::int64_t kPrefetchEdges = GATKIT_PREFETCH_EDGES;
+
+inline void prefetch(const void* p, std::int64_t bytes) {
+  const char* c = static_cast<const char*>(p);
+  for (std::int64_t b = 0; b < bytes; b += 64) {
+    __builtin_prefetch(c + b, 0, 3);
+    // GCC deletes a loop whose only statements are prefetches (they have no side effects for it); the
+    // empty asm statement keeps the loop, at no cost.
+    asm volatile("" : : "r"(c + b));
+  }
+}
 
 /// A per-head scratch array: on the stack when the head count is a compile-time constant.
 template <class T, int HC>
@@ -110,58 +128,64 @@ inline void exp_in_place(T* values, std::int64_t n, Eigen::Array<T, Eigen::Dynam
   std::copy(scratch.data(), scratch.data() + n, values);
 }
 
-// The two LeakyReLU loops below are written without comparisons (max/min and copysign), so that GCC
-// vectorises them across heads: the sign of a score is a coin flip, a branch on it is mispredicted half
-// the time, and Eigen 3.4's select() is not vectorised. At pre == 0 exactly, step is 1 for +0 and 0
-// for -0: a set of measure zero, where the derivative is undefined anyway.
+// The two LeakyReLU loops below are written without comparisons (max/min and copysign) and with the
+// heads as the innermost, SIMD-hinted loop over __restrict pointers, so that GCC vectorises them across
+// heads: the sign of a score is a coin flip, a branch on it is mispredicted half the time, and Eigen
+// 3.4's select() and sign() are not vectorised. At pre == 0 exactly, step is 1 for +0 and 0 for -0: a
+// set of measure zero, where the derivative is undefined anyway.
 
 /// For the deg edges of one destination row and all heads: softmax backward
 /// d_score = g - alpha * weighted[h], then through the LeakyReLU of
 /// pre = s_dst[h] + s_src[source, h] (+ s_edge[k, h] when edge features are used: s_edge may be null).
 /// g (deg x H) is overwritten with dL/dpre, whose column sums are written to ds (H).
-template <class T, int HC>
+/// sources[0, valid_sources) may be read (prefetching ahead).
+template <class T, int HC, bool WithEdge>
 inline void leaky_softmax_backward_row(const T* __restrict s_dst, const T* __restrict s_src,
                                        const NodeId* __restrict sources, const T* __restrict s_edge,
                                        const T* __restrict alpha, const T* __restrict weighted, T* __restrict g,
-                                       T* __restrict ds, T slope, std::int64_t deg, std::int64_t h_runtime) {
+                                       T* __restrict ds, T slope, std::int64_t deg, std::int64_t h_runtime,
+                                       std::int64_t valid_sources) {
   const std::int64_t H = HC > 0 ? HC : h_runtime;
   for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
-  auto rows = [&](auto with_edge) {
-    for (std::int64_t k = 0; k < deg; ++k) {
-      const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
-      for (std::int64_t h = 0; h < H; ++h) {
-        const T d_score = g[k * H + h] - alpha[k * H + h] * weighted[h];
-        T pre = s_dst[h] + ss[h];
-        if constexpr (decltype(with_edge)::value) pre += s_edge[k * H + h];
-        // LeakyReLU'(pre) = slope + (1 - slope) * step(pre), step from the sign bit (bit operations).
-        const T step = T(0.5) + T(0.5) * std::copysign(T(1), pre);
-        const T d_pre = d_score * (slope + (T(1) - slope) * step);
-        g[k * H + h] = d_pre;
-        ds[h] += d_pre;
-      }
+  for (std::int64_t k = 0; k < deg; ++k) {
+    if (k + kPrefetchEdges < valid_sources) prefetch(s_src + static_cast<std::int64_t>(sources[k + kPrefetchEdges]) * H, H * sizeof(T));
+    const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
+    const T* __restrict ak = alpha + k * H;
+    const T* __restrict ek = WithEdge ? s_edge + k * H : nullptr;
+    T* __restrict gk = g + k * H;
+    GATKIT_SIMD_LOOP
+    for (std::int64_t h = 0; h < H; ++h) {
+      const T d_score = gk[h] - ak[h] * weighted[h];
+      T pre = s_dst[h] + ss[h];
+      if constexpr (WithEdge) pre += ek[h];
+      // LeakyReLU'(pre) = slope + (1 - slope) * step(pre), step from the sign bit (bit operations).
+      const T step = T(0.5) + T(0.5) * std::copysign(T(1), pre);
+      const T d_pre = d_score * (slope + (T(1) - slope) * step);
+      gk[h] = d_pre;
+      ds[h] += d_pre;
     }
-  };
-  if (s_edge) rows(std::true_type{}); else rows(std::false_type{});
+  }
 }
 
 /// s (deg x H) = LeakyReLU(s_dst[h] + s_src[source, h] (+ s_edge[k, h])) for the deg edges of one
-/// destination row; s_edge may be null.
-template <class T, int HC>
+/// destination row. sources[0, valid_sources) may be read (prefetching ahead).
+template <class T, int HC, bool WithEdge>
 inline void leaky_scores_row(const T* __restrict s_dst, const T* __restrict s_src, const NodeId* __restrict sources,
                              const T* __restrict s_edge, T* __restrict s, T slope, std::int64_t deg,
-                             std::int64_t h_runtime) {
+                             std::int64_t h_runtime, std::int64_t valid_sources) {
   const std::int64_t H = HC > 0 ? HC : h_runtime;
-  auto rows = [&](auto with_edge) {
-    for (std::int64_t k = 0; k < deg; ++k) {
-      const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
-      for (std::int64_t h = 0; h < H; ++h) {
-        T pre = s_dst[h] + ss[h];
-        if constexpr (decltype(with_edge)::value) pre += s_edge[k * H + h];
-        s[k * H + h] = std::max(pre, T(0)) + slope * std::min(pre, T(0));
-      }
+  for (std::int64_t k = 0; k < deg; ++k) {
+    if (k + kPrefetchEdges < valid_sources) prefetch(s_src + static_cast<std::int64_t>(sources[k + kPrefetchEdges]) * H, H * sizeof(T));
+    const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
+    const T* __restrict ek = WithEdge ? s_edge + k * H : nullptr;
+    T* __restrict sk = s + k * H;
+    GATKIT_SIMD_LOOP
+    for (std::int64_t h = 0; h < H; ++h) {
+      T pre = s_dst[h] + ss[h];
+      if constexpr (WithEdge) pre += ek[h];
+      sk[h] = std::max(pre, T(0)) + slope * std::min(pre, T(0));
     }
-  };
-  if (s_edge) rows(std::true_type{}); else rows(std::false_type{});
+  }
 }
 
 template <class T, int HC, int DC>
@@ -193,20 +217,30 @@ struct RowKernels {
     T* __restrict weight = weight_buffer.data();
     Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);  // 64-byte aligned (EIGEN_MAX_ALIGN_BYTES)
     const Dropout& dropout = *a.attention_dropout;
+    const EdgeId e_end = a.in_offsets[end];
+    const std::int64_t row_bytes = HD * static_cast<std::int64_t>(sizeof(T));
     for (std::int64_t i = begin; i < end; ++i) {
       const EdgeId e0 = a.in_offsets[i], deg = a.in_offsets[i + 1] - e0;
+      // Prefetch the value row (dot: the key row) of the edge kPrefetchEdges ahead, possibly in a later row.
+      auto fetch_ahead = [&](std::int64_t k, std::int64_t offset) {
+        if (e0 + k + kPrefetchEdges < e_end) prefetch(a.z + a.sources[e0 + k + kPrefetchEdges] * a.width + offset, row_bytes);
+      };
       std::fill(acc, acc + HD, T(0));
       if (deg > 0) {
         T* __restrict S = a.alpha + e0 * H;
         if (a.dot) {
           for (std::int64_t k = 0; k < deg; ++k) {
             const std::int64_t j = a.sources[e0 + k];
+            fetch_ahead(k, HD);
             for (std::int64_t h = 0; h < H; ++h)
               S[k * H + h] = a.scale * dot<T, DC>(a.z + i * a.width + h * D, a.z + j * a.width + HD + h * D, D);
           }
         } else {
-          leaky_scores_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, a.s_edge ? a.s_edge + e0 * H : nullptr, S,
-                                  a.slope, deg, H);
+          if (a.s_edge)
+            leaky_scores_row<T, HC, true>(a.s_dst + i * H, a.s_src, a.sources + e0, a.s_edge + e0 * H, S, a.slope, deg, H,
+                                          e_end - e0);
+          else
+            leaky_scores_row<T, HC, false>(a.s_dst + i * H, a.s_src, a.sources + e0, nullptr, S, a.slope, deg, H, e_end - e0);
         }
         for (std::int64_t h = 0; h < H; ++h) max_score[h] = -std::numeric_limits<T>::infinity();
         for (std::int64_t k = 0; k < deg; ++k)
@@ -224,12 +258,14 @@ struct RowKernels {
           Eigen::Array<T, HC * DC, 1> out = Eigen::Array<T, HC * DC, 1>::Zero();
           for (std::int64_t k = 0; k < deg; ++k) {
             const T* v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
+            fetch_ahead(k, a.value_offset);
             for (int h = 0; h < HC; ++h)
               out.template segment<DC>(h * DC) += W[k * H + h] * vmap<DC>(v + h * DC, DC);
           }
           vmap<HC * DC>(acc, HD) = out;
         } else {
           for (std::int64_t k = 0; k < deg; ++k) {
+            fetch_ahead(k, a.value_offset);
             for (std::int64_t h = 0; h < H; ++h) weight[h] = W[k * H + h];
             const T* __restrict v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
             for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(weight[h], v + h * D, acc + h * D, D);
@@ -270,8 +306,13 @@ struct RowKernels {
     const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
     HeadBuffer<T, HC> weighted_buffer(H);
     T* __restrict weighted = weighted_buffer.data();
+    const EdgeId e_end = a.in_offsets[end];
+    const std::int64_t row_bytes = HD * static_cast<std::int64_t>(sizeof(T));
     for (std::int64_t i = begin; i < end; ++i) {
       const EdgeId e0 = a.in_offsets[i], deg = a.in_offsets[i + 1] - e0;
+      auto fetch_ahead = [&](std::int64_t k, std::int64_t offset) {
+        if (e0 + k + kPrefetchEdges < e_end) prefetch(a.z + a.sources[e0 + k + kPrefetchEdges] * a.width + offset, row_bytes);
+      };
       if (deg == 0) {
         if (a.dot) std::fill(a.dz + i * a.width, a.dz + i * a.width + HD, T(0));  // dL/dq_i
         else vmap<HC>(a.ds_dst + i * H, H).setZero();
@@ -283,6 +324,7 @@ struct RowKernels {
       for (std::int64_t h = 0; h < H; ++h) weighted[h] = 0;
       for (std::int64_t k = 0; k < deg; ++k) {
         const T* v = a.z + a.sources[e0 + k] * a.width + a.value_offset;
+        fetch_ahead(k, a.value_offset);
         for (std::int64_t h = 0; h < H; ++h) G[k * H + h] = dot<T, DC>(d_out(a, i, h), v + h * D, D);
         for (std::int64_t h = 0; h < H; ++h) {
           G[k * H + h] *= a.head_weight * W[k * H + h];
@@ -297,6 +339,7 @@ struct RowKernels {
           Eigen::Array<T, HC * DC, 1> grad = Eigen::Array<T, HC * DC, 1>::Zero();  // dL/dq_i in registers
           for (std::int64_t k = 0; k < deg; ++k) {
             const T* key = a.z + a.sources[e0 + k] * a.width + HD;
+            fetch_ahead(k, HD);
             for (int h = 0; h < HC; ++h) grad.template segment<DC>(h * DC) += G[k * H + h] * vmap<DC>(key + h * DC, DC);
           }
           vmap<HC * DC>(dq, HD) = grad;
@@ -304,13 +347,17 @@ struct RowKernels {
           std::fill(dq, dq + HD, T(0));
           for (std::int64_t k = 0; k < deg; ++k) {
             const T* key = a.z + a.sources[e0 + k] * a.width + HD;
+            fetch_ahead(k, HD);
             for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(G[k * H + h], key + h * D, dq + h * D, D);
           }
         }
       } else {
-        leaky_softmax_backward_row<T, HC>(a.s_dst + i * H, a.s_src, a.sources + e0, a.s_edge ? a.s_edge + e0 * H : nullptr,
-                                          A, weighted, G,
-                                          a.ds_dst + i * H, a.slope, deg, H);
+        if (a.s_edge)
+          leaky_softmax_backward_row<T, HC, true>(a.s_dst + i * H, a.s_src, a.sources + e0, a.s_edge + e0 * H, A, weighted,
+                                                  G, a.ds_dst + i * H, a.slope, deg, H, e_end - e0);
+        else
+          leaky_softmax_backward_row<T, HC, false>(a.s_dst + i * H, a.s_src, a.sources + e0, nullptr, A, weighted, G,
+                                                   a.ds_dst + i * H, a.slope, deg, H, e_end - e0);
       }
     }
   }
@@ -321,6 +368,21 @@ struct RowKernels {
     const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
     HeadBuffer<T, HC> ds_buffer(H);
     T* __restrict ds = ds_buffer.data();
+    const EdgeId k_end = a.out_offsets[end];
+    const std::int64_t dy_bytes = (a.concat ? HD : D) * static_cast<std::int64_t>(sizeof(T));
+    const std::int64_t query_bytes = HD * static_cast<std::int64_t>(sizeof(T));
+    const std::int64_t edge_bytes = H * static_cast<std::int64_t>(sizeof(T));
+    // Per out-edge k the loop gathers the output gradient (and for dot the query) of its destination and
+    // the edge's weights and score gradient, stored in in-edge order: request those kPrefetchEdges ahead.
+    auto fetch_ahead = [&](EdgeId k) {
+      if (k + kPrefetchEdges >= k_end) return;
+      const EdgeId e = a.out_ids[k + kPrefetchEdges];
+      const std::int64_t i = a.targets[k + kPrefetchEdges];
+      prefetch(a.dy + i * a.dy_cols, dy_bytes);
+      prefetch(a.dropped + e * H, edge_bytes);
+      prefetch(a.d_edge + e * H, edge_bytes);
+      if (a.dot) prefetch(a.z + i * a.width, query_bytes);
+    };
     for (std::int64_t j = begin; j < end; ++j) {
       T* __restrict dv = a.dz + j * a.width + a.value_offset;
       T* __restrict dk = a.dz + j * a.width + HD;
@@ -331,6 +393,7 @@ struct RowKernels {
           Eigen::Array<T, HC * DC, 1> grad_k = Eigen::Array<T, HC * DC, 1>::Zero();  // dot only
           Eigen::Array<T, HC, 1> grad_src = Eigen::Array<T, HC, 1>::Zero();       // additive only
           for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
+            fetch_ahead(k);
             const EdgeId e = a.out_ids[k];
             const std::int64_t i = a.targets[k];
             const T* out_grad = a.dy + i * a.dy_cols;
@@ -353,6 +416,7 @@ struct RowKernels {
       std::fill(dv, dv + HD, T(0));
       if (a.dot) std::fill(dk, dk + HD, T(0));
       for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
+        fetch_ahead(k);
         const EdgeId e = a.out_ids[k];
         const std::int64_t i = a.targets[k];
         const T* __restrict w = a.dropped + e * H;
