@@ -88,6 +88,9 @@ inline void axpy(T alpha, const T* __restrict x, T* __restrict y, std::int64_t d
 #define GATKIT_PREFETCH_EDGES 8
 #endif
 inline constexpr std::int64_t kPrefetchEdges = GATKIT_PREFETCH_EDGES;
+/// The score loops touch one short row per edge and run through a row's edges in a few nanoseconds:
+/// they prefetch further ahead to cover the memory latency.
+inline constexpr std::int64_t kPrefetchScores = 4 * kPrefetchEdges;
 
 inline void prefetch(const void* p, std::int64_t bytes) {
   const char* c = static_cast<const char*>(p);
@@ -148,7 +151,7 @@ inline void leaky_softmax_backward_row(const T* __restrict s_dst, const T* __res
   const std::int64_t H = HC > 0 ? HC : h_runtime;
   for (std::int64_t h = 0; h < H; ++h) ds[h] = 0;
   for (std::int64_t k = 0; k < deg; ++k) {
-    if (k + kPrefetchEdges < valid_sources) prefetch(s_src + static_cast<std::int64_t>(sources[k + kPrefetchEdges]) * H, H * sizeof(T));
+    if (k + kPrefetchScores < valid_sources) prefetch(s_src + static_cast<std::int64_t>(sources[k + kPrefetchScores]) * H, H * sizeof(T));
     const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
     const T* __restrict ak = alpha + k * H;
     const T* __restrict ek = WithEdge ? s_edge + k * H : nullptr;
@@ -175,7 +178,7 @@ inline void leaky_scores_row(const T* __restrict s_dst, const T* __restrict s_sr
                              std::int64_t h_runtime, std::int64_t valid_sources) {
   const std::int64_t H = HC > 0 ? HC : h_runtime;
   for (std::int64_t k = 0; k < deg; ++k) {
-    if (k + kPrefetchEdges < valid_sources) prefetch(s_src + static_cast<std::int64_t>(sources[k + kPrefetchEdges]) * H, H * sizeof(T));
+    if (k + kPrefetchScores < valid_sources) prefetch(s_src + static_cast<std::int64_t>(sources[k + kPrefetchScores]) * H, H * sizeof(T));
     const T* __restrict ss = s_src + static_cast<std::int64_t>(sources[k]) * H;
     const T* __restrict ek = WithEdge ? s_edge + k * H : nullptr;
     T* __restrict sk = s + k * H;

@@ -66,7 +66,6 @@ GatModel<T>::GatModel(const ModelConfig& config) : config_(config) {
     layers_.emplace_back(config_.layer(l), params_, "layer" + std::to_string(l));
   params_.allocate();
   caches_.resize(layers_.size());
-  outputs_.resize(layers_.size());
   hidden_.resize(layers_.size());
 }
 
@@ -86,13 +85,15 @@ const RowMatrix<T>& GatModel<T>::forward(const Graph& graph, const FeatureMatrix
                                          std::uint64_t seed) {
   const FeatureMatrix<T>* input = &x;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
-    layers_[l].forward(params_, graph, *input, training, derive_seed(seed, l), caches_[l], outputs_[l]);
-    if (l + 1 < layers_.size()) {
-      elu_forward(outputs_[l], hidden_[l + 1].dense());  // reuses the buffer of the previous step
+    const bool last = l + 1 == layers_.size();
+    RowMatrix<T>& out = last ? logits_ : hidden_[l + 1].dense();  // reuses the buffer of the previous step
+    layers_[l].forward(params_, graph, *input, training, derive_seed(seed, l), caches_[l], out);
+    if (!last) {
+      elu_forward(out, out);
       input = &hidden_[l + 1];
     }
   }
-  return outputs_.back();
+  return logits_;
 }
 
 template <class T>
@@ -100,10 +101,11 @@ void GatModel<T>::backward(const Graph& graph, const FeatureMatrix<T>& x, const 
   const RowMatrix<T>* dy = &d_logits;
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const FeatureMatrix<T>& input = l == 0 ? x : hidden_[l];
-    layers_[l].backward(params_, graph, input, caches_[l], *dy, l == 0 ? nullptr : &d_input_);
-    if (l > 0) {
-      elu_backward(hidden_[l].dense(), d_input_, d_hidden_);
-      dy = &d_hidden_;
+    RowMatrix<T>* dx = l == 0 ? nullptr : &d_buffers_[l % 2];  // never the buffer dy lives in
+    layers_[l].backward(params_, graph, input, caches_[l], *dy, dx);
+    if (dx) {
+      elu_backward(hidden_[l].dense(), *dx, *dx);
+      dy = dx;
     }
   }
 }

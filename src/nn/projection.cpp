@@ -64,8 +64,6 @@ void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
                                            " features, the layer expects " + std::to_string(w.rows()));
   const std::int64_t n = x.rows(), m = w.cols();
   z.resize(n, m);
-  RowMatrix<T>& masked_dense = cache.masked_dense;
-  if (x.is_sparse() || !dropout.active) masked_dense.resize(0, 0);  // else reused at the same size
   if (!x.is_sparse() || !dropout.active) cache.masked_values.clear();
   if (x.is_sparse()) {
     const auto& s = x.sparse();
@@ -90,19 +88,19 @@ void project_forward(const FeatureMatrix<T>& x, const Dropout& dropout,
     });
     return;
   }
-  const RowMatrix<T>* input = &x.dense();
-  if (dropout.active) {
-    const std::int64_t f = x.cols();
-    masked_dense.resize(n, f);
-    cache.dense_kept.resize(static_cast<std::size_t>(n * f));
-    parallel_rows(n, 256, [&](std::int64_t begin, std::int64_t end) {
-      dropout.apply(x.dense().data() + begin * f, masked_dense.data() + begin * f, cache.dense_kept.data() + begin * f,
-                    (end - begin) * f, static_cast<std::uint64_t>(begin * f));
-    });
-    input = &masked_dense;
-  }
+  // Dense input: the dropout mask is drawn again from (seed, element) wherever it is needed rather
+  // than kept, so the n x f masked copy never exists; each GEMM block masks its rows into a small
+  // buffer first.
+  const RowMatrix<T>& input = x.dense();
+  const std::int64_t f = x.cols();
   parallel_blocks(n, kGemmRowBlock, [&](std::int64_t begin, std::int64_t end) {
-    z.middleRows(begin, end - begin).noalias() = input->middleRows(begin, end - begin) * w;
+    if (!dropout.active) {
+      z.middleRows(begin, end - begin).noalias() = input.middleRows(begin, end - begin) * w;
+      return;
+    }
+    RowMatrix<T> masked(end - begin, f);
+    dropout.apply(input.data() + begin * f, masked.data(), (end - begin) * f, static_cast<std::uint64_t>(begin * f));
+    z.middleRows(begin, end - begin).noalias() = masked * w;
   });
 }
 
@@ -110,7 +108,6 @@ template <class T>
 void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const ProjectionCache<T>& cache,
                       const Eigen::Ref<const RowMatrix<T>>& w, const RowMatrix<T>& dz,
                       Eigen::Ref<RowMatrix<T>> dw, RowMatrix<T>* dx) {
-  const RowMatrix<T>& masked_dense = cache.masked_dense;
   const std::int64_t n = x.rows(), f = x.cols(), m = w.cols();
   if (x.is_sparse()) {
     GATKIT_REQUIRE(dx == nullptr, "projection: no input gradient for sparse features");
@@ -131,18 +128,30 @@ void project_backward(const FeatureMatrix<T>& x, const Dropout& dropout, const P
     });
     return;
   }
-  const RowMatrix<T>& input = dropout.active ? masked_dense : x.dense();
+  const RowMatrix<T>& input = x.dense();
   const RowMatrix<T> zero = RowMatrix<T>::Zero(f, m);
   dw += deterministic_sum(n, reduction_block(n), zero,
                           [&](std::int64_t begin, std::int64_t end, RowMatrix<T>& acc) {
-                            acc.noalias() += input.middleRows(begin, end - begin).transpose() *
-                                             dz.middleRows(begin, end - begin);
+                            if (!dropout.active) {
+                              acc.noalias() += input.middleRows(begin, end - begin).transpose() *
+                                               dz.middleRows(begin, end - begin);
+                              return;
+                            }
+                            // The masked input, redrawn in fixed sub-blocks of rows.
+                            RowMatrix<T> masked;
+                            for (std::int64_t b = begin; b < end; b += kGemmRowBlock) {
+                              const std::int64_t rows = std::min(kGemmRowBlock, end - b);
+                              masked.resize(rows, f);
+                              dropout.apply(input.data() + b * f, masked.data(), rows * f, static_cast<std::uint64_t>(b * f));
+                              acc.noalias() += masked.transpose() * dz.middleRows(b, rows);
+                            }
                           });
   if (dx != nullptr) {
     dx->resize(n, f);
     parallel_blocks(n, kGemmRowBlock, [&](std::int64_t begin, std::int64_t end) {
       dx->middleRows(begin, end - begin).noalias() = dz.middleRows(begin, end - begin) * w.transpose();
-      if (dropout.active) dropout.apply_kept(cache.dense_kept.data() + begin * f, dx->data() + begin * f, (end - begin) * f);
+      T* rows = dx->data() + begin * f;
+      dropout.apply(rows, rows, (end - begin) * f, static_cast<std::uint64_t>(begin * f));
     });
   }
 }

@@ -8,10 +8,10 @@
 
 namespace gatkit {
 
-/// y = ELU(x) = x for x > 0, exp(x) - 1 otherwise.
+/// y = ELU(x) = x for x > 0, exp(x) - 1 otherwise. y may be x (in place).
 template <class T>
 void elu_forward(const RowMatrix<T>& x, RowMatrix<T>& y);
-/// dx = dy * ELU'(x), computed from the output y (ELU'(x) = y + 1 for x <= 0).
+/// dx = dy * ELU'(x), computed from the output y (ELU'(x) = y + 1 for x <= 0). dx may be dy.
 template <class T>
 void elu_backward(const RowMatrix<T>& y, const RowMatrix<T>& dy, RowMatrix<T>& dx);
 

@@ -66,9 +66,11 @@ class GatModel {
   Parameters<T> params_;
   std::vector<GraphAttention<T>> layers_;
   std::vector<AttentionCache<T>> caches_;
+  // Activations are computed in place to keep one n x width buffer per layer: a hidden layer writes its
+  // output into hidden_[l + 1] and ELU overwrites it (ELU's derivative needs only its output).
   std::vector<FeatureMatrix<T>> hidden_;   ///< ELU outputs: inputs of layers 1..L-1
-  std::vector<RowMatrix<T>> outputs_;      ///< raw outputs of every layer
-  RowMatrix<T> d_input_, d_hidden_;        ///< backward scratch, kept between steps
+  RowMatrix<T> logits_;                    ///< output of the last layer
+  RowMatrix<T> d_buffers_[2];              ///< backward scratch (layer l writes d_buffers_[l % 2]), kept between steps
 };
 
 }  // namespace gatkit

@@ -12,12 +12,11 @@
 
 namespace gatkit {
 
-/// The input after dropout, kept by forward for backward when dropout is active: the dense n x f matrix,
-/// or the stored values of sparse input (nnz, in CSR order). Empty otherwise.
+/// What forward keeps for backward: the stored values of sparse input after dropout (nnz, in CSR
+/// order), when dropout is active. Dense input keeps nothing: its mask is drawn again from
+/// (seed, element) in backward, which costs less than writing and reading an n x f copy.
 template <class T>
 struct ProjectionCache {
-  RowMatrix<T> masked_dense;
-  std::vector<std::uint8_t> dense_kept;  ///< the dropout mask of masked_dense (1 = kept), n x f
   std::vector<T> masked_values;
 };
 

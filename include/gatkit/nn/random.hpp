@@ -63,31 +63,6 @@ struct Dropout {
     return static_cast<T>((random_bits(seed, index) >> 11) >= threshold) * static_cast<T>(keep_scale);
   }
 
-  /// As apply(), also writing kept[k] = 1 or 0, so that a backward pass can reuse the mask without
-  /// drawing it again (apply_kept).
-  template <class T>
-  void apply(const T* __restrict in, T* __restrict out, std::uint8_t* __restrict kept_mask, std::int64_t n,
-             std::uint64_t first_index) const {
-    // Fields copied to locals: stores through a uint8_t pointer may alias anything, *this included, and
-    // would otherwise force a reload per element and block vectorisation.
-    const T ks = active ? static_cast<T>(keep_scale) : T(1);
-    const std::uint64_t s = seed, limit = active ? threshold : 0;
-    GATKIT_SIMD_LOOP
-    for (std::int64_t k = 0; k < n; ++k) {
-      const bool keep = (random_bits(s, first_index + static_cast<std::uint64_t>(k)) >> 11) >= limit;
-      kept_mask[k] = keep ? 1 : 0;
-      out[k] = keep ? in[k] * ks : T(0);
-    }
-  }
-
-  /// data[k] *= scale of a recorded mask (see apply with kept_mask).
-  template <class T>
-  void apply_kept(const std::uint8_t* __restrict kept_mask, T* __restrict data, std::int64_t n) const {
-    const T ks = active ? static_cast<T>(keep_scale) : T(1);
-    GATKIT_SIMD_LOOP
-    for (std::int64_t k = 0; k < n; ++k) data[k] = kept_mask[k] ? data[k] * ks : T(0);
-  }
-
   /// out[k] = in[k] * scale(first_index + k) for k < n (in may equal out).
   template <class T>
   void apply(const T* in, T* out, std::int64_t n, std::uint64_t first_index) const {
