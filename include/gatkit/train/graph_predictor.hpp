@@ -66,8 +66,9 @@ class GraphPredictor {
   chem::MoleculeGraph featurize(const chem::Molecule& molecule) const;
 
   /// One row per graph, one column per task: for binary tasks the probability of class 1, for
-  /// regression the value in the targets' own units. Graphs are scored in batches of `batch_size`;
-  /// the result for a graph does not depend on the other graphs.
+  /// regression the value in the targets' own units. Graphs are scored in batches of `batch_size`. The
+  /// same graphs in the same batches give bit-identical results; the other graphs of a batch change a
+  /// graph's result only by float rounding (about 1e-8: dense projections are blocked by rows).
   RowMatrix<double> predict(std::span<const chem::MoleculeGraph> graphs, int batch_size = 256);
   /// Featurises (in parallel) and scores `molecules`. A molecule that cannot be featurised throws the
   /// error of the first such molecule; callers that want to skip bad records featurise one by one.
