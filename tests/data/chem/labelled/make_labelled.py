@@ -39,3 +39,24 @@ broken = ("broken\n  handmade\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\n"
           "  1  9  1  0\nM  END\n")
 with open("broken_middle.sdf", "w") as out:
     out.write(records[3] + "$$$$\n" + broken + "$$$$\n" + records[10] + "$$$$\n")
+# middle_removed.sdf: the same two good records alone; the good rows of predict on broken_middle.sdf
+# must equal its rows (same molecules in the same batch), names and values alike.
+with open("middle_removed.sdf", "w") as out:
+    out.write(records[3] + "$$$$\n" + records[10] + "$$$$\n")
+
+
+# broken_middle.json: the same molecules as gatkit JSON, with an unknown element in the middle entry.
+def json_entry(block):
+    mol = Chem.MolFromMolBlock(block, sanitize=False)
+    atoms = ", ".join('{"element": "%s"%s}' % (a.GetSymbol(), ', "charge": %d' % a.GetFormalCharge() if a.GetFormalCharge() else "")
+                      for a in mol.GetAtoms())
+    bonds = ", ".join('{"atoms": [%d, %d], "order": %d}' % (b.GetBeginAtomIdx(), b.GetEndAtomIdx(), int(b.GetBondTypeAsDouble()))
+                      for b in mol.GetBonds())
+    return '{"type": "molecule", "id": "%s", "atoms": [%s], "bonds": [%s]}' % (mol.GetProp("_Name"), atoms, bonds)
+
+
+with open("broken_middle.json", "w") as out:
+    out.write('{"format": "gatkit-graphs", "version": 1, "graphs": [\n')
+    out.write(json_entry(records[3]) + ",\n")
+    out.write('{"type": "molecule", "id": "broken", "atoms": [{"element": "Xx"}]},\n')
+    out.write(json_entry(records[10]) + "\n]}\n")
