@@ -349,14 +349,15 @@ int cmd_info(const std::vector<std::string>& argv) {
   return 0;
 }
 
-// --data names a molecule file (SDF/MOL/JSON) rather than a data folder.
+// --data names a molecule file (SDF/MOL/JSON, by its extension; it need not exist yet, so that a missing
+// file gets the molecule readers' message) rather than a data folder.
 bool is_molecule_file(const std::vector<std::string>& args) {
   for (std::size_t k = 0; k < args.size(); ++k) {
     std::string value;
     if (args[k] == "--data" && k + 1 < args.size()) value = args[k + 1];
     else if (args[k].rfind("--data=", 0) == 0) value = args[k].substr(7);
     else continue;
-    return std::filesystem::is_regular_file(value) && is_molecule_path(value);
+    return is_molecule_path(value) && !std::filesystem::is_directory(value);  // node data sets are folders
   }
   return false;
 }

@@ -48,8 +48,8 @@ TrainedModel load_model(const std::filesystem::path& file) {
   const detail::CheckpointFile checkpoint(file);
   const ConfigReader root(file, checkpoint.config(), "config");
   if (checkpoint.kind() == detail::kGraphModelKind)
-    root.fail("kind graph_model: this checkpoint holds a graph-level (molecule) model, not a node classifier; "
-              "apply it to a molecule file (.sdf, .mol, .json)");
+    checkpoint.fail("this checkpoint holds a graph-level (molecule) model (kind graph_model), not a node classifier; "
+                    "apply it to a molecule file (.sdf, .mol, .json)");
   if (checkpoint.kind() != detail::kNodeClassifierKind) root.fail("kind is not node_classifier");
   const ConfigReader m = root.object("model");
   TrainedModel model;

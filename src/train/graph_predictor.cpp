@@ -172,8 +172,8 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
   const detail::CheckpointFile checkpoint(file);
   const ConfigReader root(file, checkpoint.config(), "config");
   if (checkpoint.kind() == detail::kNodeClassifierKind)
-    root.fail("kind node_classifier: this checkpoint holds a node classifier, not a graph-level (molecule) model; "
-              "apply it to a node data folder");
+    checkpoint.fail("this checkpoint holds a node classifier (kind node_classifier), not a graph-level (molecule) "
+                    "model; apply it to a node data folder");
   if (checkpoint.kind() != detail::kGraphModelKind) root.fail("kind '" + checkpoint.kind() + "' is not graph_model");
   TrainedGraphModel m;
   m.config = read_model_config(root.object("model"));
