@@ -3,17 +3,18 @@
 // --save writes the model of the best run as a graph_model checkpoint for `gatkit predict`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <sstream>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
-#include "molecule_files.hpp"
 #include "gatkit/train/graph_classification.hpp"
 #include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/parallel.hpp"
+#include "molecule_files.hpp"
 #include "output.hpp"
 
 namespace gatkit::cli {
@@ -84,7 +85,10 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     chem::Molecule& m = set.molecules[i];
     try {
       graphs.push_back(chem::featurize(m, featurizer));
-      if (kept != i) set.molecules[kept] = std::move(m);
+      if (kept != i) {
+        set.molecules[kept] = std::move(m);
+        set.ids[kept] = std::move(set.ids[i]);
+      }
       ++kept;
     } catch (const InvalidArgument& e) {
       const ParseError error(file, m.line, e.what());
@@ -94,6 +98,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     }
   }
   set.molecules.resize(kept);
+  set.ids.resize(kept);
   std::sort(set.skipped.begin(), set.skipped.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
   GATKIT_REQUIRE(set.molecules.size() >= 10, file.string() + ": too few molecules to train on (" +
                                                  std::to_string(set.molecules.size()) + ")");

@@ -1,6 +1,5 @@
 #include "molecule_files.hpp"
 
-#include <algorithm>
 #include <iostream>
 #include <sstream>
 
