@@ -2,7 +2,8 @@
 #   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info -DDATA=<tests/data/chem/labelled> -DWORK_DIR=<dir>
 #         -P cli_molecules.cmake
 # The molecule commands on the small files of tests/data/chem/labelled (make_labelled.py):
-#   predict: train --save (binary and regression), predict, and a file whose middle record is broken:
+#   predict: train --save (binary and regression), predict, and files whose middle record is broken
+#            (unreadable SDF, unknown element in JSON, two bonds between the same atoms):
 #            without --on-error skip it fails naming record 2; with it, records 1 and 3 get exactly the
 #            rows of the same molecules predicted without the broken record (never each other's);
 #   convert: SDF -> JSON -> SDF -> JSON gives the same JSON twice; bad records fail or are skipped;
@@ -94,7 +95,9 @@ if(MODE STREQUAL "predict")
     message(FATAL_ERROR "cli_molecules: a failed predict left ${dir}/broken.csv behind")
   endif()
   # ... and with it, one row per record: 1 and 3 keep their own molecule's prediction, 2 has the error.
-  foreach(input broken_middle.sdf broken_middle.json)
+  run(1 predict --model ${dir}/active.gk --data ${DATA}/duplicate_bond_middle.sdf)
+  expect_match("${err}" "record 2.*two bonds between atoms" "error of the record that cannot be featurised")
+  foreach(input broken_middle.sdf broken_middle.json duplicate_bond_middle.sdf)
     run(0 predict --model ${dir}/active.gk --data ${DATA}/${input} --on-error skip --out ${dir}/skip.csv)
     expect_match("${err}" "skipped record 2: " "report of the skipped record (${input})")
     expect_match("${err}" "predicted 2 of 3 records; skipped 1 of 3 records: 2" "final line (${input})")

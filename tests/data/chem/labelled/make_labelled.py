@@ -60,3 +60,12 @@ with open("broken_middle.json", "w") as out:
     out.write(json_entry(records[3]) + ",\n")
     out.write('{"type": "molecule", "id": "broken", "atoms": [{"element": "Xx"}]},\n')
     out.write(json_entry(records[10]) + "\n]}\n")
+
+# duplicate_bond_middle.sdf: the middle record reads fine but cannot be featurised (two bonds between
+# the same atoms): a bad record for predict too, with the same alignment guarantees.
+duplicate = ("duplicate\n  handmade\n\n  2  2  0  0  0  0  0  0  0  0999 V2000\n"
+             "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+             "    1.5000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n"
+             "  1  2  1  0\n  2  1  1  0\nM  END\n")
+with open("duplicate_bond_middle.sdf", "w") as out:
+    out.write(records[3] + "$$$$\n" + duplicate + "$$$$\n" + records[10] + "$$$$\n")
