@@ -100,7 +100,7 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
     Eigen::Index next = 0;
     for (MoleculeRecord& r : chunk) {
       std::string line = std::to_string(r.number);
-      line.append(",").append(csv_field(r.ok() ? r.name() : std::string()));
+      line.append(",").append(csv_field(r.name()));  // empty when the record could not be read
       if (r.ok()) {
         append_predictions(line, model, values.row(next++).data());
         if (skip) line.append(",");
