@@ -56,7 +56,8 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
     if (next_skipped < skipped.size() && skipped[next_skipped].record == number) {
       record.error = std::move(skipped[next_skipped++].error);
     } else if (const io::GraphFileEntry& entry = all.order[next_read++]; entry.kind == io::GraphFileEntry::Kind::graph) {
-      const ParseError error(file, 0, "graphs[" + std::to_string(number - 1) + "]: expected a molecule entry, found a \"graph\" entry");
+      const ParseError error(file, 0, "graphs[" + std::to_string(number - 1) +
+                                          "]: expected a molecule entry, found a \"graph\" entry");
       if (on_error == OnError::fail) throw error;
       record.error = error.what();
     } else {

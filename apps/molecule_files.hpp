@@ -29,7 +29,8 @@ struct MoleculeRecord {
   chem::Molecule molecule;   ///< valid when ok()
   std::string error;         ///< why the record could not be read (file, line or JSON path, reason)
   bool ok() const { return error.empty(); }
-  /// The name to show: the JSON id, else the SDF title line / JSON "name"; "" for a bad record.
+  /// The name to show: the JSON id, else the SDF title line / JSON "name"; "" when the record could not
+  /// be read.
   const std::string& name() const { return id.empty() ? molecule.name : id; }
 };
 

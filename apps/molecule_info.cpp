@@ -37,7 +37,10 @@ struct TargetStats {
 
   static constexpr std::size_t kMaxClasses = 20;
   std::int64_t numeric() const { return present - non_numeric; }
-  bool binary() const { return classes && numeric() > 0 && std::all_of(counts.begin(), counts.end(), [](const auto& c) { return c.first == 0 || c.first == 1; }); }
+  bool binary() const {
+    return classes && numeric() > 0 &&
+           std::all_of(counts.begin(), counts.end(), [](const auto& c) { return c.first == 0 || c.first == 1; });
+  }
   double mean() const { return sum / static_cast<double>(numeric()); }
   double stddev() const { return std::sqrt(std::max(0.0, sum_sq / static_cast<double>(numeric()) - mean() * mean())); }
 
@@ -188,7 +191,8 @@ void print_json(const MoleculeStats& s, const std::filesystem::path& file) {
 
 void print_text(const MoleculeStats& s, const std::filesystem::path& file) {
   auto count = [&](const Count& c) {
-    return "total " + std::to_string(c.total) + ", mean " + fixed(c.mean(s.molecules), 2) + ", max " + std::to_string(c.max) + " per molecule";
+    return "total " + std::to_string(c.total) + ", mean " + fixed(c.mean(s.molecules), 2) + ", max " +
+           std::to_string(c.max) + " per molecule";
   };
   std::cout << "file        " << file.string() << "\n"
             << "molecules   " << s.molecules << " of " << s.records << " records";
@@ -212,7 +216,8 @@ void print_text(const MoleculeStats& s, const std::filesystem::path& file) {
     if (t.classes && t.numeric() > 0) {
       std::cout << (t.binary() ? "; binary" : "; classes");
       for (const auto& [value, n] : t.counts)
-        std::cout << " " << class_name(value) << ": " << n << " (" << fixed(100.0 * static_cast<double>(n) / static_cast<double>(t.numeric()), 1) << " %)";
+        std::cout << " " << class_name(value) << ": " << n << " ("
+                  << fixed(100.0 * static_cast<double>(n) / static_cast<double>(t.numeric()), 1) << " %)";
     }
     if (t.numeric() > 0 && !t.binary())
       std::cout << "; mean " << fixed(t.mean(), 4) << ", std " << fixed(t.stddev(), 4) << ", min " << fixed(t.min, 4)

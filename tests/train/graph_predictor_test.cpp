@@ -285,7 +285,8 @@ TEST_F(GraphCheckpointTest, DamagedGraphCheckpointsAreErrors) {
   const fs::path f = dir_ / "model.gk";
   save_graph_model(m, f);
   const std::string full = read_bytes(f);
-  for (std::size_t len = 0; len < full.size(); len += 97) expect_graph_error("truncated to " + std::to_string(len), full.substr(0, len), "");
+  for (std::size_t len = 0; len < full.size(); len += 97)
+    expect_graph_error("truncated to " + std::to_string(len), full.substr(0, len), "");
   expect_graph_error("last byte cut", full.substr(0, full.size() - 1), "truncated");
   expect_graph_error("trailing garbage", full + "x", "");
   for (std::size_t at : {std::size_t{30}, full.size() / 2, full.size() - 9}) {
