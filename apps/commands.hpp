@@ -5,7 +5,14 @@
 
 namespace gatkit::cli {
 
-/// `gatkit train --data FILE` for a molecule file (.sdf, .mol, .json): graph-level binary tasks.
+/// `gatkit train --data FILE` for a molecule file (.sdf, .mol, .json): graph-level binary or regression
+/// tasks; --save writes a graph_model checkpoint.
 int cmd_train_molecules(const std::vector<std::string>& argv);
+/// `gatkit predict --model FILE --data FILE` for a molecule file: CSV, one row per record.
+int cmd_predict_molecules(const std::vector<std::string>& argv);
+/// `gatkit convert --data IN --out OUT`: molecules between SDF/MOL and gatkit JSON.
+int cmd_convert(const std::vector<std::string>& argv);
+/// `gatkit info --data FILE` for a molecule file: counts, elements, rings, target balance.
+int cmd_info_molecules(const std::vector<std::string>& argv);
 
 }  // namespace gatkit::cli

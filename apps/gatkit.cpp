@@ -16,6 +16,7 @@
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/parallel.hpp"
+#include "molecule_files.hpp"
 #include "output.hpp"
 
 namespace gatkit::cli {
@@ -29,10 +30,17 @@ usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
   gatkit train   --data FILE.sdf|.json --target NAME[,NAME...] [--split random|scaffold|kfold:K]
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
-                 [--task auto|binary|regression]
-                                            train a molecule model: ROC-AUC (binary) or RMSE (regression)
+                 [--task auto|binary|regression] [--save MODEL]
+                                            train a molecule model: ROC-AUC (binary) or RMSE (regression);
+                                            --save keeps the run with the best validation metric
   gatkit predict --model FILE --data PATH [--out FILE.csv]
+  gatkit predict --model MODEL --data FILE.sdf|.json [--out FILE.csv] [--on-error fail|skip] [--threads N]
+                                            CSV: record,name,<task>[,<task>_probability]...[,error]
+  gatkit convert --data IN.sdf|.json --out OUT.sdf|.json [--on-error fail|skip]
+                                            molecules between SDF/MOL and gatkit JSON
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
+  gatkit info    --data FILE.sdf|.json [--json] [--target NAME,...] [--on-error fail|skip]
+                                            molecules, atoms, bonds, elements, rings, target balance
   gatkit --version | --help
 
 PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
@@ -253,13 +261,6 @@ int cmd_train(const std::vector<std::string>& argv) {
 
 // ---- predict ----------------------------------------------------------------------------------
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 int cmd_predict(const std::vector<std::string>& argv) {
   const Args args(argv, {"model", "data", "out", "threads", "split-seed"}, {});
   apply_threads(args);
@@ -348,15 +349,15 @@ int cmd_info(const std::vector<std::string>& argv) {
   return 0;
 }
 
-// --data names a molecule file (SDF/MOL/JSON) rather than a data folder.
+// --data names a molecule file (SDF/MOL/JSON, by its extension; it need not exist yet, so that a missing
+// file gets the molecule readers' message) rather than a data folder.
 bool is_molecule_file(const std::vector<std::string>& args) {
   for (std::size_t k = 0; k < args.size(); ++k) {
     std::string value;
     if (args[k] == "--data" && k + 1 < args.size()) value = args[k + 1];
     else if (args[k].rfind("--data=", 0) == 0) value = args[k].substr(7);
     else continue;
-    const std::string ext = std::filesystem::path(value).extension().string();
-    return std::filesystem::is_regular_file(value) && (ext == ".sdf" || ext == ".mol" || ext == ".sd" || ext == ".json");
+    return is_molecule_path(value) && !std::filesystem::is_directory(value);  // node data sets are folders
   }
   return false;
 }
@@ -379,8 +380,9 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "train") return is_molecule_file(args) ? cmd_train_molecules(args) : cmd_train(args);
-    if (command == "predict") return cmd_predict(args);
-    if (command == "info") return cmd_info(args);
+    if (command == "predict") return is_molecule_file(args) ? cmd_predict_molecules(args) : cmd_predict(args);
+    if (command == "info") return is_molecule_file(args) ? cmd_info_molecules(args) : cmd_info(args);
+    if (command == "convert") return cmd_convert(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";
     return 2;
   } catch (const gatkit::InvalidArgument& e) {

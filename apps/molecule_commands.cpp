@@ -1,59 +1,24 @@
-// gatkit train on a molecule file (SDF/MOL or gatkit JSON): graph-level binary tasks read from SD data
-// items or JSON properties (--target), random / scaffold / k-fold splits, ROC-AUC.
+// gatkit train on a molecule file (SDF/MOL or gatkit JSON): graph-level binary or regression tasks read
+// from SD data items or JSON properties (--target), random / scaffold / k-fold splits, ROC-AUC or RMSE;
+// --save writes the model of the best run as a graph_model checkpoint for `gatkit predict`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <sstream>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
-#include "gatkit/chem/json_format.hpp"
-#include "gatkit/chem/sdf.hpp"
 #include "gatkit/train/graph_classification.hpp"
+#include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/parallel.hpp"
+#include "molecule_files.hpp"
 #include "output.hpp"
 
 namespace gatkit::cli {
 namespace {
-
-struct MoleculeSet {
-  std::vector<chem::Molecule> molecules;
-  std::vector<std::uint64_t> skipped_records;  ///< 1-based record numbers
-};
-
-MoleculeSet read_molecules(const std::filesystem::path& file, bool skip_bad, bool quiet) {
-  MoleculeSet set;
-  const std::string ext = file.extension().string();
-  if (ext == ".json") {
-    set.molecules = io::read_molecule_json(file);
-    return set;
-  }
-  chem::SdfReader reader(file);
-  chem::Molecule m;
-  while (true) {
-    try {
-      if (!reader.next(m)) break;
-      set.molecules.push_back(m);
-    } catch (const ParseError& e) {
-      if (!skip_bad) throw;
-      set.skipped_records.push_back(reader.record_number());
-      if (!quiet) std::cerr << "skipped: " << e.what() << "\n";
-    }
-  }
-  return set;
-}
-
-std::vector<std::string> target_names(const Args& args) {
-  std::vector<std::string> names;
-  std::stringstream list(args.required("target"));
-  std::string name;
-  while (std::getline(list, name, ','))
-    if (!name.empty()) names.push_back(name);
-  GATKIT_REQUIRE(!names.empty(), "--target names no data item");
-  return names;
-}
 
 // Targets from the data items: a missing or empty value is a missing label (NaN), never zero.
 RowMatrix<double> read_targets(const std::vector<chem::Molecule>& molecules, const std::vector<std::string>& names,
@@ -101,21 +66,43 @@ GraphTask task_of(const std::string& name, const RowMatrix<double>& targets) {
 int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
-                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task"},
+                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
+                   "save"},
                   {"quiet"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
   const std::filesystem::path file = args.required("data");
-  const std::string on_error = args.str("on-error", "fail");
-  GATKIT_REQUIRE(on_error == "fail" || on_error == "skip", "--on-error expects fail or skip");
-  const MoleculeSet set = read_molecules(file, on_error == "skip", quiet);
-  GATKIT_REQUIRE(set.molecules.size() >= 10, file.string() + ": too few molecules to train on (" +
-                                                 std::to_string(set.molecules.size()) + ")");
+  const OnError on_error = on_error_option(args);
   const std::vector<std::string> names = target_names(args);
-  const RowMatrix<double> targets = read_targets(set.molecules, names, file);
+  MoleculeSet set = read_molecule_set(file, on_error, quiet);
+  const std::uint64_t records = set.molecules.size() + set.skipped.size();
+  // A molecule that cannot be featurised (two bonds between the same atoms, ...) is a bad record too.
+  const chem::FeaturizeOptions featurizer;
   std::vector<chem::MoleculeGraph> graphs;
   graphs.reserve(set.molecules.size());
-  for (const auto& m : set.molecules) graphs.push_back(chem::featurize(m));
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < set.molecules.size(); ++i) {
+    chem::Molecule& m = set.molecules[i];
+    try {
+      graphs.push_back(chem::featurize(m, featurizer));
+      if (kept != i) {
+        set.molecules[kept] = std::move(m);
+        set.ids[kept] = std::move(set.ids[i]);
+      }
+      ++kept;
+    } catch (const InvalidArgument& e) {
+      const ParseError error(file, m.line, e.what());
+      if (on_error == OnError::fail) throw error;
+      if (!quiet) std::cerr << "skipped record " << m.record << ": " << error.what() << "\n";
+      set.skipped.push_back({m.record, error.what()});
+    }
+  }
+  set.molecules.resize(kept);
+  set.ids.resize(kept);
+  std::sort(set.skipped.begin(), set.skipped.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
+  GATKIT_REQUIRE(set.molecules.size() >= 10, file.string() + ": too few molecules to train on (" +
+                                                 std::to_string(set.molecules.size()) + ")");
+  const RowMatrix<double> targets = read_targets(set.molecules, names, file);
 
   GraphTrainOptions options;
   options.task = task_of(args.str("task", "auto"), targets);
@@ -153,13 +140,24 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   }
   if (!quiet)
     std::cerr << "data " << file.filename().string() << ": " << n << " molecules"
-              << (set.skipped_records.empty() ? "" : " (" + std::to_string(set.skipped_records.size()) + " records skipped)")
+              << (set.skipped.empty() ? "" : " (" + skipped_line(set.skipped, records) + ")")
               << ", " << names.size() << " task(s), split " << split_kind << ", " << splits.size() << " run(s)\n";
 
+  // --save keeps the model of the run with the best validation metric (highest ROC-AUC, lowest RMSE),
+  // as node training keeps the run with the best validation accuracy.
+  const bool save = args.has("save");
+  const double sign = options.task == GraphTask::regression ? -1.0 : 1.0;
+  TrainedGraphModel best_model;
+  std::size_t best_run = 0;
   std::vector<GraphRunResult> results;
   for (std::size_t r = 0; r < splits.size(); ++r) {
     const std::uint64_t seed = first_seed + r;
-    const GraphRunResult result = train_graph_classifier(graphs, targets, splits[r], options, seed);
+    TrainedGraphModel trained;
+    const GraphRunResult result = train_graph_classifier(graphs, targets, splits[r], options, seed, save ? &trained : nullptr);
+    if (save && (r == 0 || sign * result.val_metric > sign * results[best_run].val_metric)) {
+      best_run = r;
+      best_model = std::move(trained);
+    }
     results.push_back(result);
     if (!quiet)
       std::cerr << "run " << r + 1 << "/" << splits.size() << " seed " << seed << ": test " << metric_label << " "
@@ -197,8 +195,11 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.Key("split"); w.String(split_kind.c_str());
     w.Key("molecules"); w.Int64(n);
     w.Key("skipped_records"); w.StartArray();
-    for (auto rec : set.skipped_records) w.Uint64(rec);
+    for (const auto& rec : set.skipped) w.Uint64(rec.number);
     w.EndArray();
+    if (save) {
+      w.Key("saved_run"); w.Uint64(best_run);
+    }
     w.Key("targets"); w.StartArray();
     for (const auto& name : names) w.String(name.c_str());
     w.EndArray();
@@ -220,6 +221,14 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.EndArray();
     w.EndObject();
     write_file_atomically(args.str("summary"), std::string(b.GetString()) + "\n");
+  }
+  if (save) {
+    best_model.targets = names;
+    best_model.featurizer = featurizer;
+    save_graph_model(best_model, args.str("save"));
+    if (!quiet)
+      std::cerr << "saved run " << best_run + 1 << " (seed " << results[best_run].seed << ", validation " << metric_label << " "
+                << fixed(results[best_run].val_metric, 4) << ") to " << args.str("save") << "\n";
   }
   return 0;
 }

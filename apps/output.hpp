@@ -23,6 +23,14 @@ inline std::string fixed(double v, int digits) {
   return buf;
 }
 
+/// s as one CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+inline std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
 /// Appends JSON lines to a log file, flushing each so that a crashed run leaves a readable log.
 class JsonLinesLog {
  public:

@@ -3,7 +3,8 @@
 #         [-DCXX_COMPILER=...] [-DDATA=<folder>] [-DEPOCHS=5] -P consumer_example.cmake
 # 1. installs the build into BINARY_DIR/consumer-install;
 # 2. configures SOURCE_DIR/examples/consumer against that prefix only, into BINARY_DIR/consumer-build;
-# 3. builds it; 4. runs it on DATA for EPOCHS epochs and checks that it reports a test accuracy.
+# 3. builds it; 4. runs it on DATA for EPOCHS epochs and checks that it reports a test accuracy;
+# 5. runs gatkit_molecules (train, save, load, predict) on tests/data/chem/labelled/labelled.sdf.
 cmake_minimum_required(VERSION 3.22)
 
 foreach(var BINARY_DIR SOURCE_DIR)
@@ -84,4 +85,13 @@ step(run ${program} ${DATA} ${EPOCHS})
 message(STATUS "${step_output}")
 if(NOT step_output MATCHES "test accuracy [0-9]")
   message(FATAL_ERROR "consumer_example: the program did not report a test accuracy:\n${step_output}")
+endif()
+
+# The molecule example: trains, saves, loads and predicts through the installed headers.
+get_filename_component(molecules_program ${program} DIRECTORY)
+set(molecules_program ${molecules_program}/gatkit_molecules)
+step(molecules ${molecules_program} ${SOURCE_DIR}/tests/data/chem/labelled/labelled.sdf active ${build}/labelled.gk)
+message(STATUS "${step_output}")
+if(NOT step_output MATCHES "predicted 40 molecules; mol01: P\\(active = 1\\) = 0\\.[0-9]+")
+  message(FATAL_ERROR "consumer_example: gatkit_molecules did not report its predictions:\n${step_output}")
 endif()

@@ -501,7 +501,7 @@ void write_graph(Writer& w, const GraphRecord& g) {
 
 }  // namespace
 
-GraphFile read_graph_json(const std::filesystem::path& file) {
+GraphFile read_graph_json(const std::filesystem::path& file, std::vector<SkippedEntry>* skipped) {
   const std::string text = read_text(file);
   if (const std::size_t at = find_too_deep(text); at != std::string::npos)
     throw ParseError(file, line_of(text, at),
@@ -534,20 +534,26 @@ GraphFile read_graph_json(const std::filesystem::path& file) {
   out.order.reserve(entries.Size());
   for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
     const std::string path = "graphs[" + std::to_string(i) + "]";
-    const Value& entry = reader.object(entries[i], path);
-    const Value& type = reader.require(entry, "type", path);
-    const std::string_view kind = type.IsString() ? std::string_view(type.GetString(), type.GetStringLength()) : "";
-    if (kind == "molecule") {
-      std::string id;
-      out.molecules.push_back(reader.molecule(entry, path, id));
-      out.molecules.back().record = i + 1u;
-      out.molecule_ids.push_back(std::move(id));
-      out.order.push_back({GraphFileEntry::Kind::molecule, out.molecules.size() - 1});
-    } else if (kind == "graph") {
-      out.graphs.push_back(reader.graph(entry, path));
-      out.order.push_back({GraphFileEntry::Kind::graph, out.graphs.size() - 1});
-    } else {
-      reader.expected(path + ".type", "\"molecule\" or \"graph\"", type);
+    try {
+      const Value& entry = reader.object(entries[i], path);
+      const Value& type = reader.require(entry, "type", path);
+      const std::string_view kind = type.IsString() ? std::string_view(type.GetString(), type.GetStringLength()) : "";
+      if (kind == "molecule") {
+        std::string id;
+        chem::Molecule m = reader.molecule(entry, path, id);  // appended only once complete
+        m.record = i + 1u;
+        out.molecules.push_back(std::move(m));
+        out.molecule_ids.push_back(std::move(id));
+        out.order.push_back({GraphFileEntry::Kind::molecule, out.molecules.size() - 1});
+      } else if (kind == "graph") {
+        out.graphs.push_back(reader.graph(entry, path));
+        out.order.push_back({GraphFileEntry::Kind::graph, out.graphs.size() - 1});
+      } else {
+        reader.expected(path + ".type", "\"molecule\" or \"graph\"", type);
+      }
+    } catch (const ParseError& e) {
+      if (!skipped) throw;
+      skipped->push_back({i + 1u, e.what()});
     }
   }
   return out;

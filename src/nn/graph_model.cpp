@@ -13,6 +13,26 @@ void GraphModelConfig::validate() const {
                  "graph model: dropout must be in [0, 1)");
 }
 
+std::int64_t GraphModelConfig::parameter_count() const {
+  using Wide = __int128;  // every factor is checked below 2^32 first, so no product overflows
+  const Wide limit = Wide{1} << 62;
+  const std::int64_t below = std::int64_t{1} << 32;
+  if (in_dim < 0 || in_dim >= below || edge_dim < 0 || edge_dim >= below || hidden < 0 || hidden >= below ||
+      heads < 0 || layers < 0 || num_tasks < 0)
+    return -1;
+  const Wide hd = Wide{heads} * hidden;
+  Wide total = 0;
+  for (int l = 0; l < layers; ++l) {
+    const Wide in = l == 0 ? Wide{in_dim} : hd;
+    total += in * hd + 2 * hd + hd;  // weight, att_src + att_dst, bias (heads concatenated)
+    if (edge_dim > 0) total += Wide{edge_dim} * hd + hd;  // edge_weight, att_edge
+    if (total > limit) return -1;
+  }
+  if (readout == ReadoutKind::attention) total += hd + 1;  // gate weight and bias
+  total += hd * num_tasks + num_tasks;                     // linear head
+  return total > limit ? -1 : static_cast<std::int64_t>(total);
+}
+
 namespace {
 AttentionConfig layer_config(const GraphModelConfig& c, int index) {
   c.validate();

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "gatkit/nn/losses.hpp"
+#include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/util/parallel.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
@@ -72,7 +73,7 @@ double evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, std
 
 GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& molecules, const RowMatrix<double>& targets,
                                       const train::Split& split, const GraphTrainOptions& options, std::uint64_t seed,
-                                      const std::function<void(int, double)>& on_epoch) {
+                                      TrainedGraphModel* trained, const std::function<void(int, double)>& on_epoch) {
   GATKIT_REQUIRE(!molecules.empty() && targets.rows() == static_cast<Eigen::Index>(molecules.size()),
                  "graph training: one target row per molecule");
   GATKIT_REQUIRE(!split.train.empty() && !split.val.empty(), "graph training: empty training or validation set");
@@ -150,6 +151,13 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     }
   }
   model.parameters().values() = best_values;
+  if (trained) {
+    trained->config = config;
+    trained->task = options.task;
+    trained->parameters = best_values;
+    trained->target_mean = regression ? mean : Vector<double>();
+    trained->target_std = regression ? scale : Vector<double>();
+  }
   result.epochs = std::min(epoch, options.max_epochs);
   result.val_metric = evaluate(model, val, config.num_tasks, options.task, mean, scale);
   result.test_accuracy = std::numeric_limits<double>::quiet_NaN();

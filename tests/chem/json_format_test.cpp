@@ -371,6 +371,35 @@ TEST(JsonFormatErrors, HostileInput) {
 
 // ---- real data (../shared) --------------------------------------------------------------------------
 
+// With a skipped list, a bad entry is passed over and the entries after it keep their record numbers.
+TEST(JsonFormatErrors, SkippedEntriesKeepRecordNumbers) {
+  const auto path = write_text("skip.json", R"({"format": "gatkit-graphs", "version": 1, "graphs": [
+    {"type": "molecule", "id": "first", "atoms": [{"element": "C"}]},
+    {"type": "molecule", "id": "bad", "atoms": [{"element": "Xx"}]},
+    {"type": "graph", "num_nodes": 2, "edges": [[0, 5]]},
+    "not an object",
+    {"type": "molecule", "id": "last", "atoms": [{"element": "N"}, {"element": "O"}], "bonds": [{"atoms": [0, 1], "order": 1}]}
+  ]})");
+  EXPECT_THROW(read_graph_json(path), ParseError);
+  std::vector<SkippedEntry> skipped;
+  const GraphFile file = read_graph_json(path, &skipped);
+  ASSERT_EQ(file.molecules.size(), 2u);
+  EXPECT_EQ(file.molecule_ids, (std::vector<std::string>{"first", "last"}));
+  EXPECT_EQ(file.molecules[0].record, 1u);
+  EXPECT_EQ(file.molecules[1].record, 5u);
+  EXPECT_EQ(file.molecules[1].atoms.size(), 2u);
+  EXPECT_TRUE(file.graphs.empty());
+  ASSERT_EQ(skipped.size(), 3u);
+  EXPECT_EQ(skipped[0].record, 2u);
+  EXPECT_NE(skipped[0].error.find("graphs[1].atoms[0].element"), std::string::npos) << skipped[0].error;
+  EXPECT_EQ(skipped[1].record, 3u);
+  EXPECT_NE(skipped[1].error.find("graphs[2]"), std::string::npos) << skipped[1].error;
+  EXPECT_EQ(skipped[2].record, 4u);
+  // Problems of the file as a whole are not entries: they still throw.
+  const auto broken = write_text("broken.json", R"({"format": "gatkit-graphs", "version": 1, "graphs": [)");
+  EXPECT_THROW(read_graph_json(broken, &skipped), ParseError);
+}
+
 TEST(JsonFormatRealData, EsolSdfToJsonAndBack) {
   const auto sdf = std::filesystem::path(GATKIT_SHARED_DATASETS) / "molecules/moleculenet/esol/esol.sdf";
   if (!std::filesystem::exists(sdf)) GTEST_SKIP() << sdf << " is absent";

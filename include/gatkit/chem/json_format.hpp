@@ -55,8 +55,16 @@ struct GraphFile {
   std::vector<GraphFileEntry> order;
 };
 
-/// Reads a gatkit-graphs file. Throws ParseError (file, JSON path, reason) on any problem.
-GraphFile read_graph_json(const std::filesystem::path& file);
+/// A bad entry that read_graph_json passed over on request.
+struct SkippedEntry {
+  std::uint64_t record = 0;  ///< 1-based position in "graphs" (the number Molecule::record would have had)
+  std::string error;         ///< the ParseError's message: file, JSON path, reason
+};
+
+/// Reads a gatkit-graphs file. Throws ParseError (file, JSON path, reason) on any problem. With
+/// `skipped`, a bad entry is appended there and passed over instead, so the entries after it keep their
+/// record numbers; problems of the file as a whole (syntax, "format", "version") still throw.
+GraphFile read_graph_json(const std::filesystem::path& file, std::vector<SkippedEntry>* skipped = nullptr);
 
 /// Writes `graphs` (one entry per line) through a temporary file and a rename. Molecule properties
 /// whose text is a canonical number ("1", "-0.77") are written as JSON numbers, empty ones as null,

@@ -27,6 +27,10 @@ struct GraphModelConfig {
   bool self_loops = true;
 
   void validate() const;
+  /// Number of parameters of GraphGat with this configuration (the size of its parameters()), or -1
+  /// beyond 2^62: computed without overflow, so it can vet a configuration read from a file. Mirrors the
+  /// blocks the layers register (a test checks the two agree for every readout).
+  std::int64_t parameter_count() const;
 };
 
 template <class T>

@@ -18,6 +18,8 @@ namespace gatkit {
 
 enum class GraphTask { binary, regression };
 
+struct TrainedGraphModel;  // graph_predictor.hpp
+
 struct GraphTrainOptions {
   GraphTask task = GraphTask::binary;
   GraphModelConfig model;        ///< in_dim, edge_dim and num_tasks are taken from the data
@@ -39,8 +41,12 @@ struct GraphRunResult {
 
 /// Trains on molecules[split.train], selects on split.val, reports on split.test. `targets` is
 /// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression.
+/// `trained` (optional) receives the restored model (the best validation epoch's weights): its config,
+/// task, parameters and, for regression, the target mean/std; the caller, which featurised the
+/// molecules, adds the target names and the featuriser options before saving it.
 GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& molecules, const RowMatrix<double>& targets,
                                       const train::Split& split, const GraphTrainOptions& options, std::uint64_t seed,
+                                      TrainedGraphModel* trained = nullptr,
                                       const std::function<void(int epoch, double val_metric)>& on_epoch = {});
 
 }  // namespace gatkit

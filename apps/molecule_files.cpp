@@ -1,0 +1,111 @@
+#include "molecule_files.hpp"
+
+#include <iostream>
+#include <sstream>
+
+#include "gatkit/chem/json_format.hpp"
+#include "gatkit/chem/sdf.hpp"
+#include "gatkit/util/error.hpp"
+
+namespace gatkit::cli {
+
+OnError on_error_option(const Args& args) {
+  const std::string value = args.str("on-error", "fail");
+  if (value == "fail") return OnError::fail;
+  if (value == "skip") return OnError::skip;
+  throw InvalidArgument("--on-error expects fail or skip, got '" + value + "'");
+}
+
+bool is_molecule_path(const std::filesystem::path& file) {
+  const std::string ext = file.extension().string();
+  return ext == ".sdf" || ext == ".sd" || ext == ".mol" || ext == ".json";
+}
+
+namespace {
+
+void for_each_sdf_record(const std::filesystem::path& file, OnError on_error,
+                         const std::function<void(MoleculeRecord&)>& visit) {
+  chem::SdfReader reader(file);
+  MoleculeRecord record;
+  while (true) {
+    record.error.clear();
+    try {
+      if (!reader.next(record.molecule)) break;
+    } catch (const ParseError& e) {
+      if (on_error == OnError::fail) throw;
+      record.error = e.what();
+      record.molecule = chem::Molecule{};
+    }
+    record.number = reader.record_number();
+    visit(record);
+  }
+}
+
+void for_each_json_record(const std::filesystem::path& file, OnError on_error,
+                          const std::function<void(MoleculeRecord&)>& visit) {
+  std::vector<io::SkippedEntry> skipped;
+  io::GraphFile all = io::read_graph_json(file, on_error == OnError::skip ? &skipped : nullptr);
+  // Every entry of the file is either in all.order (read) or in `skipped` (sorted by record number):
+  // walk the positions and take each from the one it is in.
+  const std::uint64_t total = all.order.size() + skipped.size();
+  std::size_t next_read = 0, next_skipped = 0;
+  MoleculeRecord record;
+  for (std::uint64_t number = 1; number <= total; ++number) {
+    record = MoleculeRecord{};
+    record.number = number;
+    if (next_skipped < skipped.size() && skipped[next_skipped].record == number) {
+      record.error = std::move(skipped[next_skipped++].error);
+    } else if (const io::GraphFileEntry& entry = all.order[next_read++]; entry.kind == io::GraphFileEntry::Kind::graph) {
+      const ParseError error(file, 0, "graphs[" + std::to_string(number - 1) +
+                                          "]: expected a molecule entry, found a \"graph\" entry");
+      if (on_error == OnError::fail) throw error;
+      record.error = error.what();
+    } else {
+      record.molecule = std::move(all.molecules[entry.index]);
+      record.id = std::move(all.molecule_ids[entry.index]);
+    }
+    visit(record);
+  }
+}
+
+}  // namespace
+
+void for_each_record(const std::filesystem::path& file, OnError on_error,
+                     const std::function<void(MoleculeRecord&)>& visit) {
+  if (file.extension() == ".json") for_each_json_record(file, on_error, visit);
+  else for_each_sdf_record(file, on_error, visit);
+}
+
+MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet) {
+  MoleculeSet set;
+  for_each_record(file, on_error, [&](MoleculeRecord& r) {
+    if (!r.ok()) {
+      if (!quiet) std::cerr << "skipped record " << r.number << ": " << r.error << "\n";
+      set.skipped.push_back({r.number, std::move(r.error)});
+      return;
+    }
+    set.molecules.push_back(std::move(r.molecule));
+    set.ids.push_back(std::move(r.id));
+  });
+  return set;
+}
+
+std::string skipped_line(const std::vector<SkippedRecord>& skipped, std::uint64_t records) {
+  std::string line = "skipped " + std::to_string(skipped.size()) + " of " + std::to_string(records) + " records";
+  for (std::size_t k = 0; k < skipped.size() && k < 20; ++k)
+    line += (k ? ", " : ": ") + std::to_string(skipped[k].number);
+  if (skipped.size() > 20) line += ", ...";
+  return line;
+}
+
+std::vector<std::string> target_names(const Args& args) {
+  std::vector<std::string> names;
+  std::stringstream list(args.required("target"));
+  std::string name;
+  while (std::getline(list, name, ','))
+    if (!name.empty()) names.push_back(name);
+  GATKIT_REQUIRE(!names.empty(), "--target names no data item");
+  return names;
+}
+
+}  // namespace gatkit::cli

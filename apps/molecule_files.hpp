@@ -1,0 +1,64 @@
+#pragma once
+// Molecule files for the molecule commands (train, predict, convert, info): SDF/MOL or gatkit JSON,
+// read record by record under --on-error fail|skip. Record numbers are 1-based positions in the file
+// (the SDF record, the entry of the JSON "graphs" array), so that a skipped record never shifts the
+// numbers, names or predictions of the records after it.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cli_args.hpp"
+#include "gatkit/chem/molecule.hpp"
+
+namespace gatkit::cli {
+
+enum class OnError { fail, skip };
+
+/// --on-error fail|skip (default fail).
+OnError on_error_option(const Args& args);
+
+/// .sdf, .sd, .mol (SDF/MOL) or .json (gatkit-graphs JSON).
+bool is_molecule_path(const std::filesystem::path& file);
+
+/// One record of a molecule file.
+struct MoleculeRecord {
+  std::uint64_t number = 0;  ///< 1-based record number in the file
+  std::string id;            ///< the JSON entry's "id"; "" for SDF records
+  chem::Molecule molecule;   ///< valid when ok()
+  std::string error;         ///< why the record could not be read (file, line or JSON path, reason)
+  bool ok() const { return error.empty(); }
+  /// The name to show: the JSON id, else the SDF title line / JSON "name"; "" when the record could not
+  /// be read.
+  const std::string& name() const { return id.empty() ? molecule.name : id; }
+};
+
+/// Calls visit(record) for every record of `file`, in file order. OnError::fail: the first bad record
+/// throws its ParseError. OnError::skip: bad records are visited too, with `error` set. SDF files are
+/// streamed; a JSON file is read whole (as io::read_graph_json does); a JSON "graph" entry is a bad
+/// record.
+void for_each_record(const std::filesystem::path& file, OnError on_error,
+                     const std::function<void(MoleculeRecord&)>& visit);
+
+/// A record that was not used, and why.
+struct SkippedRecord {
+  std::uint64_t number = 0;
+  std::string error;
+};
+
+/// The readable records of a file, with bad ones reported on stderr (unless quiet) and listed.
+struct MoleculeSet {
+  std::vector<chem::Molecule> molecules;  ///< Molecule::record is the record number
+  std::vector<std::string> ids;           ///< parallel to molecules (see MoleculeRecord::id)
+  std::vector<SkippedRecord> skipped;
+};
+MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet);
+
+/// "skipped 2 of 10 records: 3, 7" (the record numbers, at most 20 listed).
+std::string skipped_line(const std::vector<SkippedRecord>& skipped, std::uint64_t records);
+
+/// --target NAME[,NAME...] (required): the names, in order.
+std::vector<std::string> target_names(const Args& args);
+
+}  // namespace gatkit::cli

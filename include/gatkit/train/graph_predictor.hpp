@@ -1,0 +1,82 @@
+#pragma once
+// Trained graph-level (molecule) models: what a checkpoint of kind "graph_model" holds, saving and
+// loading it, and GraphPredictor, which scores molecules with it exactly as `gatkit predict` does.
+//
+//   GraphPredictor predictor(load_graph_model("bbbp.gk"));
+//   RowMatrix<double> p = predictor.predict(molecules);   // molecules x tasks
+//
+// The checkpoint layout (shared with node classifiers) is described in docs/checkpoints.md.
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gatkit/chem/featurize.hpp"
+#include "gatkit/chem/molecule.hpp"
+#include "gatkit/nn/graph_model.hpp"
+#include "gatkit/tensor.hpp"
+#include "gatkit/train/graph_classification.hpp"
+
+namespace gatkit {
+
+/// The name of a task kind as checkpoints store it ("binary", "regression").
+std::string to_string(GraphTask task);
+/// The inverse of to_string(GraphTask); throws InvalidArgument for an unknown name.
+GraphTask parse_graph_task(std::string_view name);
+
+/// Everything needed to apply a trained graph-level model to new molecules.
+struct TrainedGraphModel {
+  GraphModelConfig config;            ///< in_dim, edge_dim and num_tasks as trained
+  GraphTask task = GraphTask::binary;
+  std::vector<std::string> targets;   ///< one name per task (config.num_tasks), e.g. SD data item names
+  chem::FeaturizeOptions featurizer;  ///< how the training molecules were featurised
+  /// Regression: per task, the mean and standard deviation the targets were standardised with
+  /// (prediction = output * target_std + target_mean). Empty for binary tasks.
+  Vector<double> target_mean, target_std;
+  Vector<float> parameters;           ///< the flat parameter buffer of GraphGat<float>
+};
+
+/// Writes `model` as a checkpoint of kind "graph_model", atomically (temporary file + rename). Throws
+/// InvalidArgument when the model is inconsistent (a target name per task, feature widths matching
+/// the featuriser, a mean and std per regression task, the parameter count of the configuration).
+void save_graph_model(const TrainedGraphModel& model, const std::filesystem::path& file);
+
+/// Reads a "graph_model" checkpoint. A missing, corrupt, truncated or forged file, a node-classifier
+/// checkpoint, or a model trained on features this build does not compute is a gatkit::Error naming
+/// the file.
+TrainedGraphModel load_graph_model(const std::filesystem::path& file);
+
+/// The "kind" of any gatkit checkpoint ("node_classifier" or "graph_model"), after verifying the file
+/// (checksum included). Throws gatkit::Error as the loaders do.
+std::string checkpoint_kind(const std::filesystem::path& file);
+
+/// Applies a TrainedGraphModel. Holds the network and its activation buffers, so one predictor must
+/// not be used by several threads at once (the kernels themselves run in parallel).
+class GraphPredictor {
+ public:
+  /// Throws InvalidArgument when the model is inconsistent (see save_graph_model).
+  explicit GraphPredictor(TrainedGraphModel model);
+
+  const TrainedGraphModel& model() const { return model_; }
+
+  /// `molecule` featurised as the model's training molecules were. Throws InvalidArgument naming the
+  /// molecule when it cannot be featurised (for example two bonds between the same atoms).
+  chem::MoleculeGraph featurize(const chem::Molecule& molecule) const;
+
+  /// One row per graph, one column per task: for binary tasks the probability of class 1, for
+  /// regression the value in the targets' own units. Graphs are scored in batches of `batch_size`. The
+  /// same graphs in the same batches give bit-identical results; the other graphs of a batch change a
+  /// graph's result only by float rounding (about 1e-8: dense projections are blocked by rows).
+  RowMatrix<double> predict(std::span<const chem::MoleculeGraph> graphs, int batch_size = 256);
+  /// Featurises (in parallel) and scores `molecules`. A molecule that cannot be featurised throws the
+  /// error of the first such molecule; callers that want to skip bad records featurise one by one.
+  RowMatrix<double> predict(std::span<const chem::Molecule> molecules, int batch_size = 256);
+
+ private:
+  TrainedGraphModel model_;
+  GraphGat<float> net_;
+};
+
+}  // namespace gatkit

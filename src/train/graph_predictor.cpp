@@ -1,0 +1,272 @@
+// Graph-level model checkpoints (kind "graph_model" in the container of checkpoint_file.cpp) and
+// GraphPredictor. The configuration JSON:
+//   {"kind": "graph_model",
+//    "model": {GraphModelConfig, see write_model_config},
+//    "task": "binary" | "regression",
+//    "targets": ["p_np", ...],                                   one per task
+//    "featurizer": {"hybridisation": true, "atom_features": [column names], "bond_features": [...]},
+//    "target_mean": [...], "target_std": [...]}                  regression only, one per task
+#include "gatkit/train/graph_predictor.hpp"
+
+#include <array>
+#include <cmath>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "checkpoint_file.hpp"
+#include "gatkit/util/error.hpp"
+#include "gatkit/util/parallel.hpp"
+
+namespace gatkit {
+namespace {
+
+using detail::ConfigReader;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Every task kind, for parse_graph_task. A new kind adds itself here and a case to to_string.
+constexpr std::array kGraphTasks = {GraphTask::binary, GraphTask::regression};
+
+// ---- GraphModelConfig <-> the "model" object --------------------------------------------------------
+// A new GraphModelConfig field adds one line to each function; read it under `if (m.has("name"))` with
+// the old behaviour as the default, so that older checkpoints keep loading.
+
+void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
+  w.StartObject();
+  w.Key("in_dim"); w.Int64(c.in_dim);
+  w.Key("edge_dim"); w.Int64(c.edge_dim);
+  w.Key("num_tasks"); w.Int(c.num_tasks);
+  w.Key("layers"); w.Int(c.layers);
+  w.Key("heads"); w.Int(c.heads);
+  w.Key("hidden"); w.Int64(c.hidden);
+  w.Key("readout"); w.String(to_string(c.readout).c_str());
+  w.Key("dropout"); w.Double(c.dropout);
+  w.Key("attention_dropout"); w.Double(c.attention_dropout);
+  w.Key("self_loops"); w.Bool(c.self_loops);
+  w.EndObject();
+}
+
+GraphModelConfig read_model_config(const ConfigReader& m) {
+  GraphModelConfig c;
+  c.in_dim = m.integer("in_dim", 1, std::int64_t{1} << 31);
+  c.edge_dim = m.integer("edge_dim", 0, std::int64_t{1} << 31);
+  c.num_tasks = static_cast<int>(m.integer("num_tasks", 1, 1 << 24));
+  c.layers = static_cast<int>(m.integer("layers", 1, 1024));
+  c.heads = static_cast<int>(m.integer("heads", 1, 1 << 16));
+  c.hidden = m.integer("hidden", 1, std::int64_t{1} << 24);
+  try {
+    c.readout = parse_readout_kind(m.string("readout"));
+  } catch (const InvalidArgument& e) {
+    m.fail(m.path() + ".readout: " + e.what());
+  }
+  c.dropout = m.number("dropout");
+  c.attention_dropout = m.number("attention_dropout");
+  c.self_loops = m.boolean("self_loops");
+  return c;
+}
+
+// ------------------------------------------------------------------------------------------------------
+
+/// Throws InvalidArgument unless the parts of `m` fit together.
+void validate(const TrainedGraphModel& m) {
+  const GraphModelConfig& c = m.config;
+  c.validate();
+  GATKIT_REQUIRE(m.targets.size() == static_cast<std::size_t>(c.num_tasks),
+                 "graph model: " + std::to_string(m.targets.size()) + " target names for " + std::to_string(c.num_tasks) + " tasks");
+  GATKIT_REQUIRE(c.in_dim == chem::atom_feature_width(m.featurizer) && c.edge_dim == chem::kBondFeatureWidth,
+                 "graph model: feature widths " + std::to_string(c.in_dim) + "/" + std::to_string(c.edge_dim) +
+                     " do not match the featuriser's " + std::to_string(chem::atom_feature_width(m.featurizer)) + "/" +
+                     std::to_string(chem::kBondFeatureWidth));
+  if (m.task == GraphTask::regression) {
+    GATKIT_REQUIRE(m.target_mean.size() == c.num_tasks && m.target_std.size() == c.num_tasks,
+                   "graph model: regression needs a target mean and std per task");
+    GATKIT_REQUIRE(m.target_mean.allFinite() && m.target_std.allFinite() && (m.target_std.array() > 0).all(),
+                   "graph model: target means must be finite and standard deviations positive");
+  } else {
+    GATKIT_REQUIRE(m.target_mean.size() == 0 && m.target_std.size() == 0,
+                   "graph model: target mean/std are for regression only");
+  }
+  const std::int64_t needed = c.parameter_count();
+  GATKIT_REQUIRE(needed >= 0 && needed == m.parameters.size(),
+                 "graph model: " + std::to_string(m.parameters.size()) + " parameters, the configuration needs " +
+                     std::to_string(needed));
+}
+
+TrainedGraphModel checked(TrainedGraphModel m) {
+  validate(m);
+  return m;
+}
+
+void write_strings(JsonWriter& w, const std::vector<std::string>& strings) {
+  w.StartArray();
+  for (const auto& s : strings) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+}
+
+void write_numbers(JsonWriter& w, const Vector<double>& values) {
+  w.StartArray();
+  for (Eigen::Index k = 0; k < values.size(); ++k) w.Double(values(k));
+  w.EndArray();
+}
+
+std::string config_json(const TrainedGraphModel& m) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("kind"); w.String(detail::kGraphModelKind);
+  w.Key("model"); write_model_config(w, m.config);
+  w.Key("task"); w.String(to_string(m.task).c_str());
+  w.Key("targets"); write_strings(w, m.targets);
+  w.Key("featurizer"); w.StartObject();
+  w.Key("hybridisation"); w.Bool(m.featurizer.hybridisation);
+  w.Key("atom_features"); write_strings(w, chem::atom_feature_names(m.featurizer));
+  w.Key("bond_features"); write_strings(w, chem::bond_feature_names());
+  w.EndObject();
+  if (m.task == GraphTask::regression) {
+    w.Key("target_mean"); write_numbers(w, m.target_mean);
+    w.Key("target_std"); write_numbers(w, m.target_std);
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+/// The featuriser columns a checkpoint was trained on must be the ones this build computes.
+void check_feature_names(const ConfigReader& f, const char* key, const std::vector<std::string>& ours) {
+  const std::vector<std::string> theirs = f.strings(key);
+  for (std::size_t k = 0; k < std::max(theirs.size(), ours.size()); ++k) {
+    const std::string a = k < theirs.size() ? theirs[k] : "(none)", b = k < ours.size() ? ours[k] : "(none)";
+    if (a != b)
+      f.fail(f.path() + "." + key + ": the model was trained on features this gatkit does not compute (column " +
+             std::to_string(k) + " is '" + a + "' in the checkpoint, '" + b + "' here)");
+  }
+}
+
+Vector<double> to_vector(const std::vector<double>& values) {
+  Vector<double> v(static_cast<Eigen::Index>(values.size()));
+  for (std::size_t k = 0; k < values.size(); ++k) v(static_cast<Eigen::Index>(k)) = values[k];
+  return v;
+}
+
+}  // namespace
+
+std::string to_string(GraphTask task) {
+  switch (task) {
+    case GraphTask::binary: return "binary";
+    case GraphTask::regression: return "regression";
+  }
+  return "unknown";
+}
+
+GraphTask parse_graph_task(std::string_view name) {
+  for (GraphTask t : kGraphTasks)
+    if (to_string(t) == name) return t;
+  throw InvalidArgument("unknown task kind '" + std::string(name) + "' (expected binary or regression)");
+}
+
+void save_graph_model(const TrainedGraphModel& model, const std::filesystem::path& file) {
+  validate(model);
+  detail::write_checkpoint(file, config_json(model), model.parameters);
+}
+
+TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
+  const detail::CheckpointFile checkpoint(file);
+  const ConfigReader root(file, checkpoint.config(), "config");
+  if (checkpoint.kind() == detail::kNodeClassifierKind)
+    checkpoint.fail("this checkpoint holds a node classifier (kind node_classifier), not a graph-level (molecule) "
+                    "model; apply it to a node data folder");
+  if (checkpoint.kind() != detail::kGraphModelKind) root.fail("kind '" + checkpoint.kind() + "' is not graph_model");
+  TrainedGraphModel m;
+  m.config = read_model_config(root.object("model"));
+  try {
+    m.task = parse_graph_task(root.string("task"));
+  } catch (const InvalidArgument& e) {
+    root.fail(std::string("config.task: ") + e.what());
+  }
+  m.targets = root.strings("targets");
+  const ConfigReader f = root.object("featurizer");
+  m.featurizer.hybridisation = f.boolean("hybridisation");
+  check_feature_names(f, "atom_features", chem::atom_feature_names(m.featurizer));
+  check_feature_names(f, "bond_features", chem::bond_feature_names());
+  if (m.task == GraphTask::regression) {
+    m.target_mean = to_vector(root.numbers("target_mean"));
+    m.target_std = to_vector(root.numbers("target_std"));
+  }
+  try {
+    m.config.validate();
+  } catch (const InvalidArgument& e) {
+    root.fail(e.what());
+  }
+  // The parameter count comes from the validated configuration (overflow-checked) and must equal the
+  // count the file holds before anything is copied.
+  m.parameters = checkpoint.parameters(m.config.parameter_count());
+  try {
+    validate(m);
+  } catch (const InvalidArgument& e) {
+    root.fail(e.what());
+  }
+  return m;
+}
+
+std::string checkpoint_kind(const std::filesystem::path& file) { return detail::CheckpointFile(file).kind(); }
+
+// ---- GraphPredictor ---------------------------------------------------------------------------------
+
+GraphPredictor::GraphPredictor(TrainedGraphModel model) : model_(checked(std::move(model))), net_(model_.config) {
+  net_.parameters().values() = model_.parameters;
+}
+
+chem::MoleculeGraph GraphPredictor::featurize(const chem::Molecule& molecule) const {
+  return chem::featurize(molecule, model_.featurizer);
+}
+
+RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> graphs, int batch_size) {
+  GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
+  const auto n = static_cast<std::int64_t>(graphs.size());
+  const int tasks = model_.config.num_tasks;
+  RowMatrix<double> out(n, tasks);
+  std::vector<const chem::MoleculeGraph*> batch;
+  for (std::int64_t first = 0; first < n; first += batch_size) {
+    const std::int64_t last = std::min(n, first + batch_size);
+    batch.clear();
+    for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
+    chem::MoleculeBatch b = chem::batch_molecules(batch);
+    GATKIT_REQUIRE(b.atom_features.cols() == model_.config.in_dim && b.edge_features.cols() == model_.config.edge_dim,
+                   "GraphPredictor: graphs with feature widths " + std::to_string(b.atom_features.cols()) + "/" +
+                       std::to_string(b.edge_features.cols()) + ", the model expects " +
+                       std::to_string(model_.config.in_dim) + "/" + std::to_string(model_.config.edge_dim));
+    const auto input = net_.prepare(b.batch.graph, &b.edge_features);
+    const FeatureMatrix<float> x(std::move(b.atom_features));
+    const RowMatrix<float>& y = net_.forward(input, x, b.batch.offsets, /*training=*/false, 0);
+    for (std::int64_t i = first; i < last; ++i)
+      for (int t = 0; t < tasks; ++t) {
+        const double z = static_cast<double>(y(i - first, t));
+        double& v = out(i, t);
+        switch (model_.task) {
+          case GraphTask::binary: v = 1.0 / (1.0 + std::exp(-z)); break;
+          case GraphTask::regression: v = z * model_.target_std(t) + model_.target_mean(t); break;
+        }
+      }
+  }
+  return out;
+}
+
+RowMatrix<double> GraphPredictor::predict(std::span<const chem::Molecule> molecules, int batch_size) {
+  const auto n = static_cast<std::int64_t>(molecules.size());
+  std::vector<chem::MoleculeGraph> graphs(molecules.size());
+  std::vector<std::string> errors(molecules.size());
+  parallel_rows(n, 8, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      try {
+        graphs[k] = featurize(molecules[k]);
+      } catch (const InvalidArgument& e) {
+        errors[k] = e.what();
+      }
+    }
+  });
+  for (const auto& e : errors)  // the first bad molecule in input order, whatever the thread schedule
+    if (!e.empty()) throw InvalidArgument(e);
+  return predict(std::span<const chem::MoleculeGraph>(graphs), batch_size);
+}
+
+}  // namespace gatkit

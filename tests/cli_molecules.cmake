@@ -1,0 +1,183 @@
+# Run by ctest (tests cli_molecules_*) as
+#   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info -DDATA=<tests/data/chem/labelled> -DWORK_DIR=<dir>
+#         -P cli_molecules.cmake
+# The molecule commands on the small files of tests/data/chem/labelled (make_labelled.py):
+#   predict: train --save (binary and regression), predict, and files whose middle record is broken
+#            (unreadable SDF, unknown element in JSON, two bonds between the same atoms):
+#            without --on-error skip it fails naming record 2; with it, records 1 and 3 get exactly the
+#            rows of the same molecules predicted without the broken record (never each other's);
+#   convert: SDF -> JSON -> SDF -> JSON gives the same JSON twice; bad records fail or are skipped;
+#   info:    counts, target balance and skipped records, as text and as JSON.
+cmake_minimum_required(VERSION 3.22)
+
+foreach(var CLI MODE DATA WORK_DIR)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "cli_molecules: -D${var}=... is required")
+  endif()
+endforeach()
+
+set(dir ${WORK_DIR}/cli_molecules_${MODE})
+file(REMOVE_RECURSE ${dir})
+file(MAKE_DIRECTORY ${dir})
+
+# run(EXPECTED_EXIT_CODE args...): runs the program; sets out and err in the caller.
+function(run expected)
+  message(STATUS "cli_molecules: gatkit ${ARGN}")
+  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+  if(NOT rc EQUAL expected)
+    message(FATAL_ERROR "cli_molecules: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
+  endif()
+  set(out "${stdout}" PARENT_SCOPE)
+  set(err "${stderr}" PARENT_SCOPE)
+endfunction()
+
+function(expect_match text regex what)
+  if(NOT "${text}" MATCHES "${regex}")
+    message(FATAL_ERROR "cli_molecules: ${what}: no match for '${regex}' in:\n${text}")
+  endif()
+endfunction()
+
+function(expect_equal a b what)
+  if(NOT "${a}" STREQUAL "${b}")
+    message(FATAL_ERROR "cli_molecules: ${what}:\n'${a}'\n  differs from\n'${b}'")
+  endif()
+endfunction()
+
+# CSV lines of a file, as a list (no field holds a ';' or a line break in these files).
+function(csv_lines file var)
+  file(STRINGS ${file} lines)
+  set(${var} "${lines}" PARENT_SCOPE)
+endfunction()
+
+# A CSV row without its record number and without a trailing error field (empty for good rows).
+function(prediction_fields row var)
+  string(REGEX REPLACE "^[0-9]+," "" row "${row}")
+  string(REGEX REPLACE ",$" "" row "${row}")
+  set(${var} "${row}" PARENT_SCOPE)
+endfunction()
+
+if(MODE STREQUAL "predict")
+  # Binary task, two runs: the summary says which run was saved.
+  run(0 train --data ${DATA}/labelled.sdf --target active --epochs 10 --runs 2 --batch-size 8
+      --save ${dir}/active.gk --summary ${dir}/summary.json --quiet)
+  file(READ ${dir}/summary.json summary)
+  string(JSON saved_run GET "${summary}" saved_run)
+  expect_match("${saved_run}" "^[01]$" "saved_run in the summary")
+
+  run(0 predict --model ${dir}/active.gk --data ${DATA}/labelled.sdf --out ${dir}/all.csv)
+  expect_match("${err}" "predicted 40 of 40 records" "predict summary line")
+  csv_lines(${dir}/all.csv all)
+  list(LENGTH all n)
+  expect_equal("${n}" "41" "rows of all.csv (header + 40 records)")
+  list(GET all 0 header)
+  expect_equal("${header}" "record,name,active,active_probability" "header")
+  list(GET all 1 first)
+  expect_match("${first}" "^1,mol01,[01],[0-9.e-]+$" "first row")
+
+  # Without --out the CSV goes to standard output.
+  run(0 predict --model ${dir}/active.gk --data ${DATA}/middle_removed.sdf)
+  string(REGEX REPLACE "\n$" "" reference "${out}")
+  string(REPLACE "\n" ";" reference "${reference}")
+  list(GET reference 1 ref_first)
+  list(GET reference 2 ref_second)
+  prediction_fields("${ref_first}" ref_first)
+  prediction_fields("${ref_second}" ref_second)
+  string(REGEX REPLACE "^[^,]*," "" ref_first_values "${ref_first}")
+  string(REGEX REPLACE "^[^,]*," "" ref_second_values "${ref_second}")
+  if(ref_first_values STREQUAL ref_second_values)
+    message(FATAL_ERROR "cli_molecules: test setup: the two molecules have the same prediction, a swap would go unseen")
+  endif()
+
+  # A broken middle record: an error naming it without --on-error skip...
+  run(1 predict --model ${dir}/active.gk --data ${DATA}/broken_middle.sdf --out ${dir}/broken.csv)
+  expect_match("${err}" "record 2" "error of the broken record")
+  if(EXISTS ${dir}/broken.csv)
+    message(FATAL_ERROR "cli_molecules: a failed predict left ${dir}/broken.csv behind")
+  endif()
+  # ... and with it, one row per record: 1 and 3 keep their own molecule's prediction, 2 has the error.
+  run(1 predict --model ${dir}/active.gk --data ${DATA}/duplicate_bond_middle.sdf)
+  expect_match("${err}" "record 2.*two bonds between atoms" "error of the record that cannot be featurised")
+  foreach(input broken_middle.sdf broken_middle.json duplicate_bond_middle.sdf)
+    run(0 predict --model ${dir}/active.gk --data ${DATA}/${input} --on-error skip --out ${dir}/skip.csv)
+    expect_match("${err}" "skipped record 2: " "report of the skipped record (${input})")
+    expect_match("${err}" "predicted 2 of 3 records; skipped 1 of 3 records: 2" "final line (${input})")
+    csv_lines(${dir}/skip.csv rows)
+    list(LENGTH rows n)
+    expect_equal("${n}" "4" "rows of ${input} (header + 3 records)")
+    list(GET rows 0 header)
+    expect_equal("${header}" "record,name,active,active_probability,error" "header with --on-error skip")
+    list(GET rows 1 row1)
+    list(GET rows 2 row2)
+    list(GET rows 3 row3)
+    expect_match("${row1}" "^1,mol04," "record 1 (${input})")
+    expect_match("${row2}" "^2,(duplicate)?,,,.+" "record 2: empty prediction and an error (${input})")
+    expect_match("${row3}" "^3,mol11," "record 3 (${input})")
+    prediction_fields("${row1}" got1)
+    prediction_fields("${row3}" got3)
+    expect_equal("${got1}" "${ref_first}" "record 1 of ${input} vs the same molecule without the broken record")
+    expect_equal("${got3}" "${ref_second}" "record 3 of ${input} vs the same molecule without the broken record")
+  endforeach()
+
+  # Regression, two tasks: values in the targets' units, no probability columns.
+  run(0 train --data ${DATA}/labelled.sdf --target logp,active --task regression --epochs 10 --runs 1 --batch-size 8
+      --save ${dir}/logp.gk --quiet)
+  run(0 predict --model ${dir}/logp.gk --data ${DATA}/labelled.sdf --out ${dir}/logp.csv)
+  csv_lines(${dir}/logp.csv rows)
+  list(GET rows 0 header)
+  expect_equal("${header}" "record,name,logp,active" "regression header")
+  list(GET rows 40 last)
+  expect_match("${last}" "^40,mol40,-?[0-9.e-]+,-?[0-9.e-]+$" "regression row")
+
+  run(1 predict --model ${dir}/nonexistent.gk --data ${DATA}/labelled.sdf)
+  expect_match("${err}" "cannot open checkpoint" "missing checkpoint")
+elseif(MODE STREQUAL "convert")
+  run(0 convert --data ${DATA}/labelled.sdf --out ${dir}/a.json)
+  run(0 convert --data ${dir}/a.json --out ${dir}/b.sdf)
+  run(0 convert --data ${dir}/b.sdf --out ${dir}/c.json)
+  file(READ ${dir}/a.json a)
+  file(READ ${dir}/c.json c)
+  # RDKit writes some zero coordinates as -0.0000; the JSON reader does not keep the sign of a zero.
+  string(REGEX REPLACE ":-0([,}])" ":0\\1" a_unsigned "${a}")
+  expect_equal("${a_unsigned}" "${c}" "SDF -> JSON and SDF -> JSON -> SDF -> JSON")
+  expect_match("${a}" "\"charge\":1" "a charge in the JSON")
+  expect_match("${a}" "\"active\":null" "a missing label in the JSON")
+
+  run(1 convert --data ${DATA}/broken_middle.sdf --out ${dir}/fail.json)
+  expect_match("${err}" "record 2" "convert error")
+  run(0 convert --data ${DATA}/broken_middle.sdf --out ${dir}/skip.json --on-error skip)
+  expect_match("${err}" "skipped 1 of 3 records: 2" "convert skip line")
+  file(READ ${dir}/skip.json skipped)
+  string(JSON n LENGTH "${skipped}" graphs)
+  expect_equal("${n}" "2" "molecules written with --on-error skip")
+  run(2 convert --data ${DATA}/labelled.sdf --out ${dir}/out.txt)
+elseif(MODE STREQUAL "info")
+  run(0 info --data ${DATA}/labelled.sdf --target active,logp)
+  expect_match("${out}" "molecules   40 of 40 records" "molecule count")
+  expect_match("${out}" "active: 38 present, 2 missing; binary 0: 22 [(]57.9 %[)] 1: 16" "class balance")
+  expect_match("${out}" "logp: 40 present, 0 missing; mean " "value statistics")
+  expect_match("${out}" "elements    C 188 O 35 N 14" "element histogram")
+
+  run(0 info --data ${DATA}/labelled.sdf --target active,logp --json)
+  string(JSON molecules GET "${out}" molecules)
+  expect_equal("${molecules}" "40" "JSON molecules")
+  string(JSON atoms GET "${out}" atoms total)
+  expect_equal("${atoms}" "245" "JSON atoms.total")
+  string(JSON charged GET "${out}" charged_atoms)
+  expect_equal("${charged}" "4" "JSON charged_atoms")
+  string(JSON missing GET "${out}" targets 0 missing)
+  expect_equal("${missing}" "2" "JSON targets[0].missing")
+  string(JSON positives GET "${out}" targets 0 counts 1)
+  expect_equal("${positives}" "16" "JSON targets[0].counts.1")
+  string(JSON kind GET "${out}" targets 1 kind)
+  expect_equal("${kind}" "values" "JSON targets[1].kind")
+
+  run(1 info --data ${DATA}/broken_middle.json)
+  run(0 info --data ${DATA}/broken_middle.json --on-error skip --json)
+  string(JSON record GET "${out}" skipped_records 0 record)
+  expect_equal("${record}" "2" "JSON skipped record")
+  string(JSON molecules GET "${out}" molecules)
+  expect_equal("${molecules}" "2" "JSON molecules after skipping")
+else()
+  message(FATAL_ERROR "cli_molecules: unknown MODE '${MODE}' (expected predict, convert or info)")
+endif()
+message(STATUS "cli_molecules: ${MODE} passed")

@@ -1,0 +1,379 @@
+// Graph-model checkpoints and GraphPredictor: the trainer hands back its best model; save -> load gives
+// the same model and bit-identical predictions; damaged or forged graph checkpoints are errors naming
+// the file; node checkpoints (including one written before graph models existed) still load, and each
+// loader refuses the other kind with a message saying what the file holds.
+#include "gatkit/train/graph_predictor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "gatkit/chem/sdf.hpp"
+#include "gatkit/nn/model.hpp"
+#include "gatkit/train/node_classification.hpp"
+#include "gatkit/util/error.hpp"
+
+namespace gatkit {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kLabelled = fs::path(GATKIT_TEST_DATA) / "chem" / "labelled" / "labelled.sdf";
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_bytes(const fs::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::uint64_t fnv1a(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+/// A container (format of src/train/checkpoint_file.cpp) around `json` and `params`, checksum valid.
+std::string container(const std::string& json, const std::vector<float>& params) {
+  std::string out = "GATKITCK";
+  auto put = [&](auto v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(std::uint32_t{1});
+  put(std::uint32_t{0});
+  put(std::uint64_t{json.size()});
+  out += json;
+  put(std::uint64_t{params.size()});
+  out.append(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float));
+  put(fnv1a(out));
+  return out;
+}
+
+struct Labelled {
+  std::vector<chem::Molecule> molecules;
+  std::vector<chem::MoleculeGraph> graphs;
+  RowMatrix<double> targets;  // active (0/1/NaN), logp
+};
+
+Labelled labelled() {
+  Labelled d;
+  d.molecules = chem::read_sdf(kLabelled);
+  d.targets.resize(static_cast<Eigen::Index>(d.molecules.size()), 2);
+  for (std::size_t i = 0; i < d.molecules.size(); ++i) {
+    d.graphs.push_back(chem::featurize(d.molecules[i]));
+    const std::string& active = *d.molecules[i].property("active");
+    d.targets(static_cast<Eigen::Index>(i), 0) = active.empty() ? std::nan("") : std::stod(active);
+    d.targets(static_cast<Eigen::Index>(i), 1) = std::stod(*d.molecules[i].property("logp"));
+  }
+  return d;
+}
+
+/// A model trained for a few epochs on labelled.sdf (task binary: column 0; regression: column 1).
+TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout = ReadoutKind::mean) {
+  GraphTrainOptions o;
+  o.task = task;
+  o.model.layers = 2;
+  o.model.heads = 2;
+  o.model.hidden = 8;
+  o.model.readout = readout;
+  o.max_epochs = 5;
+  o.batch_size = 8;
+  const RowMatrix<double> y = d.targets.col(task == GraphTask::binary ? 0 : 1);
+  TrainedGraphModel m;
+  (void)train_graph_classifier(d.graphs, y, train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3), o,
+                               /*seed=*/1, &m);
+  m.targets = {task == GraphTask::binary ? "active" : "logp"};
+  return m;
+}
+
+class GraphCheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("gatkit_graph_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  /// `load` must throw gatkit::Error whose message names the file and contains `needle`.
+  template <class Load>
+  void expect_error(const std::string& what, const std::string& bytes, const std::string& needle, Load load) {
+    const fs::path f = dir_ / "damaged.gk";
+    write_bytes(f, bytes);
+    try {
+      (void)load(f);
+      ADD_FAILURE() << what << ": loaded without error";
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(f.string()), std::string::npos) << what << ": does not name the file: " << message;
+      EXPECT_NE(message.find(needle), std::string::npos) << what << ": expected '" << needle << "' in: " << message;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << what << ": threw a non-gatkit exception: " << e.what();
+    }
+  }
+  void expect_graph_error(const std::string& what, const std::string& bytes, const std::string& needle) {
+    expect_error(what, bytes, needle, [](const fs::path& f) { return load_graph_model(f); });
+  }
+
+  fs::path dir_;
+};
+
+TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
+  for (ReadoutKind readout : {ReadoutKind::mean, ReadoutKind::sum, ReadoutKind::max, ReadoutKind::attention})
+    for (std::int64_t edge_dim : {0, 6})
+      for (int layers : {1, 3}) {
+        GraphModelConfig c;
+        c.in_dim = 39;
+        c.edge_dim = edge_dim;
+        c.num_tasks = 3;
+        c.layers = layers;
+        c.heads = 2;
+        c.hidden = 5;
+        c.readout = readout;
+        EXPECT_EQ(c.parameter_count(), GraphGat<float>(c).parameters().size())
+            << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers;
+      }
+  GraphModelConfig huge;
+  huge.in_dim = std::int64_t{1} << 31;
+  huge.heads = 1 << 16;
+  huge.hidden = std::int64_t{1} << 24;
+  huge.layers = 1024;
+  EXPECT_EQ(huge.parameter_count(), -1);
+}
+
+TEST(GraphTaskTest, NamesRoundTrip) {
+  for (GraphTask t : {GraphTask::binary, GraphTask::regression}) EXPECT_EQ(parse_graph_task(to_string(t)), t);
+  EXPECT_THROW(parse_graph_task("multiclass-ish"), InvalidArgument);
+}
+
+TEST_F(GraphCheckpointTest, TrainerHandsBackItsBestModel) {
+  const Labelled d = labelled();
+  const TrainedGraphModel b = trained(d, GraphTask::binary);
+  EXPECT_EQ(b.task, GraphTask::binary);
+  EXPECT_EQ(b.config.in_dim, chem::kAtomFeatureWidth);
+  EXPECT_EQ(b.config.edge_dim, chem::kBondFeatureWidth);
+  EXPECT_EQ(b.config.num_tasks, 1);
+  EXPECT_EQ(b.parameters.size(), b.config.parameter_count());
+  EXPECT_EQ(b.target_mean.size(), 0);
+  const TrainedGraphModel r = trained(d, GraphTask::regression);
+  ASSERT_EQ(r.target_mean.size(), 1);
+  ASSERT_EQ(r.target_std.size(), 1);
+  EXPECT_GT(r.target_std(0), 0.1);  // logp of the training molecules, not a default of 1
+  EXPECT_GT(r.target_mean(0), 0.0);
+}
+
+TEST_F(GraphCheckpointTest, SaveLoadGivesTheSameModelAndIdenticalPredictions) {
+  const Labelled d = labelled();
+  for (GraphTask task : {GraphTask::binary, GraphTask::regression}) {
+    const TrainedGraphModel m = trained(d, task, task == GraphTask::binary ? ReadoutKind::attention : ReadoutKind::sum);
+    const fs::path f = dir_ / "model.gk";
+    save_graph_model(m, f);
+    EXPECT_EQ(checkpoint_kind(f), "graph_model");
+    const TrainedGraphModel r = load_graph_model(f);
+    EXPECT_EQ(r.task, m.task);
+    EXPECT_EQ(r.targets, m.targets);
+    EXPECT_EQ(r.featurizer.hybridisation, m.featurizer.hybridisation);
+    EXPECT_EQ(r.config.in_dim, m.config.in_dim);
+    EXPECT_EQ(r.config.edge_dim, m.config.edge_dim);
+    EXPECT_EQ(r.config.num_tasks, m.config.num_tasks);
+    EXPECT_EQ(r.config.layers, m.config.layers);
+    EXPECT_EQ(r.config.heads, m.config.heads);
+    EXPECT_EQ(r.config.hidden, m.config.hidden);
+    EXPECT_EQ(r.config.readout, m.config.readout);
+    EXPECT_EQ(r.config.dropout, m.config.dropout);
+    EXPECT_EQ(r.config.attention_dropout, m.config.attention_dropout);
+    EXPECT_EQ(r.config.self_loops, m.config.self_loops);
+    EXPECT_TRUE(r.target_mean == m.target_mean);  // exact: doubles survive the JSON
+    EXPECT_TRUE(r.target_std == m.target_std);
+    ASSERT_EQ(r.parameters.size(), m.parameters.size());
+    EXPECT_EQ(std::memcmp(r.parameters.data(), m.parameters.data(), sizeof(float) * static_cast<std::size_t>(m.parameters.size())), 0);
+
+    GraphPredictor before(m), after(r);
+    const RowMatrix<double> p = before.predict(std::span<const chem::Molecule>(d.molecules));
+    const RowMatrix<double> q = after.predict(std::span<const chem::Molecule>(d.molecules));
+    ASSERT_EQ(p.rows(), static_cast<Eigen::Index>(d.molecules.size()));
+    EXPECT_TRUE(p == q) << to_string(task);
+    if (task == GraphTask::binary) {
+      EXPECT_TRUE((p.array() > 0).all() && (p.array() < 1).all());
+    }
+  }
+}
+
+// A molecule's prediction is its own: the other molecules of its batch change it only by float rounding
+// (the dense projections are blocked by rows, so a molecule's rows may be summed in another order).
+TEST_F(GraphCheckpointTest, PredictionOfAMoleculeDependsOnItsBatchOnlyByRounding) {
+  const Labelled d = labelled();
+  GraphPredictor predictor(trained(d, GraphTask::binary));
+  const RowMatrix<double> all = predictor.predict(std::span<const chem::MoleculeGraph>(d.graphs));
+  const RowMatrix<double> again = predictor.predict(std::span<const chem::MoleculeGraph>(d.graphs));
+  EXPECT_TRUE(all == again);  // the same batches give bit-identical results
+  const RowMatrix<double> in_sevens = predictor.predict(std::span<const chem::MoleculeGraph>(d.graphs), 7);
+  EXPECT_LT((all - in_sevens).cwiseAbs().maxCoeff(), 1e-6);
+  for (std::size_t i : {std::size_t{0}, std::size_t{10}, d.graphs.size() - 1}) {
+    const RowMatrix<double> alone = predictor.predict(std::span<const chem::MoleculeGraph>(&d.graphs[i], 1));
+    EXPECT_NEAR(alone(0, 0), all(static_cast<Eigen::Index>(i), 0), 1e-6) << "molecule " << i;
+  }
+}
+
+TEST_F(GraphCheckpointTest, RegressionPredictionsAreInTheTargetsUnits) {
+  const Labelled d = labelled();
+  TrainedGraphModel m = trained(d, GraphTask::regression);
+  const RowMatrix<double> p = GraphPredictor(m).predict(std::span<const chem::MoleculeGraph>(d.graphs));
+  m.target_mean(0) += 10.0;
+  m.target_std(0) *= 2.0;
+  const RowMatrix<double> q = GraphPredictor(m).predict(std::span<const chem::MoleculeGraph>(d.graphs));
+  // q = 2 * (p - mean) + mean + 10, from the same network output.
+  const double mean = m.target_mean(0) - 10.0;
+  for (Eigen::Index i = 0; i < p.rows(); ++i) EXPECT_NEAR(q(i, 0), 2.0 * (p(i, 0) - mean) + mean + 10.0, 1e-9);
+}
+
+TEST_F(GraphCheckpointTest, UnfeaturisableMoleculeIsAnErrorNamingIt) {
+  const Labelled d = labelled();
+  GraphPredictor predictor(trained(d, GraphTask::binary));
+  std::vector<chem::Molecule> molecules = {d.molecules[0], d.molecules[3], d.molecules[5]};
+  molecules[1].bonds.push_back(molecules[1].bonds.front());  // two bonds between the same atoms
+  molecules[1].record = 4;
+  try {
+    (void)predictor.predict(std::span<const chem::Molecule>(molecules));
+    ADD_FAILURE() << "no error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("record 4"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(GraphCheckpointTest, InconsistentModelsAreRefusedBeforeSaving) {
+  const Labelled d = labelled();
+  const TrainedGraphModel good = trained(d, GraphTask::regression);
+  const fs::path f = dir_ / "model.gk";
+  TrainedGraphModel m = good;
+  m.targets.clear();
+  EXPECT_THROW(save_graph_model(m, f), InvalidArgument);
+  m = good;
+  m.target_std(0) = 0;
+  EXPECT_THROW(save_graph_model(m, f), InvalidArgument);
+  m = good;
+  m.target_mean.resize(0);
+  EXPECT_THROW(save_graph_model(m, f), InvalidArgument);
+  m = good;
+  m.featurizer.hybridisation = false;  // 32 atom columns, the model has 39
+  EXPECT_THROW(save_graph_model(m, f), InvalidArgument);
+  m = good;
+  m.parameters.conservativeResize(m.parameters.size() - 1);
+  EXPECT_THROW(save_graph_model(m, f), InvalidArgument);
+  EXPECT_THROW(GraphPredictor{m}, InvalidArgument);
+  EXPECT_FALSE(fs::exists(f));
+}
+
+TEST_F(GraphCheckpointTest, DamagedGraphCheckpointsAreErrors) {
+  const Labelled d = labelled();
+  const TrainedGraphModel m = trained(d, GraphTask::regression);
+  const fs::path f = dir_ / "model.gk";
+  save_graph_model(m, f);
+  const std::string full = read_bytes(f);
+  for (std::size_t len = 0; len < full.size(); len += 97)
+    expect_graph_error("truncated to " + std::to_string(len), full.substr(0, len), "");
+  expect_graph_error("last byte cut", full.substr(0, full.size() - 1), "truncated");
+  expect_graph_error("trailing garbage", full + "x", "");
+  for (std::size_t at : {std::size_t{30}, full.size() / 2, full.size() - 9}) {
+    std::string bad = full;
+    bad[at] = static_cast<char>(bad[at] ^ 0x01);
+    expect_graph_error("flipped byte at " + std::to_string(at), bad, "checksum");
+  }
+}
+
+TEST_F(GraphCheckpointTest, ForgedGraphConfigurationsAreErrors) {
+  const Labelled d = labelled();
+  const TrainedGraphModel m = trained(d, GraphTask::regression);
+  const fs::path f = dir_ / "model.gk";
+  save_graph_model(m, f);
+  const std::string full = read_bytes(f);
+  std::uint64_t json_size;
+  std::memcpy(&json_size, full.data() + 16, 8);
+  const std::string json = full.substr(24, json_size);
+  const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
+  auto with = [&](const std::string& from, const std::string& to) {
+    const auto at = json.find(from);
+    EXPECT_NE(at, std::string::npos) << "test setup: '" << from << "' not in " << json;
+    std::string edited = json;
+    if (at != std::string::npos) edited.replace(at, from.size(), to);
+    return container(edited, params);
+  };
+  write_bytes(dir_ / "same.gk", container(json, params));  // the forge itself is sound
+  EXPECT_NO_THROW((void)load_graph_model(dir_ / "same.gk"));
+  expect_graph_error("unknown task", with("\"task\":\"regression\"", "\"task\":\"ranking\""), "ranking");
+  expect_graph_error("regression without target_mean", with(",\"target_mean\"", ",\"mean_was_here\""), "target_mean");
+  expect_graph_error("two target names for one task", with("[\"logp\"]", "[\"logp\",\"x\"]"), "target names");
+  expect_graph_error("target name not a string", with("[\"logp\"]", "[7]"), "targets");
+  expect_graph_error("two stds for one task", with("\"target_std\":[", "\"target_std\":[0,"), "std");
+  expect_graph_error("unknown readout", with("\"readout\":\"mean\"", "\"readout\":\"median\""), "median");
+  expect_graph_error("heads is a string", with("\"heads\":2", "\"heads\":\"2\""), "heads");
+  expect_graph_error("more layers than weights", with("\"layers\":2", "\"layers\":3"), "parameters");
+  expect_graph_error("huge hidden", with("\"hidden\":8", "\"hidden\":16777216"), "parameters");
+  expect_graph_error("in_dim 2^40", with("\"in_dim\":39", "\"in_dim\":1099511627776"), "in_dim");
+  expect_graph_error("feature column renamed", with("\"element=H\"", "\"element=D\""), "element=D");
+  expect_graph_error("no featurizer", with("\"featurizer\"", "\"featuriser\""), "featurizer");
+  expect_graph_error("dropout 1", with("\"dropout\":0.0", "\"dropout\":1.0"), "dropout");
+}
+
+TEST_F(GraphCheckpointTest, EachLoaderRefusesTheOtherKind) {
+  const Labelled d = labelled();
+  const fs::path graph_file = dir_ / "graph.gk", node_file = dir_ / "node.gk";
+  save_graph_model(trained(d, GraphTask::binary), graph_file);
+  TrainedModel node;
+  node.config.in_dim = 3;
+  node.config.num_classes = 2;
+  node.class_names = {"a", "b"};
+  node.parameters = Vector<float>::Constant(GatModel<float>(node.config).parameters().size(), 0.5f);
+  save_model(node, node_file);
+  EXPECT_EQ(checkpoint_kind(node_file), "node_classifier");
+  EXPECT_TRUE(load_model(node_file).parameters == node.parameters);
+  expect_error("node loader on a graph model", read_bytes(graph_file), "graph-level (molecule) model",
+               [](const fs::path& f) { return load_model(f); });
+  expect_graph_error("graph loader on a node classifier", read_bytes(node_file), "node classifier");
+}
+
+// A node checkpoint exactly as gatkit wrote it before graph models existed (the configuration JSON of
+// that version, byte for byte): the shared container must keep reading it.
+TEST_F(GraphCheckpointTest, NodeCheckpointFromBeforeGraphModelsStillLoads) {
+  const std::string json =
+      R"({"kind":"node_classifier","model":{"in_dim":3,"num_classes":2,"attention":"additive","layers":1,"heads":1,)"
+      R"("hidden":2,"output_heads":1,"dropout":0.6,"attention_dropout":0.6,"negative_slope":0.2,"self_loops":true},)"
+      R"("normalize_features":true,"class_names":["a","b"]})";
+  ModelConfig c;
+  c.in_dim = 3;
+  c.num_classes = 2;
+  c.layers = 1;
+  c.heads = 1;
+  c.hidden = 2;
+  std::vector<float> params(static_cast<std::size_t>(c.parameter_count()));
+  for (std::size_t k = 0; k < params.size(); ++k) params[k] = static_cast<float>(k) * 0.25f;
+  const fs::path f = dir_ / "old_node.ckpt";
+  write_bytes(f, container(json, params));
+  const TrainedModel m = load_model(f);
+  EXPECT_EQ(m.config.in_dim, 3);
+  EXPECT_EQ(m.class_names, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(m.parameters.size(), static_cast<Eigen::Index>(params.size()));
+  EXPECT_EQ(m.parameters[5], 1.25f);
+  // And save_model still writes that very file.
+  const fs::path again = dir_ / "again.ckpt";
+  save_model(m, again);
+  EXPECT_EQ(read_bytes(again), read_bytes(f));
+}
+
+}  // namespace
+}  // namespace gatkit
