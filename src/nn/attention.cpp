@@ -107,9 +107,7 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
   }
   detail::AttentionArgs<T> a = kernel_args(params, graph, cache);
   cache.alpha.resize(static_cast<std::size_t>(E * a.H));
-  cache.dropped_alpha.resize(cache.attention_dropout.active ? static_cast<std::size_t>(E * a.H) : 0);
   a.alpha = cache.alpha.data();
-  a.dropped = cache.attention_dropout.active ? cache.dropped_alpha.data() : a.alpha;
   y.resize(n, config_.output_dim());
   a.y = y.data();
   a.y_cols = y.cols();
@@ -179,7 +177,6 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
   GATKIT_REQUIRE(dy.rows() == n && dy.cols() == output_dim(), "attention backward: gradient shape mismatch");
   detail::AttentionArgs<T> a = kernel_args(params, graph, cache);
   a.alpha = const_cast<T*>(cache.alpha.data());  // read only in backward
-  a.dropped = const_cast<T*>(cache.used_alpha().data());
   a.dy = dy.data();
   a.dy_cols = dy.cols();
 

@@ -4,7 +4,7 @@
 // and AXPYs over D features compile to a few vector instructions.
 //
 // Layout: z is n x width, row-major; additive: width = H*D (z = values = keys = queries); dot:
-// width = 3*H*D (q | k | v). Edge arrays (alpha, dropped, d_edge) are E x H, edge-major, so the block of
+// width = 3*H*D (q | k | v). Edge arrays (alpha, d_edge) are E x H, edge-major, so the block of
 // destination row i is the contiguous deg(i) x H matrix starting at in_offsets[i] * H.
 #include <algorithm>
 #include <cmath>
@@ -37,7 +37,6 @@ struct AttentionArgs {
   const T* bias = nullptr;   // output_dim or null
   const Dropout* attention_dropout = nullptr;
   T* alpha = nullptr;        // E x H
-  T* dropped = nullptr;      // E x H; equals alpha when dropout is off
   T* y = nullptr;
   std::int64_t y_cols = 0;
   // backward
@@ -191,6 +190,18 @@ inline void leaky_scores_row(const T* __restrict s_dst, const T* __restrict s_sr
   }
 }
 
+/// The attention weights after dropout of n consecutive edge-head entries starting at `first`:
+/// `alpha` itself when dropout is off, else alpha times the mask drawn from (seed, first + k), written
+/// to `buffer`.
+template <class T>
+inline const T* dropped_weights(const Dropout& dropout, const T* alpha, std::int64_t n, std::int64_t first,
+                                std::vector<T>& buffer) {
+  if (!dropout.active) return alpha;
+  if (static_cast<std::int64_t>(buffer.size()) < n) buffer.resize(static_cast<std::size_t>(n));
+  dropout.apply(alpha, buffer.data(), n, static_cast<std::uint64_t>(first));
+  return buffer.data();
+}
+
 template <class T, int HC, int DC>
 struct RowKernels {
   using Args = AttentionArgs<T>;
@@ -219,6 +230,7 @@ struct RowKernels {
     T* __restrict sum = sum_buffer.data();
     T* __restrict weight = weight_buffer.data();
     Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);  // 64-byte aligned (EIGEN_MAX_ALIGN_BYTES)
+    std::vector<T> weights;
     const Dropout& dropout = *a.attention_dropout;
     const EdgeId e_end = a.in_offsets[end];
     const std::int64_t row_bytes = HD * static_cast<std::int64_t>(sizeof(T));
@@ -252,10 +264,14 @@ struct RowKernels {
           for (std::int64_t h = 0; h < H; ++h) S[k * H + h] -= max_score[h];
         exp_in_place(S, deg * H, scratch);
         for (std::int64_t h = 0; h < H; ++h) sum[h] = 0;
-        T* W = a.dropped + e0 * H;  // may equal S (no dropout)
-        if (W != S) dropout.apply(S, W, deg * H, static_cast<std::uint64_t>(e0 * H));
         for (std::int64_t k = 0; k < deg; ++k)
           for (std::int64_t h = 0; h < H; ++h) sum[h] += S[k * H + h];
+        for (std::int64_t h = 0; h < H; ++h) sum[h] = T(1) / sum[h];
+        for (std::int64_t k = 0; k < deg; ++k)
+          for (std::int64_t h = 0; h < H; ++h) S[k * H + h] *= sum[h];
+        // The weights after dropout are not stored: backward draws the same mask again from
+        // (seed, edge * H + head), which costs less than writing and reading E x H more scalars.
+        const T* W = dropped_weights(dropout, S, deg * H, e0 * H, weights);
         if constexpr (HC > 0 && DC > 0) {
           // The row's output stays in registers while the edges stream past.
           Eigen::Array<T, HC * DC, 1> out = Eigen::Array<T, HC * DC, 1>::Zero();
@@ -274,14 +290,6 @@ struct RowKernels {
             for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(weight[h], v + h * D, acc + h * D, D);
           }
         }
-        for (std::int64_t h = 0; h < H; ++h) sum[h] = T(1) / sum[h];
-        for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) S[k * H + h] *= sum[h];
-        if (W != S)
-          for (std::int64_t k = 0; k < deg; ++k)
-            for (std::int64_t h = 0; h < H; ++h) W[k * H + h] *= sum[h];
-        for (std::int64_t h = 0; h < H; ++h)
-          for (std::int64_t d = 0; d < D; ++d) acc[h * D + d] *= sum[h];
       }
       T* __restrict yi = a.y + i * a.y_cols;
       if (a.concat) {
@@ -309,6 +317,7 @@ struct RowKernels {
     const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
     HeadBuffer<T, HC> weighted_buffer(H);
     T* __restrict weighted = weighted_buffer.data();
+    std::vector<T> weights;
     const EdgeId e_end = a.in_offsets[end];
     const std::int64_t row_bytes = HD * static_cast<std::int64_t>(sizeof(T));
     for (std::int64_t i = begin; i < end; ++i) {
@@ -322,7 +331,7 @@ struct RowKernels {
         continue;
       }
       const T* __restrict A = a.alpha + e0 * H;
-      const T* __restrict W = a.dropped + e0 * H;
+      const T* __restrict W = dropped_weights(*a.attention_dropout, A, deg * H, e0 * H, weights);
       T* __restrict G = a.d_edge + e0 * H;
       for (std::int64_t h = 0; h < H; ++h) weighted[h] = 0;
       for (std::int64_t k = 0; k < deg; ++k) {
@@ -369,8 +378,10 @@ struct RowKernels {
   /// dq columns of dz and pass 2 the dk and dv columns, every row: dz needs no clearing beforehand.
   static void backward_sources(const Args& a, std::int64_t begin, std::int64_t end) {
     const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
-    HeadBuffer<T, HC> ds_buffer(H);
+    HeadBuffer<T, HC> ds_buffer(H), w_buffer(H);
     T* __restrict ds = ds_buffer.data();
+    T* __restrict w = w_buffer.data();  // the weights of one edge after dropout, times head_weight
+    const Dropout& dropout = *a.attention_dropout;
     const EdgeId k_end = a.out_offsets[end];
     const std::int64_t dy_bytes = (a.concat ? HD : D) * static_cast<std::int64_t>(sizeof(T));
     const std::int64_t query_bytes = HD * static_cast<std::int64_t>(sizeof(T));
@@ -382,7 +393,7 @@ struct RowKernels {
       const EdgeId e = a.out_ids[k + kPrefetchEdges];
       const std::int64_t i = a.targets[k + kPrefetchEdges];
       prefetch(a.dy + i * a.dy_cols, dy_bytes);
-      prefetch(a.dropped + e * H, edge_bytes);
+      prefetch(a.alpha + e * H, edge_bytes);
       prefetch(a.d_edge + e * H, edge_bytes);
       if (a.dot) prefetch(a.z + i * a.width, query_bytes);
     };
@@ -400,8 +411,9 @@ struct RowKernels {
             const EdgeId e = a.out_ids[k];
             const std::int64_t i = a.targets[k];
             const T* out_grad = a.dy + i * a.dy_cols;
+            dropout.apply(a.alpha + e * H, w, H, static_cast<std::uint64_t>(e * H));
             for (int h = 0; h < HC; ++h)
-              grad_v.template segment<DC>(h * DC) += (a.head_weight * a.dropped[e * H + h]) * vmap<DC>(out_grad + h * DC, DC);
+              grad_v.template segment<DC>(h * DC) += (a.head_weight * w[h]) * vmap<DC>(out_grad + h * DC, DC);
             if (a.dot) {
               const T* query = a.z + i * a.width;
               for (int h = 0; h < HC; ++h)
@@ -422,7 +434,7 @@ struct RowKernels {
         fetch_ahead(k);
         const EdgeId e = a.out_ids[k];
         const std::int64_t i = a.targets[k];
-        const T* __restrict w = a.dropped + e * H;
+        dropout.apply(a.alpha + e * H, w, H, static_cast<std::uint64_t>(e * H));
         const T* __restrict g = a.d_edge + e * H;
         for (std::int64_t h = 0; h < H; ++h) axpy<T, DC>(a.head_weight * w[h], d_out(a, i, h), dv + h * D, D);
         if (a.dot) {

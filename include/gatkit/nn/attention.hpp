@@ -63,15 +63,11 @@ struct AttentionCache {
   RowMatrix<T> s_src, s_dst;  ///< additive: a_src . z_jh and a_dst . z_ih, n x H
   RowMatrix<T> s_edge;        ///< additive with edge features: a_edge . (f_e W_e)_h, E x H
   std::vector<T> alpha;       ///< softmax weights before dropout, E x H (edge-major)
-  std::vector<T> dropped_alpha;  ///< alpha times the dropout mask, E x H; empty when dropout is off
   Dropout input_dropout, attention_dropout;
 
   // Scratch of backward(), kept between calls so that training steps do not allocate.
   RowMatrix<T> dz, ds_src, ds_dst;
   std::vector<T> d_edge;
-
-  /// The weights the aggregation used: alpha with dropout applied.
-  const std::vector<T>& used_alpha() const { return dropped_alpha.empty() ? alpha : dropped_alpha; }
 };
 
 template <class T>
