@@ -72,8 +72,8 @@ Traffic traffic(const gatkit::ModelConfig& c, const gatkit::FeatureMatrix<float>
                                                     : static_cast<double>(n) * x.cols() * f)
                                    : n * static_cast<double>(c.layer(l - 1).concat ? c.layer(l - 1).heads * c.layer(l - 1).head_dim
                                                                                   : c.layer(l - 1).head_dim) * f;
-    // forward: read input, write z, write score halves, read CSR, write alpha (and dropped), write y
-    double fwd = in_bytes + n * HD * f * 2 + 2.0 * n * H * f + csr + E * H * f * (training ? 2 : 1) + n * out * f;
+    // forward: read input, write z, write score halves, read CSR, write alpha, write y
+    double fwd = in_bytes + n * HD * f * 2 + 2.0 * n * H * f + csr + E * H * f + n * out * f;
     if (l + 1 < c.layers) fwd += 2 * n * out * f;  // ELU: read y, write the next input
     const double fwd_gather = E * (HD + H) * f;   // value row + s_src per edge
     t.compulsory += fwd;
@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
   gatkit::GatModel<float> model(config);
   model.initialize(1);
   const gatkit::Graph graph = model.prepare_graph(data.graph);
+  data.graph = gatkit::Graph();  // the model works on the copy with self-loops
   gatkit::Adam adam(gatkit::AdamConfig{}, model.parameters().size());
   gatkit::RowMatrix<float> d_logits;
 
