@@ -136,7 +136,7 @@ if(MODE STREQUAL "predict")
   csv_lines(${dir}/dot.csv rows)
   list(GET rows 40 last)
   expect_match("${last}" "^40,mol40,-?[0-9.e-]+$" "dot model row")
-  run(1 train --data ${DATA}/labelled.sdf --target logp --attention cosine --epochs 1)
+  run(2 train --data ${DATA}/labelled.sdf --target logp --attention cosine --epochs 1)  # usage error
   expect_match("${err}" "cosine" "unknown --attention")
 
   run(1 predict --model ${dir}/nonexistent.gk --data ${DATA}/labelled.sdf)
