@@ -30,7 +30,7 @@ usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
   gatkit train   --data FILE.sdf|.json --target NAME[,NAME...] [--split random|scaffold|kfold:K]
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
-                 [--task auto|binary|regression] [--save MODEL]
+                 [--task auto|binary|regression] [--attention additive|dot] [--save MODEL]
                                             train a molecule model: ROC-AUC (binary) or RMSE (regression);
                                             --save keeps the run with the best validation metric
   gatkit predict --model FILE --data PATH [--out FILE.csv]

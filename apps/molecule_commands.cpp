@@ -67,7 +67,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "save"},
+                   "save", "attention"},
                   {"quiet"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -111,6 +111,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.model.heads = static_cast<int>(args.integer("heads", 4));
   options.model.hidden = args.integer("hidden", 64);
   options.model.readout = parse_readout_kind(args.str("readout", "mean"));
+  options.model.attention = parse_attention_kind(args.str("attention", "additive"));
   options.model.dropout = args.number("dropout", 0.1);
   options.model.attention_dropout = args.number("attention-dropout", 0.0);
   options.optimizer.learning_rate = args.number("lr", 1e-3);

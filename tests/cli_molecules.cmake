@@ -2,7 +2,7 @@
 #   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info -DDATA=<tests/data/chem/labelled> -DWORK_DIR=<dir>
 #         -P cli_molecules.cmake
 # The molecule commands on the small files of tests/data/chem/labelled (make_labelled.py):
-#   predict: train --save (binary and regression), predict, and files whose middle record is broken
+#   predict: train --save (binary, regression, and dot attention), predict, and files whose middle record is broken
 #            (unreadable SDF, unknown element in JSON, two bonds between the same atoms):
 #            without --on-error skip it fails naming record 2; with it, records 1 and 3 get exactly the
 #            rows of the same molecules predicted without the broken record (never each other's);
@@ -127,6 +127,17 @@ if(MODE STREQUAL "predict")
   expect_equal("${header}" "record,name,logp,active" "regression header")
   list(GET rows 40 last)
   expect_match("${last}" "^40,mol40,-?[0-9.e-]+,-?[0-9.e-]+$" "regression row")
+
+  # Dot scoring with bond features: train --attention dot --save, then predict from the checkpoint.
+  run(0 train --data ${DATA}/labelled.sdf --target logp --attention dot --epochs 5 --runs 1 --batch-size 8
+      --save ${dir}/dot.gk --quiet)
+  run(0 predict --model ${dir}/dot.gk --data ${DATA}/labelled.sdf --out ${dir}/dot.csv)
+  expect_match("${err}" "predicted 40 of 40 records" "predict summary line (dot model)")
+  csv_lines(${dir}/dot.csv rows)
+  list(GET rows 40 last)
+  expect_match("${last}" "^40,mol40,-?[0-9.e-]+$" "dot model row")
+  run(2 train --data ${DATA}/labelled.sdf --target logp --attention cosine --epochs 1)  # usage error
+  expect_match("${err}" "cosine" "unknown --attention")
 
   run(1 predict --model ${dir}/nonexistent.gk --data ${DATA}/labelled.sdf)
   expect_match("${err}" "cannot open checkpoint" "missing checkpoint")

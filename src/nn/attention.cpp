@@ -49,9 +49,8 @@ GraphAttention<T>::GraphAttention(const AttentionConfig& config, Parameters<T>& 
   if (config.bias) bias_ = params.add(name + ".bias", 1, config.output_dim(), /*decay=*/true);
   GATKIT_REQUIRE(config.edge_dim >= 0, name + ": edge_dim must be >= 0");
   if (config.edge_dim > 0) {
-    GATKIT_REQUIRE(!dot, name + ": edge features are supported with additive scoring only (for now)");
     edge_weight_ = params.add(name + ".edge_weight", config.edge_dim, hd);
-    att_edge_ = params.add(name + ".att_edge", config.heads, config.head_dim);
+    if (!dot) att_edge_ = params.add(name + ".att_edge", config.heads, config.head_dim);
   }
 }
 
@@ -67,6 +66,8 @@ void GraphAttention<T>::initialize(Parameters<T>& params, Rng& rng) const {
           const double a = std::sqrt(6.0 / static_cast<double>(config_.in_dim + hd));
           w(r, part * hd + c) = static_cast<T>(rng.uniform(-a, a));
         }
+    if (edge_weight_ >= 0)  // the edge part of the keys, like W_k
+      glorot<T>(params.value(edge_weight_), static_cast<double>(config_.edge_dim), static_cast<double>(hd), rng);
   } else {
     glorot<T>(w, static_cast<double>(config_.in_dim), static_cast<double>(hd), rng);
     glorot<T>(params.value(att_src_), config_.heads, static_cast<double>(config_.head_dim), rng);
@@ -96,6 +97,10 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
     GATKIT_REQUIRE(edge_features && edge_features->rows() == graph.num_edges() && edge_features->cols() == config_.edge_dim,
                    "attention: the layer expects " + std::to_string(config_.edge_dim) + " features for each of the " +
                        std::to_string(graph.num_edges()) + " edges");
+  }
+  if (edge_weight_ >= 0 && config_.kind == AttentionKind::dot) {
+    dot_edge_scores(params, graph, *edge_features, cache);
+  } else if (edge_weight_ >= 0) {
     // s_edge = F M with M[f, h] = a_edge[h] . W_e[f, h-th block]: an E x H term, no E x H x D tensor.
     const RowMatrix<T> m = edge_score_matrix(params);
     cache.s_edge.resize(graph.num_edges(), config_.heads);
@@ -156,6 +161,73 @@ detail::AttentionArgs<T> GraphAttention<T>::kernel_args(const Parameters<T>& par
   }
   if (edge_weight_ >= 0 && cache.s_edge.size() > 0) a.s_edge = cache.s_edge.data();
   return a;
+}
+
+template <class T>
+void GraphAttention<T>::dot_edge_scores(const Parameters<T>& params, const Graph& graph,
+                                        const RowMatrix<T>& features, AttentionCache<T>& cache) const {
+  // q_ih . (f_e W_e)_h = f_e . U_ih with U_ih = W_e,h q_ih, W_e,h = W_e[:, h*D .. (h+1)*D) (edge_dim x D):
+  // U (n x H*edge_dim, head-major per row) by one GEMM per head and fixed row block, then one short dot
+  // product per edge and head, pulled per destination row. No E x H x D tensor.
+  const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, F = config_.edge_dim;
+  const auto w = params.value(edge_weight_);
+  RowMatrix<T>& u = cache.u;
+  u.resize(n, H * F);
+  parallel_blocks(n, 1024, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t h = 0; h < H; ++h)
+      u.block(b, h * F, e - b, F).noalias() = cache.z.block(b, h * D, e - b, D) * w.middleCols(h * D, D).transpose();
+  });
+  const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(D)));
+  cache.s_edge.resize(graph.num_edges(), H);
+  const EdgeId* offsets = graph.in_offsets().data();
+  parallel_rows_by_edges(offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) {
+      const T* ui = u.data() + i * H * F;
+      for (EdgeId k = offsets[i]; k < offsets[i + 1]; ++k) {
+        const T* f = features.data() + k * F;
+        for (std::int64_t h = 0; h < H; ++h) {
+          T s = 0;  // sequential: the same order for every edge and thread count
+          for (std::int64_t c = 0; c < F; ++c) s += f[c] * ui[h * F + c];
+          cache.s_edge(k, h) = s * scale;
+        }
+      }
+    }
+  });
+}
+
+template <class T>
+void GraphAttention<T>::dot_edge_backward(Parameters<T>& params, const Graph& graph, const RowMatrix<T>& features,
+                                          AttentionCache<T>& cache) const {
+  // The kernels leave d_edge[e, h] = dL/d(q_ih . (k_jh + (f_e W_e)_h)) (the score gradient times 1/sqrt(D)),
+  // so dL/dU_ih = sum over the in-edges e of i of d_edge[e, h] f_e: a per-row pull, no atomics. Then
+  // dL/dq_ih += W_e,h^T dU_ih and dL/dW_e,h += sum_i dU_ih q_ih^T (fixed node blocks).
+  const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, F = config_.edge_dim;
+  const EdgeId* offsets = graph.in_offsets().data();
+  const T* g = cache.d_edge.data();
+  RowMatrix<T>& du = cache.u;
+  du.resize(n, H * F);
+  parallel_rows_by_edges(offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) {
+      T* dui = du.data() + i * H * F;
+      std::fill(dui, dui + H * F, T(0));
+      for (EdgeId k = offsets[i]; k < offsets[i + 1]; ++k) {
+        const T* f = features.data() + k * F;
+        for (std::int64_t h = 0; h < H; ++h)
+          for (std::int64_t c = 0; c < F; ++c) dui[h * F + c] += g[k * H + h] * f[c];
+      }
+    }
+  });
+  const auto w = params.value(edge_weight_);
+  RowMatrix<T>& dz = cache.dz;  // the q columns come first
+  parallel_blocks(n, 1024, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t h = 0; h < H; ++h)
+      dz.block(b, h * D, e - b, D).noalias() += du.block(b, h * F, e - b, F) * w.middleCols(h * D, D);
+  });
+  const RowMatrix<T> zero = RowMatrix<T>::Zero(F, H * D);
+  params.grad(edge_weight_) += deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
+    for (std::int64_t h = 0; h < H; ++h)
+      acc.middleCols(h * D, D).noalias() += du.block(b, h * F, e - b, F).transpose() * cache.z.block(b, h * D, e - b, D);
+  });
 }
 
 template <class T>
@@ -245,6 +317,11 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
           datt.row(h) += dm(f, h) * w.row(f).segment(h * D, D);
         }
     }
+  }
+
+  if (a.dot && edge_weight_ >= 0) {
+    GATKIT_REQUIRE(edge_features && edge_features->rows() == E, "attention backward: edge features missing");
+    dot_edge_backward(params, graph, *edge_features, cache);
   }
 
   project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz,

@@ -33,7 +33,8 @@ struct AttentionArgs {
   const T* z = nullptr;
   const T* s_src = nullptr;  // additive, n x H
   const T* s_dst = nullptr;
-  const T* s_edge = nullptr;  // additive with edge features: a_edge . W_e f_e, E x H; else null
+  const T* s_edge = nullptr;  // with edge features, E x H, else null: additive a_edge . W_e f_e,
+                              // dot q_i . W_e f_e / sqrt(D) (added to the scaled q . k)
   const T* bias = nullptr;   // output_dim or null
   const Dropout* attention_dropout = nullptr;
   T* alpha = nullptr;        // E x H
@@ -249,6 +250,10 @@ struct RowKernels {
             fetch_ahead(k, HD);
             for (std::int64_t h = 0; h < H; ++h)
               S[k * H + h] = a.scale * dot<T, DC>(a.z + i * a.width + h * D, a.z + j * a.width + HD + h * D, D);
+          }
+          if (a.s_edge) {  // edge features: one loop over the row's deg x H block, none without them
+            const T* __restrict se = a.s_edge + e0 * H;
+            for (std::int64_t k = 0; k < deg * H; ++k) S[k] += se[k];
           }
         } else {
           if (a.s_edge)

@@ -21,11 +21,13 @@ std::int64_t GraphModelConfig::parameter_count() const {
       heads < 0 || layers < 0 || num_tasks < 0)
     return -1;
   const Wide hd = Wide{heads} * hidden;
+  const bool dot = attention == AttentionKind::dot;
   Wide total = 0;
   for (int l = 0; l < layers; ++l) {
     const Wide in = l == 0 ? Wide{in_dim} : hd;
-    total += in * hd + 2 * hd + hd;  // weight, att_src + att_dst, bias (heads concatenated)
-    if (edge_dim > 0) total += Wide{edge_dim} * hd + hd;  // edge_weight, att_edge
+    if (dot) total += in * 3 * hd + hd;    // weight (q | k | v), bias
+    else total += in * hd + 2 * hd + hd;   // weight, att_src + att_dst, bias (heads concatenated)
+    if (edge_dim > 0) total += Wide{edge_dim} * hd + (dot ? 0 : hd);  // edge_weight (, att_edge)
     if (total > limit) return -1;
   }
   if (readout == ReadoutKind::attention) total += hd + 1;  // gate weight and bias
@@ -44,6 +46,7 @@ AttentionConfig layer_config(const GraphModelConfig& c, int index) {
   a.input_dropout = c.dropout;
   a.attention_dropout = c.attention_dropout;
   a.edge_dim = c.edge_dim;
+  a.kind = c.attention;
   return a;
 }
 }  // namespace

@@ -43,6 +43,7 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
   w.Key("dropout"); w.Double(c.dropout);
   w.Key("attention_dropout"); w.Double(c.attention_dropout);
   w.Key("self_loops"); w.Bool(c.self_loops);
+  w.Key("attention"); w.String(to_string(c.attention).c_str());
   w.EndObject();
 }
 
@@ -62,6 +63,13 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
   c.dropout = m.number("dropout");
   c.attention_dropout = m.number("attention_dropout");
   c.self_loops = m.boolean("self_loops");
+  if (m.has("attention")) {  // older checkpoints: additive
+    try {
+      c.attention = parse_attention_kind(m.string("attention"));
+    } catch (const InvalidArgument& e) {
+      m.fail(m.path() + ".attention: " + e.what());
+    }
+  }
   return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -80,19 +81,22 @@ Labelled labelled() {
 }
 
 /// A model trained for a few epochs on labelled.sdf (task binary: column 0; regression: column 1).
-TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout = ReadoutKind::mean) {
+TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout = ReadoutKind::mean,
+                          AttentionKind attention = AttentionKind::additive, int epochs = 5,
+                          const std::function<void(int, double)>& on_epoch = {}) {
   GraphTrainOptions o;
   o.task = task;
   o.model.layers = 2;
   o.model.heads = 2;
   o.model.hidden = 8;
   o.model.readout = readout;
-  o.max_epochs = 5;
+  o.model.attention = attention;
+  o.max_epochs = epochs;
   o.batch_size = 8;
   const RowMatrix<double> y = d.targets.col(task == GraphTask::binary ? 0 : 1);
   TrainedGraphModel m;
   (void)train_graph_classifier(d.graphs, y, train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3), o,
-                               /*seed=*/1, &m);
+                               /*seed=*/1, &m, on_epoch);
   m.targets = {task == GraphTask::binary ? "active" : "logp"};
   return m;
 }
@@ -136,18 +140,20 @@ class GraphCheckpointTest : public ::testing::Test {
 TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
   for (ReadoutKind readout : {ReadoutKind::mean, ReadoutKind::sum, ReadoutKind::max, ReadoutKind::attention})
     for (std::int64_t edge_dim : {0, 6})
-      for (int layers : {1, 3}) {
-        GraphModelConfig c;
-        c.in_dim = 39;
-        c.edge_dim = edge_dim;
-        c.num_tasks = 3;
-        c.layers = layers;
-        c.heads = 2;
-        c.hidden = 5;
-        c.readout = readout;
-        EXPECT_EQ(c.parameter_count(), GraphGat<float>(c).parameters().size())
-            << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers;
-      }
+      for (int layers : {1, 3})
+        for (AttentionKind attention : {AttentionKind::additive, AttentionKind::dot}) {
+          GraphModelConfig c;
+          c.attention = attention;
+          c.in_dim = 39;
+          c.edge_dim = edge_dim;
+          c.num_tasks = 3;
+          c.layers = layers;
+          c.heads = 2;
+          c.hidden = 5;
+          c.readout = readout;
+          EXPECT_EQ(c.parameter_count(), GraphGat<float>(c).parameters().size())
+              << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers << " " << to_string(attention);
+        }
   GraphModelConfig huge;
   huge.in_dim = std::int64_t{1} << 31;
   huge.heads = 1 << 16;
@@ -198,6 +204,7 @@ TEST_F(GraphCheckpointTest, SaveLoadGivesTheSameModelAndIdenticalPredictions) {
     EXPECT_EQ(r.config.dropout, m.config.dropout);
     EXPECT_EQ(r.config.attention_dropout, m.config.attention_dropout);
     EXPECT_EQ(r.config.self_loops, m.config.self_loops);
+    EXPECT_EQ(r.config.attention, m.config.attention);
     EXPECT_TRUE(r.target_mean == m.target_mean);  // exact: doubles survive the JSON
     EXPECT_TRUE(r.target_std == m.target_std);
     ASSERT_EQ(r.parameters.size(), m.parameters.size());
@@ -212,6 +219,32 @@ TEST_F(GraphCheckpointTest, SaveLoadGivesTheSameModelAndIdenticalPredictions) {
       EXPECT_TRUE((p.array() > 0).all() && (p.array() < 1).all());
     }
   }
+}
+
+// Dot scoring with bond features in a molecule model: it trains (the validation RMSE falls), and
+// save -> load -> predict gives the same predictions.
+TEST_F(GraphCheckpointTest, DotAttentionWithBondFeaturesTrainsAndRoundTrips) {
+  const Labelled d = labelled();
+  std::vector<double> val_rmse;
+  const TrainedGraphModel m = trained(d, GraphTask::regression, ReadoutKind::mean, AttentionKind::dot, 30,
+                                      [&](int, double v) { val_rmse.push_back(v); });
+  EXPECT_EQ(m.config.attention, AttentionKind::dot);
+  EXPECT_EQ(m.config.edge_dim, chem::kBondFeatureWidth);
+  EXPECT_EQ(m.parameters.size(), m.config.parameter_count());
+  ASSERT_GE(val_rmse.size(), 2u);
+  EXPECT_TRUE(std::all_of(val_rmse.begin(), val_rmse.end(), [](double v) { return std::isfinite(v); }));
+  EXPECT_LT(*std::min_element(val_rmse.begin() + 1, val_rmse.end()), 0.9 * val_rmse.front());
+  const fs::path f = dir_ / "dot.gk";
+  save_graph_model(m, f);
+  const TrainedGraphModel r = load_graph_model(f);
+  EXPECT_EQ(r.config.attention, AttentionKind::dot);
+  GraphPredictor before(m), after(r);
+  const RowMatrix<double> p = before.predict(std::span<const chem::Molecule>(d.molecules));
+  const RowMatrix<double> q = after.predict(std::span<const chem::Molecule>(d.molecules));
+  ASSERT_EQ(p.rows(), static_cast<Eigen::Index>(d.molecules.size()));
+  EXPECT_TRUE(p.allFinite());
+  EXPECT_TRUE(p == q);
+  EXPECT_GT(p.maxCoeff() - p.minCoeff(), 1e-3);  // not one constant
 }
 
 // A molecule's prediction is its own: the other molecules of its batch change it only by float rounding
@@ -328,6 +361,16 @@ TEST_F(GraphCheckpointTest, ForgedGraphConfigurationsAreErrors) {
   expect_graph_error("feature column renamed", with("\"element=H\"", "\"element=D\""), "element=D");
   expect_graph_error("no featurizer", with("\"featurizer\"", "\"featuriser\""), "featurizer");
   expect_graph_error("dropout 1", with("\"dropout\":0.0", "\"dropout\":1.0"), "dropout");
+  expect_graph_error("unknown attention", with("\"attention\":\"additive\"", "\"attention\":\"cosine\""), "cosine");
+  expect_graph_error("dot attention, additive weights", with("\"attention\":\"additive\"", "\"attention\":\"dot\""),
+                     "parameters");
+  // A checkpoint written before the field existed is additive.
+  const std::string field = ",\"attention\":\"additive\"";
+  std::string old = json;
+  ASSERT_NE(old.find(field), std::string::npos);
+  old.erase(old.find(field), field.size());
+  write_bytes(dir_ / "old.gk", container(old, params));
+  EXPECT_EQ(load_graph_model(dir_ / "old.gk").config.attention, AttentionKind::additive);
 }
 
 TEST_F(GraphCheckpointTest, EachLoaderRefusesTheOtherKind) {

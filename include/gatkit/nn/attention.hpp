@@ -5,7 +5,9 @@
 // should attend to itself) and head h:
 //   additive (GAT):  e_ijh = LeakyReLU(a_dst[h] . z_ih + a_src[h] . z_jh [+ a_edge[h] . (f_ij W_e)_h]),
 //                    z = (x o M) W,  v = z; f_ij are the edge's features when edge_dim > 0
-//   dot (Q/K/V):     e_ijh = (q_ih . k_jh) / sqrt(D),   [q | k | v] = (x o M) [W_q | W_k | W_v]
+//   dot (Q/K/V):     e_ijh = q_ih . (k_jh [+ (f_ij W_e)_h]) / sqrt(D),   [q | k | v] = (x o M) [W_q | W_k | W_v]
+//                    (the edge term, PyTorch Geometric TransformerConv's edge_dim on the key, is computed as
+//                    f_ij . U_ih with U_ih = W_e,h q_ih: n x H x edge_dim, never E x H x D)
 //   alpha_ijh = softmax over j in N(i) of e_ijh,  out_ih = sum_j (alpha_ijh * M'_ijh) v_jh
 // Heads are concatenated (output H*D) or averaged (output D); a bias is added last. M and M' are
 // inverted-dropout masks on the layer input and on the attention coefficients.
@@ -49,7 +51,8 @@ struct AttentionConfig {
   double attention_dropout = 0.0;  ///< dropout on alpha
   bool bias = true;
   /// Width of per-edge features entering the scores (bond features; PyTorch Geometric's edge_dim);
-  /// 0 for none. Additive scoring only, for now.
+  /// 0 for none. Additive: a_edge . (f W_e)_h is added to the pre-activation score; dot: (f W_e)_h is
+  /// added to the key of the edge.
   std::int64_t edge_dim = 0;
 
   std::int64_t output_dim() const { return concat ? heads * head_dim : head_dim; }
@@ -61,13 +64,15 @@ struct AttentionCache {
   ProjectionCache<T> input;   ///< the layer input after dropout, for backward
   RowMatrix<T> z;             ///< projections, n x H*D (additive) or n x 3*H*D (dot: q | k | v)
   RowMatrix<T> s_src, s_dst;  ///< additive: a_src . z_jh and a_dst . z_ih, n x H
-  RowMatrix<T> s_edge;        ///< additive with edge features: a_edge . (f_e W_e)_h, E x H
+  RowMatrix<T> s_edge;        ///< with edge features, E x H: additive a_edge . (f_e W_e)_h;
+                              ///< dot q_ih . (f_e W_e)_h / sqrt(D) for the edge's destination i
   std::vector<T> alpha;       ///< softmax weights before dropout, E x H (edge-major)
   Dropout input_dropout, attention_dropout;
 
   // Scratch of backward(), kept between calls so that training steps do not allocate.
   RowMatrix<T> dz, ds_src, ds_dst;
   std::vector<T> d_edge;
+  RowMatrix<T> u;  ///< dot with edge features: U (forward) and dL/dU (backward), n x H*edge_dim
 };
 
 template <class T>
@@ -101,12 +106,19 @@ class GraphAttention {
                                        const AttentionCache<T>& cache) const;
   /// M[f, h] = a_edge[h] . W_e[f, h*D .. (h+1)*D): the edge term of the scores is F M.
   RowMatrix<T> edge_score_matrix(const Parameters<T>& params) const;
+  /// Dot with edge features: cache.s_edge[e, h] = q_ih . (f_e W_e)_h / sqrt(D) via U_ih = W_e,h q_ih.
+  void dot_edge_scores(const Parameters<T>& params, const Graph& graph, const RowMatrix<T>& features,
+                       AttentionCache<T>& cache) const;
+  /// Dot with edge features: from cache.d_edge, adds dL/dq to cache.dz and dL/dW_e to the gradients.
+  void dot_edge_backward(Parameters<T>& params, const Graph& graph, const RowMatrix<T>& features,
+                         AttentionCache<T>& cache) const;
 
   AttentionConfig config_;
   int weight_ = -1;  ///< in_dim x H*D (additive) or in_dim x 3*H*D (dot)
   int att_src_ = -1, att_dst_ = -1;  ///< H x D (additive)
   int bias_ = -1;    ///< 1 x output_dim
-  int edge_weight_ = -1, att_edge_ = -1;  ///< edge_dim x H*D and H x D (additive with edge features)
+  /// Edge features: edge_dim x H*D (additive and dot) and H x D (additive only).
+  int edge_weight_ = -1, att_edge_ = -1;
 };
 
 /// Edge features for `with_loops` (the graph after adding self-loops) from those of `without_loops`

@@ -1,6 +1,6 @@
 #pragma once
 // Graph-level attention model (molecules): attention layers over each graph of a block-diagonal batch,
-// with bond features in the scores, ELU between layers, a readout per graph and a linear head:
+// with bond features in the scores (additive or dot scoring), ELU between layers, a readout per graph and a linear head:
 //   x -> [attention (heads concatenated, edge features) -> ELU] x layers -> readout -> linear -> T outputs
 // The outputs are logits for binary tasks (one per task) or values for regression.
 #include <cstdint>
@@ -25,6 +25,7 @@ struct GraphModelConfig {
   double dropout = 0.0;          ///< on every layer's input (attention layers and head)
   double attention_dropout = 0.0;
   bool self_loops = true;
+  AttentionKind attention = AttentionKind::additive;  ///< scoring function of every attention layer
 
   void validate() const;
   /// Number of parameters of GraphGat with this configuration (the size of its parameters()), or -1
