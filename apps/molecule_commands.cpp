@@ -1,12 +1,15 @@
-// gatkit train on a molecule file (SDF/MOL or gatkit JSON): graph-level binary or regression tasks read
-// from SD data items or JSON properties (--target), random / scaffold / k-fold splits, ROC-AUC or RMSE;
-// --save writes the model of the best run as a graph_model checkpoint for `gatkit predict`.
+// gatkit train on a molecule file (SDF/MOL or gatkit JSON): graph-level tasks read from SD data items or
+// JSON properties (--target): binary (ROC-AUC), multi-class (accuracy) or regression (RMSE); random /
+// scaffold / k-fold splits; a summary JSON with every run; --save writes the model of the best run as a
+// graph_model checkpoint for `gatkit predict`.
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
@@ -45,20 +48,118 @@ RowMatrix<double> read_targets(const std::vector<chem::Molecule>& molecules, con
   return targets;
 }
 
-// --task auto: binary when every present target is 0 or 1, else regression.
+// --task auto: binary when every present target is 0 or 1; multi-class when there is one target whose
+// values are class indices (integers 0 .. kMaxAutoClasses-1) with more than two distinct values; else
+// regression.
+constexpr double kMaxAutoClasses = 100;
+
 GraphTask task_of(const std::string& name, const RowMatrix<double>& targets) {
-  bool binary = true;
+  bool binary = true, indices = targets.cols() == 1;
+  std::set<double> distinct;
   for (Eigen::Index k = 0; k < targets.size(); ++k) {
     const double y = targets.data()[k];
-    if (!std::isnan(y) && y != 0.0 && y != 1.0) binary = false;
+    if (std::isnan(y)) continue;
+    if (y != 0.0 && y != 1.0) binary = false;
+    if (y < 0 || y != std::floor(y) || y >= kMaxAutoClasses) indices = false;
+    if (indices) distinct.insert(y);
   }
   if (name == "binary") {
     GATKIT_REQUIRE(binary, "--task binary: some targets are neither 0 nor 1");
     return GraphTask::binary;
   }
+  if (name == "multiclass") {
+    GATKIT_REQUIRE(targets.cols() == 1, "--task multiclass takes one --target");
+    return GraphTask::multiclass;  // the trainer checks the labels
+  }
   if (name == "regression") return GraphTask::regression;
-  GATKIT_REQUIRE(name == "auto", "--task expects binary, regression or auto");
-  return binary ? GraphTask::binary : GraphTask::regression;
+  GATKIT_REQUIRE(name == "auto", "--task expects auto, binary, multiclass or regression");
+  if (binary) return GraphTask::binary;
+  return indices && distinct.size() > 2 ? GraphTask::multiclass : GraphTask::regression;
+}
+
+// Mean and population standard deviation of the values that are not NaN (NaN, NaN when none is).
+std::pair<double, double> mean_std(const std::vector<double>& values) {
+  double sum = 0, count = 0;
+  for (double v : values)
+    if (!std::isnan(v)) sum += v, count += 1;
+  if (count == 0) return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  const double mean = sum / count;
+  double var = 0;
+  for (double v : values)
+    if (!std::isnan(v)) var += (v - mean) * (v - mean) / count;
+  return {mean, std::sqrt(var)};
+}
+
+// JSON has no NaN: an undefined metric is written as null.
+void number(PrettyJsonWriter& w, double v) {
+  if (std::isnan(v)) w.Null();
+  else w.Double(v);
+}
+
+void numbers(PrettyJsonWriter& w, const std::vector<double>& values) {
+  w.StartArray();
+  for (double v : values) number(w, v);
+  w.EndArray();
+}
+
+template <class Field>
+std::vector<double> collect(const std::vector<GraphRunResult>& results, Field field) {
+  std::vector<double> out;
+  for (const auto& r : results) out.push_back(field(r));
+  return out;
+}
+
+// "<key>_mean" and "<key>_std" over the runs.
+template <class Field>
+void write_mean_std(PrettyJsonWriter& w, const std::string& key, const std::vector<GraphRunResult>& results, Field field) {
+  const auto [mean, std] = mean_std(collect(results, field));
+  w.Key((key + "_mean").c_str()); number(w, mean);
+  w.Key((key + "_std").c_str()); number(w, std);
+}
+
+// Per-task (or per-class) values: "<key>_mean" and "<key>_std", one entry per task.
+void write_per_task(PrettyJsonWriter& w, const std::string& key, const std::vector<GraphRunResult>& results) {
+  const std::size_t tasks = results.front().test_per_task.size();
+  std::vector<double> means, stds;
+  for (std::size_t t = 0; t < tasks; ++t) {
+    const auto [mean, std] = mean_std(collect(results, [&](const GraphRunResult& r) { return r.test_per_task[t]; }));
+    means.push_back(mean);
+    stds.push_back(std);
+  }
+  w.Key((key + "_mean").c_str()); numbers(w, means);
+  w.Key((key + "_std").c_str()); numbers(w, stds);
+}
+
+// The name of GraphRunResult::test_per_task in the summary.
+std::string per_task_key(GraphTask task) {
+  return task == GraphTask::binary       ? "test_roc_auc_per_task"
+         : task == GraphTask::regression ? "test_rmse_per_task"
+                                         : "test_roc_auc_per_class";
+}
+
+void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
+  w.Key("config");
+  w.StartObject();
+  w.Key("task"); w.String(to_string(o.task).c_str());
+  w.Key("layers"); w.Int(o.model.layers);
+  w.Key("heads"); w.Int(o.model.heads);
+  w.Key("hidden"); w.Int64(o.model.hidden);
+  w.Key("readout"); w.String(to_string(o.model.readout).c_str());
+  w.Key("residual"); w.Bool(o.model.residual);
+  w.Key("head_layers"); w.Int(o.model.head_layers);
+  w.Key("head_hidden"); w.Int64(o.model.head_hidden);
+  w.Key("dropout"); w.Double(o.model.dropout);
+  w.Key("attention_dropout"); w.Double(o.model.attention_dropout);
+  w.Key("lr"); w.Double(o.optimizer.learning_rate);
+  w.Key("weight_decay"); w.Double(o.optimizer.weight_decay);
+  w.Key("lr_decay"); w.Double(o.lr_decay);
+  w.Key("lr_patience"); w.Int(o.lr_patience);
+  w.Key("min_lr"); w.Double(o.min_learning_rate);
+  w.Key("epochs"); w.Int(o.max_epochs);
+  w.Key("patience"); w.Int(o.patience);
+  w.Key("batch_size"); w.Int(o.batch_size);
+  w.Key("threads"); w.Int(num_threads());
+  w.EndObject();
 }
 
 }  // namespace
@@ -67,8 +168,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "save", "attention"},
-                  {"quiet"});
+                   "save", "attention", "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes"},
+                  {"quiet", "residual", "no-residual"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
   const std::filesystem::path file = args.required("data");
@@ -106,7 +207,9 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
 
   GraphTrainOptions options;
   options.task = task_of(args.str("task", "auto"), targets);
-  const std::string metric_label = options.task == GraphTask::binary ? "ROC-AUC" : "RMSE";
+  const std::string metric_label = options.task == GraphTask::binary       ? "ROC-AUC"
+                                   : options.task == GraphTask::regression ? "RMSE"
+                                                                           : "accuracy";
   options.model.layers = static_cast<int>(args.integer("layers", 3));
   options.model.heads = static_cast<int>(args.integer("heads", 4));
   options.model.hidden = args.integer("hidden", 64);
@@ -114,11 +217,20 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.model.attention = parse_attention_kind(args.str("attention", "additive"));
   options.model.dropout = args.number("dropout", 0.1);
   options.model.attention_dropout = args.number("attention-dropout", 0.0);
+  options.model.head_layers = static_cast<int>(args.integer("head-layers", 0));
+  options.model.head_hidden = args.integer("head-hidden", 128);
+  GATKIT_REQUIRE(!(args.flag("residual") && args.flag("no-residual")), "--residual and --no-residual exclude each other");
+  options.model.residual = args.flag("residual") ? true : args.flag("no-residual") ? false : false;
   options.optimizer.learning_rate = args.number("lr", 1e-3);
   options.optimizer.weight_decay = args.number("weight-decay", 0.0);
+  options.lr_decay = args.number("lr-decay", 1.0);
+  options.lr_patience = static_cast<int>(args.integer("lr-patience", 10));
+  options.min_learning_rate = args.number("min-lr", 1e-5);
   options.max_epochs = static_cast<int>(args.integer("epochs", 200));
   options.patience = static_cast<int>(args.integer("patience", 30));
   options.batch_size = static_cast<int>(args.integer("batch-size", 128));
+  options.num_classes = static_cast<int>(args.integer("classes", 0));
+  GATKIT_REQUIRE(options.num_classes >= 0, "--classes must be >= 0");
 
   const std::string split_kind = args.str("split", "random");
   const auto runs = args.integer("runs", 3);
@@ -142,7 +254,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   if (!quiet)
     std::cerr << "data " << file.filename().string() << ": " << n << " molecules"
               << (set.skipped.empty() ? "" : " (" + skipped_line(set.skipped, records) + ")")
-              << ", " << names.size() << " task(s), split " << split_kind << ", " << splits.size() << " run(s)\n";
+              << ", " << names.size() << " task(s), " << to_string(options.task) << ", split " << split_kind << ", "
+              << splits.size() << " run(s)\n";
 
   // --save keeps the model of the run with the best validation metric (highest ROC-AUC, lowest RMSE),
   // as node training keeps the run with the best validation accuracy.
@@ -165,34 +278,44 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                 << fixed(result.test_metric, 4) << "  val " << fixed(result.val_metric, 4) << "  epochs " << result.epochs
                 << " (best " << result.best_epoch << ")  " << fixed(result.train_graphs_per_second, 0) << " graphs/s\n";
   }
-  double mean = 0, var = 0, accuracy = 0, accuracy_var = 0;
-  std::vector<double> rates;
-  for (const auto& r : results) mean += r.test_metric / static_cast<double>(results.size());
-  for (const auto& r : results) accuracy += r.test_accuracy / static_cast<double>(results.size());
-  for (const auto& r : results)
-    accuracy_var += (r.test_accuracy - accuracy) * (r.test_accuracy - accuracy) / static_cast<double>(results.size());
-  for (const auto& r : results) {
-    var += (r.test_metric - mean) * (r.test_metric - mean) / static_cast<double>(results.size());
-    rates.push_back(r.train_graphs_per_second);
-  }
+  const auto [mean, std] = mean_std(collect(results, [](const GraphRunResult& r) { return r.test_metric; }));
+  const auto [accuracy, accuracy_std] = mean_std(collect(results, [](const GraphRunResult& r) { return r.test_accuracy; }));
+  std::vector<double> rates = collect(results, [](const GraphRunResult& r) { return r.train_graphs_per_second; });
   std::sort(rates.begin(), rates.end());
-  std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std::sqrt(var), 4) << " over " << results.size()
-            << " run(s)"
-            << (options.task == GraphTask::binary
-                    ? ", accuracy " + fixed(100 * accuracy, 2) + " +- " + fixed(100 * std::sqrt(accuracy_var), 2) + " %"
-                    : std::string())
-            << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads() << " threads)\n";
+  std::string extra;
+  if (options.task == GraphTask::binary)
+    extra = ", accuracy " + fixed(100 * accuracy, 2) + " +- " + fixed(100 * accuracy_std, 2) + " %";
+  if (options.task == GraphTask::multiclass) {
+    const auto [auc, auc_std] = mean_std(collect(results, [](const GraphRunResult& r) { return r.test_roc_auc; }));
+    extra = ", macro ROC-AUC " + fixed(auc, 4) + " +- " + fixed(auc_std, 4);
+  }
+  if (options.task == GraphTask::regression) {
+    const auto [mae, mae_std] = mean_std(collect(results, [](const GraphRunResult& r) { return r.test_mae; }));
+    extra = ", MAE " + fixed(mae, 4) + " +- " + fixed(mae_std, 4);
+  }
+  std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std, 4) << " over " << results.size()
+            << " run(s)" << extra << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads()
+            << " threads)\n";
   if (args.has("summary")) {
     rapidjson::StringBuffer b;
     PrettyJsonWriter w(b);
     w.StartObject();
     w.Key("metric"); w.String(results.front().metric.c_str());
-    w.Key("test_mean"); w.Double(mean);
-    w.Key("test_std"); w.Double(std::sqrt(var));
-    if (options.task == GraphTask::binary) {
-      w.Key("test_accuracy_mean"); w.Double(accuracy);
-      w.Key("test_accuracy_std"); w.Double(std::sqrt(accuracy_var));
+    w.Key("task"); w.String(to_string(options.task).c_str());
+    w.Key("test_mean"); number(w, mean);
+    w.Key("test_std"); number(w, std);
+    write_mean_std(w, "val", results, [](const GraphRunResult& r) { return r.val_metric; });
+    if (options.task != GraphTask::regression)
+      write_mean_std(w, "test_accuracy", results, [](const GraphRunResult& r) { return r.test_accuracy; });
+    if (options.task == GraphTask::binary)
+      write_mean_std(w, "test_pr_auc", results, [](const GraphRunResult& r) { return r.test_pr_auc; });
+    if (options.task == GraphTask::multiclass) {
+      write_mean_std(w, "test_roc_auc", results, [](const GraphRunResult& r) { return r.test_roc_auc; });
+      w.Key("classes"); w.Int(results.front().num_classes);
     }
+    if (options.task == GraphTask::regression)
+      write_mean_std(w, "test_mae", results, [](const GraphRunResult& r) { return r.test_mae; });
+    write_per_task(w, per_task_key(options.task), results);
     w.Key("split"); w.String(split_kind.c_str());
     w.Key("molecules"); w.Int64(n);
     w.Key("skipped_records"); w.StartArray();
@@ -205,17 +328,30 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     for (const auto& name : names) w.String(name.c_str());
     w.EndArray();
     w.Key("train_graphs_per_second_median"); w.Double(rates[rates.size() / 2]);
+    write_config(w, options);
     w.Key("runs"); w.StartArray();
     for (const auto& r : results) {
       w.StartObject();
       w.Key("seed"); w.Uint64(r.seed);
-      w.Key("test"); w.Double(r.test_metric);
-      if (options.task == GraphTask::binary) {
-        w.Key("test_accuracy"); w.Double(r.test_accuracy);
+      w.Key("test"); number(w, r.test_metric);
+      if (options.task != GraphTask::regression) {
+        w.Key("test_accuracy"); number(w, r.test_accuracy);
       }
-      w.Key("val"); w.Double(r.val_metric);
+      if (options.task == GraphTask::binary) {
+        w.Key("test_pr_auc"); number(w, r.test_pr_auc);
+      }
+      if (options.task == GraphTask::multiclass) {
+        w.Key("test_roc_auc"); number(w, r.test_roc_auc);
+      }
+      if (options.task == GraphTask::regression) {
+        w.Key("test_mae"); number(w, r.test_mae);
+      }
+      w.Key(per_task_key(options.task).c_str()); numbers(w, r.test_per_task);
+      w.Key("val"); number(w, r.val_metric);
       w.Key("epochs"); w.Int(r.epochs);
       w.Key("best_epoch"); w.Int(r.best_epoch);
+      w.Key("final_lr"); w.Double(r.final_learning_rate);
+      w.Key("train_graphs_per_second"); w.Double(r.train_graphs_per_second);
       w.Key("seconds"); w.Double(r.seconds);
       w.EndObject();
     }

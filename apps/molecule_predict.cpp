@@ -2,11 +2,15 @@
 // JSON file and writes one CSV row per record, in file order:
 //   record,name,<task>,<task>_probability,...      (binary tasks: class 0/1 and P(class 1))
 //   record,name,<task>,...                         (regression: the value in the targets' units)
+//   record,name,<task>,<task>_probability,<task>_p0,<task>_p1,...
+//                                                  (multi-class: the most probable class, its probability
+//                                                   and the probability of every class)
 // With --on-error skip a bad record (unreadable, or not featurisable) keeps its row, with empty
 // predictions and the reason in a last column `error`, so that rows and records stay aligned whatever
 // a downstream tool does with them; stderr names each skipped record and a final line counts them.
 // Records are processed in chunks (read, featurised in parallel, scored), so memory follows the chunk,
 // not the file, apart from the CSV text itself.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -34,7 +38,10 @@ std::string csv_header(const TrainedGraphModel& model, bool error_column) {
   std::string line = "record,name";
   for (const auto& target : model.targets) {
     line.append(",").append(csv_field(target));
-    if (model.task == GraphTask::binary) line.append(",").append(csv_field(target + "_probability"));
+    if (model.task != GraphTask::regression) line.append(",").append(csv_field(target + "_probability"));
+    if (model.task == GraphTask::multiclass)
+      for (int c = 0; c < model.config.num_tasks; ++c)
+        line.append(",").append(csv_field(target + "_p" + std::to_string(c)));
   }
   return line.append(error_column ? ",error\n" : "\n");
 }
@@ -52,6 +59,17 @@ void append_predictions(std::string& line, const TrainedGraphModel& model, const
         line.append(",");
         if (values) line.append(number_text(values[t]));
         break;
+      case GraphTask::multiclass: {  // one target; values holds the class probabilities
+        const int classes = model.config.num_tasks;
+        if (!values) {
+          line.append(static_cast<std::size_t>(classes + 2), ',');
+          break;
+        }
+        const int best = static_cast<int>(std::max_element(values, values + classes) - values);
+        line.append(",").append(std::to_string(best)).append(",").append(number_text(values[best]));
+        for (int c = 0; c < classes; ++c) line.append(",").append(number_text(values[c]));
+        break;
+      }
     }
   }
 }

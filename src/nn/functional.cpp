@@ -34,6 +34,19 @@ void elu_backward(const RowMatrix<T>& y, const RowMatrix<T>& dy, RowMatrix<T>& d
 }
 
 template <class T>
+void relu_forward(const RowMatrix<T>& x, RowMatrix<T>& y) {
+  y.resize(x.rows(), x.cols());
+  y.array() = x.array().max(T(0));
+}
+
+template <class T>
+void relu_backward(const RowMatrix<T>& y, const RowMatrix<T>& dy, RowMatrix<T>& dx) {
+  GATKIT_REQUIRE(y.rows() == dy.rows() && y.cols() == dy.cols(), "relu backward: shape mismatch");
+  dx.resize(y.rows(), y.cols());
+  dx.array() = (y.array() > T(0)).select(dy.array(), T(0));
+}
+
+template <class T>
 double softmax_cross_entropy(const RowMatrix<T>& logits, const std::vector<std::int32_t>& labels,
                              const std::vector<NodeId>& nodes, RowMatrix<T>* d_logits) {
   GATKIT_REQUIRE(!nodes.empty(), "cross-entropy: no labelled nodes");
@@ -84,6 +97,8 @@ RowMatrix<T> softmax_rows(const RowMatrix<T>& logits) {
 #define GATKIT_INSTANTIATE(T)                                                                           \
   template void elu_forward<T>(const RowMatrix<T>&, RowMatrix<T>&);                                     \
   template void elu_backward<T>(const RowMatrix<T>&, const RowMatrix<T>&, RowMatrix<T>&);               \
+  template void relu_forward<T>(const RowMatrix<T>&, RowMatrix<T>&);                                    \
+  template void relu_backward<T>(const RowMatrix<T>&, const RowMatrix<T>&, RowMatrix<T>&);              \
   template double softmax_cross_entropy<T>(const RowMatrix<T>&, const std::vector<std::int32_t>&,       \
                                            const std::vector<NodeId>&, RowMatrix<T>*);                  \
   template double accuracy<T>(const RowMatrix<T>&, const std::vector<std::int32_t>&,                    \

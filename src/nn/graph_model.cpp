@@ -11,6 +11,8 @@ void GraphModelConfig::validate() const {
   GATKIT_REQUIRE(num_tasks >= 1 && layers >= 1 && heads >= 1 && hidden >= 1, "graph model: sizes must be positive");
   GATKIT_REQUIRE(dropout >= 0 && dropout < 1 && attention_dropout >= 0 && attention_dropout < 1,
                  "graph model: dropout must be in [0, 1)");
+  GATKIT_REQUIRE(head_layers >= 0, "graph model: head layers must be >= 0");
+  GATKIT_REQUIRE(head_layers == 0 || head_hidden >= 1, "graph model: head hidden width must be positive");
 }
 
 std::int64_t GraphModelConfig::parameter_count() const {
@@ -31,7 +33,13 @@ std::int64_t GraphModelConfig::parameter_count() const {
     if (total > limit) return -1;
   }
   if (readout == ReadoutKind::attention) total += hd + 1;  // gate weight and bias
-  total += hd * num_tasks + num_tasks;                     // linear head
+  if (head_layers < 0 || head_layers > 64 || head_hidden < 0 || head_hidden >= below) return -1;
+  Wide width = hd;  // the readout's output
+  for (int k = 0; k < head_layers; ++k) {                  // MLP layers: weight and bias
+    total += width * head_hidden + head_hidden;
+    width = head_hidden;
+  }
+  total += width * num_tasks + num_tasks;                  // output layer
   return total > limit ? -1 : static_cast<std::int64_t>(total);
 }
 
@@ -49,6 +57,12 @@ AttentionConfig layer_config(const GraphModelConfig& c, int index) {
   a.kind = c.attention;
   return a;
 }
+
+std::vector<std::int64_t> head_widths(const GraphModelConfig& c) {
+  std::vector<std::int64_t> widths = {c.heads * c.hidden};  // the readout's output
+  for (int k = 0; k < c.head_layers; ++k) widths.push_back(c.head_hidden);
+  return widths;
+}
 }  // namespace
 
 template <class T>
@@ -60,11 +74,22 @@ GraphGat<T>::GraphGat(const GraphModelConfig& config)
         return layers;
       }()),
       readout_(config.readout, config.heads * config.hidden, params_, "readout"),
-      head_(config.heads * config.hidden, config.num_tasks, config.dropout, params_, "head") {
+      mlp_([&] {
+        std::vector<Linear<T>> mlp;
+        const auto widths = head_widths(config);
+        for (int k = 0; k < config.head_layers; ++k)
+          mlp.emplace_back(widths[static_cast<std::size_t>(k)], widths[static_cast<std::size_t>(k) + 1], config.dropout,
+                           params_, "mlp" + std::to_string(k));
+        return mlp;
+      }()),
+      head_(head_widths(config).back(), config.num_tasks, config.dropout, params_, "head") {
   params_.allocate();
   caches_.resize(layers_.size());
   outputs_.resize(layers_.size());
   hidden_.resize(layers_.size());
+  mlp_caches_.resize(mlp_.size());
+  mlp_raw_.resize(mlp_.size());
+  mlp_out_.resize(mlp_.size());
 }
 
 template <class T>
@@ -72,7 +97,13 @@ void GraphGat<T>::initialize(std::uint64_t seed) {
   Rng rng(derive_seed(seed, 0x6a7));
   for (const auto& layer : layers_) layer.initialize(params_, rng);
   readout_.initialize(params_, rng);
+  for (const auto& layer : mlp_) layer.initialize(params_, rng);
   head_.initialize(params_, rng);
+}
+
+template <class T>
+bool GraphGat<T>::has_skip(std::size_t layer) const {
+  return config_.residual && layer > 0;  // layers after the first map heads * hidden to heads * hidden
 }
 
 template <class T>
@@ -93,12 +124,19 @@ const RowMatrix<T>& GraphGat<T>::forward(const Input& input, const FeatureMatrix
   const FeatureMatrix<T>* in = &x;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     layers_[l].forward(params_, input.graph, *in, training, derive_seed(seed, l), caches_[l], outputs_[l], edges);
+    if (has_skip(l)) outputs_[l] += in->dense();
     const std::size_t next = l + 1 < layers_.size() ? l + 1 : 0;  // the last ELU output goes to hidden_[0]
     elu_forward(outputs_[l], hidden_[next].dense());
     in = &hidden_[next];
   }
   readout_.forward(params_, hidden_[0].dense(), offsets, readout_cache_, pooled_.dense());
-  head_.forward(params_, pooled_, training, derive_seed(seed, 0xead), head_cache_, out_);
+  const FeatureMatrix<T>* g = &pooled_;
+  for (std::size_t k = 0; k < mlp_.size(); ++k) {
+    mlp_[k].forward(params_, *g, training, derive_seed(seed, 0x3190 + k), mlp_caches_[k], mlp_raw_[k]);
+    relu_forward(mlp_raw_[k], mlp_out_[k].dense());
+    g = &mlp_out_[k];
+  }
+  head_.forward(params_, *g, training, derive_seed(seed, 0xead), head_cache_, out_);
   return out_;
 }
 
@@ -106,13 +144,22 @@ template <class T>
 void GraphGat<T>::backward(const Input& input, const FeatureMatrix<T>& x, std::span<const std::int64_t> offsets,
                            const RowMatrix<T>& d_outputs) {
   const RowMatrix<T>* edges = config_.edge_dim > 0 ? &input.edge_features : nullptr;
-  head_.backward(params_, pooled_, head_cache_, d_outputs, &d_pooled_);
+  if (mlp_.empty()) {
+    head_.backward(params_, pooled_, head_cache_, d_outputs, &d_pooled_);
+  } else {
+    head_.backward(params_, mlp_out_.back(), head_cache_, d_outputs, &d_mlp_);
+    for (std::size_t k = mlp_.size(); k-- > 0;) {
+      relu_backward(mlp_out_[k].dense(), d_mlp_, d_hidden_);
+      mlp_[k].backward(params_, k == 0 ? pooled_ : mlp_out_[k - 1], mlp_caches_[k], d_hidden_, k == 0 ? &d_pooled_ : &d_mlp_);
+    }
+  }
   readout_.backward(params_, hidden_[0].dense(), offsets, readout_cache_, d_pooled_, d_nodes_);
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const std::size_t out_index = l + 1 < layers_.size() ? l + 1 : 0;
     elu_backward(hidden_[out_index].dense(), d_nodes_, d_hidden_);
     const FeatureMatrix<T>& in = l == 0 ? x : hidden_[l];
     layers_[l].backward(params_, input.graph, in, caches_[l], d_hidden_, l == 0 ? nullptr : &d_nodes_, edges);
+    if (has_skip(l)) d_nodes_ += d_hidden_;  // the skip passes the gradient through unchanged
   }
 }
 

@@ -1,6 +1,9 @@
 #include "gatkit/nn/losses.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
 
 #include "gatkit/util/error.hpp"
 
@@ -50,9 +53,41 @@ double masked_mse(const RowMatrix<T>& predictions, const RowMatrix<T>& targets, 
   return loss;
 }
 
+template <class T>
+double masked_softmax_cross_entropy(const RowMatrix<T>& logits, const RowMatrix<T>& targets, RowMatrix<T>* d_logits) {
+  GATKIT_REQUIRE(logits.rows() == targets.rows() && targets.cols() == 1, "softmax cross-entropy: shape mismatch");
+  const Eigen::Index classes = logits.cols();
+  if (d_logits) d_logits->setZero(logits.rows(), classes);
+  std::int64_t present = 0;
+  for (Eigen::Index i = 0; i < targets.rows(); ++i) present += !std::isnan(static_cast<double>(targets(i, 0)));
+  if (present == 0) return 0.0;
+  const double inv = 1.0 / static_cast<double>(present);
+  double loss = 0;
+  for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+    const double y = static_cast<double>(targets(i, 0));
+    if (std::isnan(y)) continue;
+    GATKIT_REQUIRE(y >= 0 && y < static_cast<double>(classes) && y == std::floor(y),
+                   "softmax cross-entropy: target " + std::to_string(y) + " is not a class index in [0, " +
+                       std::to_string(classes) + ")");
+    const auto label = static_cast<Eigen::Index>(y);
+    double max_logit = -std::numeric_limits<double>::infinity();
+    for (Eigen::Index c = 0; c < classes; ++c) max_logit = std::max(max_logit, static_cast<double>(logits(i, c)));
+    double sum = 0;
+    for (Eigen::Index c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(logits(i, c)) - max_logit);
+    const double log_sum = std::log(sum) + max_logit;  // log-sum-exp, stable for large logits
+    loss += (log_sum - static_cast<double>(logits(i, label))) * inv;
+    if (d_logits)
+      for (Eigen::Index c = 0; c < classes; ++c)
+        (*d_logits)(i, c) = static_cast<T>((std::exp(static_cast<double>(logits(i, c)) - log_sum) - (c == label)) * inv);
+  }
+  return loss;
+}
+
 template double masked_bce_with_logits<float>(const RowMatrix<float>&, const RowMatrix<float>&, RowMatrix<float>*, const Vector<float>*);
 template double masked_bce_with_logits<double>(const RowMatrix<double>&, const RowMatrix<double>&, RowMatrix<double>*, const Vector<double>*);
 template double masked_mse<float>(const RowMatrix<float>&, const RowMatrix<float>&, RowMatrix<float>*);
 template double masked_mse<double>(const RowMatrix<double>&, const RowMatrix<double>&, RowMatrix<double>*);
+template double masked_softmax_cross_entropy<float>(const RowMatrix<float>&, const RowMatrix<float>&, RowMatrix<float>*);
+template double masked_softmax_cross_entropy<double>(const RowMatrix<double>&, const RowMatrix<double>&, RowMatrix<double>*);
 
 }  // namespace gatkit

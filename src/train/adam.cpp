@@ -12,6 +12,11 @@ Adam::Adam(const AdamConfig& config, std::int64_t size)
   GATKIT_REQUIRE(config.weight_decay >= 0, "adam: weight decay must be >= 0");
 }
 
+void Adam::set_learning_rate(double rate) {
+  GATKIT_REQUIRE(rate > 0, "adam: learning rate must be positive");
+  config_.learning_rate = rate;
+}
+
 void Adam::step(Parameters<float>& params) {
   GATKIT_REQUIRE(params.size() == m_.size(), "adam: parameter count changed");
   if (decay_mask_.size() != params.size()) {

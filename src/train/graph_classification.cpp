@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "gatkit/nn/functional.hpp"
 #include "gatkit/nn/losses.hpp"
 #include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/util/parallel.hpp"
@@ -12,7 +13,19 @@
 #include "gatkit/util/error.hpp"
 
 namespace gatkit {
+
+std::string to_string(GraphTask task) {
+  switch (task) {
+    case GraphTask::binary: return "binary";
+    case GraphTask::regression: return "regression";
+    case GraphTask::multiclass: return "multiclass";
+  }
+  return "?";
+}
+
 namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct PreparedBatch {
   std::vector<std::int64_t> items;  // molecule indices
@@ -47,26 +60,66 @@ std::vector<PreparedBatch> prepare_all(const GraphGat<float>& model, const std::
   return batches;
 }
 
-// The validation/test metric of the model on prepared evaluation batches: mean ROC-AUC of the
-// probabilities (binary) or mean RMSE in the original units (regression; predictions are un-standardised
-// with `mean` and `scale`).
-double evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, std::int64_t tasks, GraphTask task,
-                const Vector<double>& mean, const Vector<double>& scale, double* accuracy = nullptr) {
+// Everything measured on a set of prepared evaluation batches. Scores are probabilities (binary:
+// sigmoid per task; multi-class: softmax over the classes) or predictions in the original units
+// (regression: un-standardised with `mean` and `scale`).
+struct Evaluation {
+  double metric = 0;  // the selection metric: mean ROC-AUC, mean RMSE or accuracy
+  double loss = 0;    // the training loss (standardised units for regression), mean over labels present
+  double accuracy = kNaN, roc_auc = kNaN, pr_auc = kNaN, mae = kNaN;
+  std::vector<double> per_task;
+};
+
+Evaluation evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, GraphTask task,
+                    const Vector<double>& mean, const Vector<double>& scale) {
   std::vector<double> scores, labels;
+  double loss_sum = 0, labels_present = 0;
+  Eigen::Index outputs = 0;
   for (auto& b : batches) {
     const RowMatrix<float>& out = model.forward(b.input, b.x, b.offsets, false, 0);
+    outputs = out.cols();
+    const double present = static_cast<double>(b.targets.unaryExpr([](float y) { return std::isnan(y) ? 0.0f : 1.0f; }).sum());
+    const double loss = task == GraphTask::binary       ? masked_bce_with_logits<float>(out, b.targets, nullptr)
+                        : task == GraphTask::regression ? masked_mse<float>(out, b.targets, nullptr)
+                                                        : masked_softmax_cross_entropy<float>(out, b.targets, nullptr);
+    loss_sum += loss * present;
+    labels_present += present;
+    if (task == GraphTask::multiclass) {
+      const RowMatrix<float> p = softmax_rows(out);
+      for (Eigen::Index i = 0; i < out.rows(); ++i) {
+        for (Eigen::Index c = 0; c < out.cols(); ++c) scores.push_back(static_cast<double>(p(i, c)));
+        labels.push_back(static_cast<double>(b.targets(i, 0)));
+      }
+      continue;
+    }
     for (Eigen::Index i = 0; i < out.rows(); ++i)
       for (Eigen::Index t = 0; t < out.cols(); ++t) {
-        const double z = static_cast<double>(out(i, t));
+        const double z = static_cast<double>(out(i, t)), y = static_cast<double>(b.targets(i, t));
         scores.push_back(task == GraphTask::binary ? 1.0 / (1.0 + std::exp(-z)) : z * scale(t) + mean(t));
-        labels.push_back(task == GraphTask::binary ? static_cast<double>(b.targets(i, t))
-                                                   : static_cast<double>(b.targets(i, t)) * scale(t) + mean(t));
+        labels.push_back(task == GraphTask::binary ? y : y * scale(t) + mean(t));
       }
   }
-  const auto n = static_cast<std::int64_t>(scores.size()) / tasks;
-  if (accuracy && task == GraphTask::binary) *accuracy = train::binary_accuracy(scores, labels);
-  return task == GraphTask::binary ? train::mean_roc_auc(scores, labels, n, tasks).mean
-                                   : train::mean_rmse(scores, labels, n, tasks).mean;
+  Evaluation e;
+  e.loss = labels_present > 0 ? loss_sum / labels_present : 0.0;
+  const auto n = static_cast<std::int64_t>(labels.size()) / (task == GraphTask::multiclass ? 1 : outputs);
+  if (task == GraphTask::multiclass) {
+    e.accuracy = e.metric = train::multiclass_accuracy(scores, labels, n, outputs);
+    const train::TaskMetric auc = train::macro_roc_auc_ovr(scores, labels, n, outputs);
+    e.roc_auc = auc.mean;
+    e.per_task = auc.per_task;
+  } else if (task == GraphTask::binary) {
+    const train::TaskMetric auc = train::mean_roc_auc(scores, labels, n, outputs);
+    e.metric = e.roc_auc = auc.mean;
+    e.per_task = auc.per_task;
+    e.accuracy = train::binary_accuracy(scores, labels);
+    e.pr_auc = train::mean_pr_auc(scores, labels, n, outputs).mean;
+  } else {
+    const train::TaskMetric rmse = train::mean_rmse(scores, labels, n, outputs);
+    e.metric = rmse.mean;
+    e.per_task = rmse.per_task;
+    e.mae = train::mean_mae(scores, labels, n, outputs).mean;
+  }
+  return e;
 }
 
 }  // namespace
@@ -79,16 +132,35 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   GATKIT_REQUIRE(!split.train.empty() && !split.val.empty(), "graph training: empty training or validation set");
   GATKIT_REQUIRE(options.batch_size >= 1 && options.max_epochs >= 1 && options.patience >= 1,
                  "graph training: batch size, epochs and patience must be positive");
+  GATKIT_REQUIRE(options.lr_decay > 0 && options.lr_decay <= 1 && options.lr_patience >= 1 && options.min_learning_rate > 0,
+                 "graph training: learning-rate decay must be in (0, 1], its patience and floor positive");
   const auto start = std::chrono::steady_clock::now();
   GraphModelConfig config = options.model;
   config.in_dim = molecules.front().atom_features.cols();
   config.edge_dim = molecules.front().edge_features.cols();
   config.num_tasks = static_cast<int>(targets.cols());
+  const bool multiclass = options.task == GraphTask::multiclass;
+  if (multiclass) {
+    GATKIT_REQUIRE(targets.cols() == 1, "graph training: multi-class training takes one target (got " +
+                                            std::to_string(targets.cols()) + ")");
+    double largest = -1;
+    for (Eigen::Index i = 0; i < targets.rows(); ++i) {
+      const double y = targets(i, 0);
+      if (std::isnan(y)) continue;
+      GATKIT_REQUIRE(y >= 0 && y == std::floor(y) && y < 1e6,
+                     "graph training: multi-class label " + std::to_string(y) + " of item " + std::to_string(i) +
+                         " is not a class index 0, 1, ...");
+      largest = std::max(largest, y);
+    }
+    config.num_tasks = options.num_classes > 0 ? options.num_classes : static_cast<int>(largest) + 1;
+    GATKIT_REQUIRE(config.num_tasks >= 2 && largest < config.num_tasks,
+                   "graph training: multi-class needs at least 2 classes and labels below num_classes");
+  }
   GraphGat<float> model(config);
   model.initialize(seed);
   Adam adam(options.optimizer, model.parameters().size());
   // Regression targets are standardised with the training rows' statistics (per task, ignoring missing
-  // values); binary targets are used as they are.
+  // values); binary and class targets are used as they are.
   const bool regression = options.task == GraphTask::regression;
   Vector<double> mean = Vector<double>::Zero(targets.cols()), scale = Vector<double>::Ones(targets.cols());
   if (regression) {
@@ -116,13 +188,14 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   std::vector<std::int64_t> order = split.train;
   GraphRunResult result;
   result.seed = seed;
-  result.metric = regression ? "rmse" : "roc_auc";
+  result.metric = regression ? "rmse" : multiclass ? "accuracy" : "roc_auc";
+  result.num_classes = multiclass ? config.num_tasks : 0;
   const double sign = regression ? -1.0 : 1.0;  // early stopping maximises sign * metric
-  double best = -std::numeric_limits<double>::infinity();
+  double best = -std::numeric_limits<double>::infinity(), best_loss = std::numeric_limits<double>::infinity();
   Vector<float> best_values = model.parameters().values();
   std::vector<double> rates;
   RowMatrix<float> d_out;
-  int waited = 0, epoch = 0;
+  int waited = 0, waited_for_rate = 0, epoch = 0;
   for (epoch = 1; epoch <= options.max_epochs; ++epoch) {
     for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
     const auto t0 = std::chrono::steady_clock::now();
@@ -133,21 +206,29 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
       model.parameters().zero_grads();
       const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, derive_seed(seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step));
       if (regression) masked_mse(logits, b.targets, &d_out);
+      else if (multiclass) masked_softmax_cross_entropy(logits, b.targets, &d_out);
       else masked_bce_with_logits(logits, b.targets, &d_out);
       model.backward(b.input, b.x, b.offsets, d_out);
       adam.step(model.parameters());
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
-    const double metric = evaluate(model, val, config.num_tasks, options.task, mean, scale);
-    if (on_epoch) on_epoch(epoch, metric);
-    if (sign * metric > best) {
-      best = sign * metric;
+    const Evaluation v = evaluate(model, val, options.task, mean, scale);
+    if (on_epoch) on_epoch(epoch, v.metric);
+    // Better: a higher (sign * metric), or the same with a lower loss (small validation sets give many
+    // ties in ROC-AUC and accuracy; the loss then prefers the better calibrated model).
+    if (sign * v.metric > best || (sign * v.metric == best && v.loss < best_loss)) {
+      best = sign * v.metric;
+      best_loss = v.loss;
       best_values = model.parameters().values();
       result.best_epoch = epoch;
-      waited = 0;
-    } else if (++waited >= options.patience) {
-      break;
+      waited = waited_for_rate = 0;
+    } else {
+      if (++waited >= options.patience) break;
+      if (options.lr_decay < 1 && ++waited_for_rate >= options.lr_patience) {
+        adam.set_learning_rate(std::max(options.min_learning_rate, adam.learning_rate() * options.lr_decay));
+        waited_for_rate = 0;
+      }
     }
   }
   model.parameters().values() = best_values;
@@ -159,10 +240,17 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     trained->target_std = regression ? scale : Vector<double>();
   }
   result.epochs = std::min(epoch, options.max_epochs);
-  result.val_metric = evaluate(model, val, config.num_tasks, options.task, mean, scale);
-  result.test_accuracy = std::numeric_limits<double>::quiet_NaN();
-  result.test_metric = test.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                    : evaluate(model, test, config.num_tasks, options.task, mean, scale, &result.test_accuracy);
+  result.final_learning_rate = adam.learning_rate();
+  result.val_metric = evaluate(model, val, options.task, mean, scale).metric;
+  Evaluation t;
+  t.metric = kNaN;
+  if (!test.empty()) t = evaluate(model, test, options.task, mean, scale);
+  result.test_metric = t.metric;
+  result.test_accuracy = t.accuracy;
+  result.test_roc_auc = t.roc_auc;
+  result.test_pr_auc = t.pr_auc;
+  result.test_mae = t.mae;
+  result.test_per_task = t.per_task;
   std::nth_element(rates.begin(), rates.begin() + static_cast<std::ptrdiff_t>(rates.size() / 2), rates.end());
   result.train_graphs_per_second = rates[rates.size() / 2];
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -25,7 +25,7 @@ using detail::ConfigReader;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Every task kind, for parse_graph_task. A new kind adds itself here and a case to to_string.
-constexpr std::array kGraphTasks = {GraphTask::binary, GraphTask::regression};
+constexpr std::array kGraphTasks = {GraphTask::binary, GraphTask::regression, GraphTask::multiclass};
 
 // ---- GraphModelConfig <-> the "model" object --------------------------------------------------------
 // A new GraphModelConfig field adds one line to each function; read it under `if (m.has("name"))` with
@@ -44,6 +44,9 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
   w.Key("attention_dropout"); w.Double(c.attention_dropout);
   w.Key("self_loops"); w.Bool(c.self_loops);
   w.Key("attention"); w.String(to_string(c.attention).c_str());
+  w.Key("head_layers"); w.Int(c.head_layers);
+  w.Key("head_hidden"); w.Int64(c.head_hidden);
+  w.Key("residual"); w.Bool(c.residual);
   w.EndObject();
 }
 
@@ -69,6 +72,11 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
     } catch (const InvalidArgument& e) {
       m.fail(m.path() + ".attention: " + e.what());
     }
+  if (m.has("head_layers")) {  // older checkpoints: a linear head, no residual connections
+    c.head_layers = static_cast<int>(m.integer("head_layers", 0, 64));
+    c.head_hidden = m.integer("head_hidden", 1, std::int64_t{1} << 24);
+    c.residual = m.boolean("residual");
+  }
   }
   return c;
 }
@@ -79,8 +87,13 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
 void validate(const TrainedGraphModel& m) {
   const GraphModelConfig& c = m.config;
   c.validate();
-  GATKIT_REQUIRE(m.targets.size() == static_cast<std::size_t>(c.num_tasks),
-                 "graph model: " + std::to_string(m.targets.size()) + " target names for " + std::to_string(c.num_tasks) + " tasks");
+  if (m.task == GraphTask::multiclass)  // one target; the outputs are its classes
+    GATKIT_REQUIRE(m.targets.size() == 1 && c.num_tasks >= 2,
+                   "graph model: a multi-class model has one target and at least 2 classes (found " +
+                       std::to_string(m.targets.size()) + " targets, " + std::to_string(c.num_tasks) + " outputs)");
+  else
+    GATKIT_REQUIRE(m.targets.size() == static_cast<std::size_t>(c.num_tasks),
+                   "graph model: " + std::to_string(m.targets.size()) + " target names for " + std::to_string(c.num_tasks) + " tasks");
   GATKIT_REQUIRE(c.in_dim == chem::atom_feature_width(m.featurizer) && c.edge_dim == chem::kBondFeatureWidth,
                  "graph model: feature widths " + std::to_string(c.in_dim) + "/" + std::to_string(c.edge_dim) +
                      " do not match the featuriser's " + std::to_string(chem::atom_feature_width(m.featurizer)) + "/" +
@@ -157,18 +170,10 @@ Vector<double> to_vector(const std::vector<double>& values) {
 
 }  // namespace
 
-std::string to_string(GraphTask task) {
-  switch (task) {
-    case GraphTask::binary: return "binary";
-    case GraphTask::regression: return "regression";
-  }
-  return "unknown";
-}
-
 GraphTask parse_graph_task(std::string_view name) {
   for (GraphTask t : kGraphTasks)
     if (to_string(t) == name) return t;
-  throw InvalidArgument("unknown task kind '" + std::string(name) + "' (expected binary or regression)");
+  throw InvalidArgument("unknown task kind '" + std::string(name) + "' (expected binary, regression or multiclass)");
 }
 
 void save_graph_model(const TrainedGraphModel& model, const std::filesystem::path& file) {
@@ -245,15 +250,24 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
     const auto input = net_.prepare(b.batch.graph, &b.edge_features);
     const FeatureMatrix<float> x(std::move(b.atom_features));
     const RowMatrix<float>& y = net_.forward(input, x, b.batch.offsets, /*training=*/false, 0);
-    for (std::int64_t i = first; i < last; ++i)
+    for (std::int64_t i = first; i < last; ++i) {
+      if (model_.task == GraphTask::multiclass) {  // softmax over the class logits
+        const double top = static_cast<double>(y.row(i - first).maxCoeff());
+        double sum = 0;
+        for (int c = 0; c < tasks; ++c) sum += out(i, c) = std::exp(static_cast<double>(y(i - first, c)) - top);
+        out.row(i) /= sum;
+        continue;
+      }
       for (int t = 0; t < tasks; ++t) {
         const double z = static_cast<double>(y(i - first, t));
         double& v = out(i, t);
         switch (model_.task) {
           case GraphTask::binary: v = 1.0 / (1.0 + std::exp(-z)); break;
           case GraphTask::regression: v = z * model_.target_std(t) + model_.target_mean(t); break;
+          case GraphTask::multiclass: break;
         }
       }
+    }
   }
   return out;
 }

@@ -172,4 +172,59 @@ TaskMetric mean_rmse(std::span<const double> pred, std::span<const double> targe
                   [](std::span<const double> p, std::span<const double> t) { return rmse(p, t); });
 }
 
+TaskMetric mean_mae(std::span<const double> pred, std::span<const double> target, std::int64_t n,
+                    std::int64_t tasks) {
+  return per_task(pred, target, n, tasks, "mean_mae",
+                  [](std::span<const double> p, std::span<const double> t) { return mae(p, t); });
+}
+
+namespace {
+
+/// Class indices of the present labels (-1 for missing), checked to be integers in [0, classes).
+std::vector<std::int64_t> class_labels(std::span<const double> probabilities, std::span<const double> labels,
+                                       std::int64_t n, std::int64_t classes, const char* what) {
+  GATKIT_REQUIRE(classes >= 1, std::string(what) + ": no classes");
+  check_matrix(probabilities.size(), labels.size() * static_cast<std::size_t>(classes), n, classes, what);
+  std::vector<std::int64_t> out(labels.size(), -1);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const double y = labels[i];
+    if (std::isnan(y)) continue;
+    GATKIT_REQUIRE(y >= 0 && y < static_cast<double>(classes) && y == std::floor(y),
+                   std::string(what) + ": label " + std::to_string(i) + " is " + std::to_string(y) +
+                       ", expected a class index in [0, " + std::to_string(classes) + ") or NaN (missing)");
+    out[i] = static_cast<std::int64_t>(y);
+  }
+  return out;
+}
+
+}  // namespace
+
+double multiclass_accuracy(std::span<const double> probabilities, std::span<const double> labels, std::int64_t n,
+                           std::int64_t classes) {
+  const auto label = class_labels(probabilities, labels, n, classes, "multiclass_accuracy");
+  std::int64_t correct = 0, present = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (label[static_cast<std::size_t>(i)] < 0) continue;
+    const auto row = probabilities.subspan(static_cast<std::size_t>(i * classes), static_cast<std::size_t>(classes));
+    GATKIT_REQUIRE(std::none_of(row.begin(), row.end(), [](double p) { return std::isnan(p); }),
+                   "multiclass_accuracy: score row " + std::to_string(i) + " has NaN");
+    const auto best = std::max_element(row.begin(), row.end()) - row.begin();
+    correct += best == label[static_cast<std::size_t>(i)];
+    ++present;
+  }
+  return present > 0 ? static_cast<double>(correct) / static_cast<double>(present) : kNaN;
+}
+
+TaskMetric macro_roc_auc_ovr(std::span<const double> probabilities, std::span<const double> labels, std::int64_t n,
+                             std::int64_t classes) {
+  const auto label = class_labels(probabilities, labels, n, classes, "macro_roc_auc_ovr");
+  // One binary column per class: 1 where the label is that class, 0 for the other present labels.
+  std::vector<double> one_vs_rest(static_cast<std::size_t>(n * classes));
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t c = 0; c < classes; ++c)
+      one_vs_rest[static_cast<std::size_t>(i * classes + c)] =
+          label[static_cast<std::size_t>(i)] < 0 ? kNaN : static_cast<double>(label[static_cast<std::size_t>(i)] == c);
+  return mean_roc_auc(probabilities, one_vs_rest, n, classes);
+}
+
 }  // namespace gatkit::train

@@ -82,6 +82,22 @@ TEST(Elu, BackwardOfLargeInputUsesAllRanges) {
   EXPECT_LT(worst, 1e-14);
 }
 
+TEST(Relu, ForwardAndBackward) {
+  RowMatrix<double> x = away_from_zero(random_matrix<double>(6, 4, 8, 2.0));
+  RowMatrix<double> y, dx;
+  relu_forward(x, y);
+  EXPECT_EQ(y, RowMatrix<double>(x.cwiseMax(0.0)));
+  const RowMatrix<double> weights = random_matrix<double>(6, 4, 9);
+  relu_backward(y, weights, dx);
+  testing::expect_gradients_match("relu", x.data(), dx.data(), dx.size(), [&] {
+    RowMatrix<double> out;
+    relu_forward(x, out);
+    return out.cwiseProduct(weights).sum();
+  });
+  EXPECT_GT((x.array() < 0).count(), 3);
+  EXPECT_THROW(relu_backward(y, RowMatrix<double>(2, 2), dx), InvalidArgument);
+}
+
 TEST(SoftmaxCrossEntropy, ValueMatchesHandComputation) {
   RowMatrix<double> logits(3, 3);
   logits << 1.0, 2.0, 3.0,   //

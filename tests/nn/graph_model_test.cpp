@@ -1,8 +1,13 @@
 // The graph-level model end to end: gradients of every parameter block against finite differences
-// (double, bond features, dropout on, every readout), on a batch of three small graphs.
+// (double, bond features, dropout on, every readout, linear and MLP heads, with and without residual
+// connections), on a batch of three small graphs.
 #include "gatkit/nn/graph_model.hpp"
 
 #include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "test_helpers.hpp"
 
@@ -11,7 +16,13 @@ namespace {
 
 using testing::random_matrix;
 
-class GraphModelTest : public ::testing::TestWithParam<ReadoutKind> {};
+struct Variant {
+  ReadoutKind readout;
+  int head_layers;
+  bool residual;
+};
+
+class GraphModelTest : public ::testing::TestWithParam<Variant> {};
 
 TEST_P(GraphModelTest, GradientsMatchFiniteDifferences) {
   //   graph 0: triangle 0-1-2     graph 1: chain 3-4     graph 2: single atom 5
@@ -21,10 +32,13 @@ TEST_P(GraphModelTest, GradientsMatchFiniteDifferences) {
   config.in_dim = 5;
   config.edge_dim = 3;
   config.num_tasks = 2;
-  config.layers = 2;
+  config.layers = 3;
   config.heads = 2;
   config.hidden = 3;
-  config.readout = GetParam();
+  config.readout = GetParam().readout;
+  config.head_layers = GetParam().head_layers;
+  config.head_hidden = 4;
+  config.residual = GetParam().residual;
   config.dropout = 0.2;
   config.attention_dropout = 0.2;
   GraphGat<double> model(config);
@@ -43,14 +57,83 @@ TEST_P(GraphModelTest, GradientsMatchFiniteDifferences) {
   model.backward(input, x, offsets, weights);
   const Vector<double> grads = model.parameters().grads();
   for (const auto& b : model.parameters().blocks())
-    testing::expect_gradients_match(to_string(GetParam()) + " " + b.name,
+    testing::expect_gradients_match(to_string(GetParam().readout) + " " + b.name,
                                     model.parameters().values().data() + b.offset, grads.data() + b.offset,
                                     b.rows * b.cols, loss);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllReadouts, GraphModelTest,
-                         ::testing::Values(ReadoutKind::mean, ReadoutKind::sum, ReadoutKind::max, ReadoutKind::attention),
-                         [](const ::testing::TestParamInfo<ReadoutKind>& info) { return to_string(info.param); });
+                         ::testing::Values(Variant{ReadoutKind::mean, 0, false}, Variant{ReadoutKind::sum, 0, false},
+                                           Variant{ReadoutKind::max, 0, false}, Variant{ReadoutKind::attention, 0, false},
+                                           Variant{ReadoutKind::mean, 1, false}, Variant{ReadoutKind::sum, 2, true},
+                                           Variant{ReadoutKind::max, 1, true}, Variant{ReadoutKind::attention, 2, true}),
+                         [](const ::testing::TestParamInfo<Variant>& info) {
+                           return to_string(info.param.readout) + "_head" + std::to_string(info.param.head_layers) +
+                                  (info.param.residual ? "_residual" : "");
+                         });
+
+// The head's parameter blocks: a linear head keeps the names and order of the original model (so that
+// weights saved from it still line up); hidden layers come between the readout and the output layer.
+TEST(GraphModel, HeadBlocks) {
+  GraphModelConfig config;
+  config.in_dim = 5;
+  config.num_tasks = 3;
+  config.layers = 2;
+  config.heads = 2;
+  config.hidden = 4;
+  GraphGat<float> linear(config);
+  EXPECT_EQ(linear.parameters().blocks().back().name, "head.bias");
+  config.head_layers = 2;
+  config.head_hidden = 16;
+  GraphGat<float> mlp(config);
+  const auto& blocks = mlp.parameters().blocks();
+  EXPECT_EQ(mlp.parameters().size() - linear.parameters().size(),
+            (8 * 16 + 16) + (16 * 16 + 16) + (16 * 3 - 8 * 3));
+  std::vector<std::string> names;
+  for (const auto& b : blocks) names.push_back(b.name);
+  const std::vector<std::string> tail(names.end() - 6, names.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"mlp0.weight", "mlp0.bias", "mlp1.weight", "mlp1.bias", "head.weight",
+                                            "head.bias"}));
+}
+
+// With residual connections a layer whose attention output is zero passes its input on: a 2-layer model
+// whose layer 1 is all zeros equals the 1-layer model with the same layer 0 and head, as long as the
+// hidden values are positive (then ELU(h) = h; a large bias in layer 0 makes sure of it).
+TEST(GraphModel, ResidualPassesTheInputThrough) {
+  const Graph batch = build_graph(3, std::vector<Edge>{{0, 1}, {1, 2}}, {}, {.symmetrize = true});
+  const std::vector<std::int64_t> offsets = {0, 3};
+  GraphModelConfig config;
+  config.in_dim = 4;
+  config.layers = 2;
+  config.heads = 2;
+  config.hidden = 3;
+  config.readout = ReadoutKind::sum;
+  config.residual = true;
+  GraphGat<double> two(config);
+  two.initialize(1);
+  config.layers = 1;
+  GraphGat<double> one(config);
+  one.initialize(1);
+  const auto find = [](const Parameters<double>& p, const std::string& name) {
+    for (const auto& b : p.blocks())
+      if (b.name == name) return b;
+    throw std::runtime_error("no block " + name);
+  };
+  for (const auto& b : two.parameters().blocks()) {
+    auto dst = two.parameters().values().segment(b.offset, b.rows * b.cols);
+    if (b.name.rfind("layer1.", 0) == 0) dst.setZero();
+    else dst = one.parameters().values().segment(find(one.parameters(), b.name).offset, b.rows * b.cols);
+  }
+  const FeatureMatrix<double> x(random_matrix<double>(3, 4, 2));
+  const auto in_one = one.prepare(batch, nullptr), in_two = two.prepare(batch, nullptr);
+  for (const auto& b : two.parameters().blocks())
+    if (b.name == "layer0.bias") two.parameters().values().segment(b.offset, b.cols).setConstant(10.0);
+  for (const auto& b : one.parameters().blocks())
+    if (b.name == "layer0.bias") one.parameters().values().segment(b.offset, b.cols).setConstant(10.0);
+  const RowMatrix<double> a = one.forward(in_one, x, offsets, false, 0);
+  const RowMatrix<double> b = two.forward(in_two, x, offsets, false, 0);
+  EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 1e-12);
+}
 
 TEST(GraphModel, RejectsBadConfigs) {
   GraphModelConfig config;

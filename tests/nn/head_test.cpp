@@ -1,5 +1,6 @@
 // Building blocks of graph-level heads: Linear (finite differences, dense and sparse input, dropout)
-// and the masked multi-task losses (values by hand, finite differences, missing labels).
+// and the masked losses (BCE, MSE, softmax cross-entropy: values by hand, finite differences, missing
+// labels).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -90,6 +91,39 @@ TEST(Losses, GradientsMatchFiniteDifferences) {
   EXPECT_EQ(grad(2, 1), 0.0);
   testing::expect_gradients_match("mse", z.data(), grad.data(), grad.size(),
                                   [&] { return masked_mse<double>(z, targets, nullptr); });
+}
+
+TEST(Losses, SoftmaxCrossEntropyByHand) {
+  RowMatrix<double> logits(3, 3), targets(3, 1);
+  logits << 0.0, 0.0, 0.0,   //
+      1.0, 2.0, 3.0,         //
+      1000.0, 0.0, -1000.0;  // huge logits must not overflow
+  targets << 2.0, kMissing, 0.0;
+  RowMatrix<double> grad;
+  const double loss = masked_softmax_cross_entropy(logits, targets, &grad);
+  EXPECT_NEAR(loss, (std::log(3.0) + 0.0) / 2.0, 1e-12);
+  EXPECT_NEAR(grad(0, 0), (1.0 / 3.0) / 2.0, 1e-12);
+  EXPECT_NEAR(grad(0, 2), (1.0 / 3.0 - 1.0) / 2.0, 1e-12);
+  EXPECT_EQ(grad.row(1).cwiseAbs().sum(), 0.0);  // missing label: no gradient
+  EXPECT_NEAR(grad.row(2).sum(), 0.0, 1e-15);
+  RowMatrix<double> all_missing = RowMatrix<double>::Constant(3, 1, kMissing);
+  EXPECT_EQ(masked_softmax_cross_entropy<double>(logits, all_missing, nullptr), 0.0);
+  for (double bad : {3.0, -1.0, 0.5}) {
+    RowMatrix<double> wrong = targets;
+    wrong(0, 0) = bad;
+    EXPECT_THROW(masked_softmax_cross_entropy<double>(logits, wrong, nullptr), InvalidArgument) << bad;
+  }
+  EXPECT_THROW(masked_softmax_cross_entropy<double>(logits, RowMatrix<double>::Zero(3, 2), nullptr), InvalidArgument);
+}
+
+TEST(Losses, SoftmaxCrossEntropyGradients) {
+  RowMatrix<double> z = random_matrix<double>(6, 4, 9, 3.0);
+  RowMatrix<double> y(6, 1);
+  y << 0, 3, kMissing, 1, 2, 3;
+  RowMatrix<double> grad;
+  masked_softmax_cross_entropy(z, y, &grad);
+  testing::expect_gradients_match("softmax ce", z.data(), grad.data(), grad.size(),
+                                  [&] { return masked_softmax_cross_entropy<double>(z, y, nullptr); });
 }
 
 TEST(Losses, MseByHand) {

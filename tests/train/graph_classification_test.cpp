@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "gatkit/chem/sdf.hpp"
+#include "gatkit/util/error.hpp"
 
 namespace gatkit {
 namespace {
@@ -68,6 +71,13 @@ TEST(GraphClassification, LearnsASyntheticTask) {
   EXPECT_GT(r.test_metric, 0.95) << "val " << r.val_metric;
   EXPECT_GT(r.test_accuracy, 0.85);
   EXPECT_GT(r.train_graphs_per_second, 0.0);
+  // The further metrics of a binary task.
+  ASSERT_EQ(r.test_per_task.size(), 1u);
+  EXPECT_EQ(r.test_per_task[0], r.test_metric);
+  EXPECT_EQ(r.test_roc_auc, r.test_metric);
+  EXPECT_GT(r.test_pr_auc, 0.9);
+  EXPECT_LE(r.test_pr_auc, 1.0);
+  EXPECT_TRUE(std::isnan(r.test_mae));
   // reproducible
   const GraphRunResult again = train_graph_classifier(graphs, targets, split, small_options(), 0);
   EXPECT_EQ(r.test_metric, again.test_metric);
@@ -95,6 +105,71 @@ TEST(GraphClassification, LearnsARegressionTask) {
   EXPECT_EQ(r.metric, "rmse");
   double mean = targets.mean(), var = (targets.array() - mean).square().mean();
   EXPECT_LT(r.test_metric, 0.25 * std::sqrt(var)) << "std of the targets " << std::sqrt(var);
+  EXPECT_LE(r.test_mae, r.test_metric);  // MAE <= RMSE
+  EXPECT_GT(r.test_mae, 0.0);
+  ASSERT_EQ(r.test_per_task.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.test_per_task[0], r.test_metric);
+  EXPECT_TRUE(std::isnan(r.test_pr_auc));
+}
+
+// Multi-class: class 0 = carbon/nitrogen only, 1 = one oxygen, 2 = one sulfur, 3 = one chlorine (a
+// leaf atom). An MLP head over a sum readout separates them.
+TEST(GraphClassification, LearnsAMultiClassTask) {
+  RowMatrix<double> unused;
+  auto mols = oxygen_set(400, unused);
+  RowMatrix<double> targets(400, 1);
+  const chem::Atom hetero[] = {atom(8, "O"), atom(16, "S"), atom(17, "Cl")};
+  for (int m = 0; m < 400; ++m) {
+    auto& atoms = mols[static_cast<std::size_t>(m)].atoms;
+    for (auto& a : atoms)
+      if (a.atomic_number == 8) a = atom(6, "C");
+    const int cls = m % 4;
+    if (cls > 0) atoms.back() = hetero[cls - 1];  // the last atom is always a leaf of the tree
+    targets(m, 0) = cls;
+  }
+  targets(5, 0) = std::numeric_limits<double>::quiet_NaN();  // a missing label is skipped
+  std::vector<chem::MoleculeGraph> graphs;
+  for (const auto& m : mols) graphs.push_back(chem::featurize(m));
+  GraphTrainOptions o = small_options();
+  o.task = GraphTask::multiclass;
+  o.model.head_layers = 1;
+  o.model.head_hidden = 16;
+  const GraphRunResult r = train_graph_classifier(graphs, targets, train::random_split(400, 0.8, 0.1, 2), o, 0);
+  EXPECT_EQ(r.metric, "accuracy");
+  EXPECT_EQ(r.num_classes, 4);
+  EXPECT_GT(r.test_metric, 0.9) << "val " << r.val_metric;
+  EXPECT_EQ(r.test_accuracy, r.test_metric);
+  EXPECT_GT(r.test_roc_auc, 0.95);
+  EXPECT_EQ(r.test_per_task.size(), 4u);
+  // Labels must be class indices; one target only.
+  RowMatrix<double> bad = targets;
+  bad(0, 0) = 1.5;
+  EXPECT_THROW(train_graph_classifier(graphs, bad, train::random_split(400, 0.8, 0.1, 2), o, 0), InvalidArgument);
+  RowMatrix<double> two(400, 2);
+  two.setZero();
+  EXPECT_THROW(train_graph_classifier(graphs, two, train::random_split(400, 0.8, 0.1, 2), o, 0), InvalidArgument);
+}
+
+// The reduce-on-plateau schedule lowers the rate after lr_patience epochs without improvement, never
+// below the floor; with lr_decay = 1 it stays.
+TEST(GraphClassification, LearningRateSchedule) {
+  RowMatrix<double> targets;
+  const auto mols = oxygen_set(120, targets);
+  std::vector<chem::MoleculeGraph> graphs;
+  for (const auto& m : mols) graphs.push_back(chem::featurize(m));
+  GraphTrainOptions o = small_options();
+  o.max_epochs = 25;
+  o.patience = 25;
+  const train::Split split = train::random_split(120, 0.8, 0.1, 1);
+  EXPECT_EQ(train_graph_classifier(graphs, targets, split, o, 0).final_learning_rate, o.optimizer.learning_rate);
+  o.lr_decay = 0.5;
+  o.lr_patience = 1;
+  o.min_learning_rate = 1e-3;
+  const GraphRunResult r = train_graph_classifier(graphs, targets, split, o, 0);
+  EXPECT_LT(r.final_learning_rate, o.optimizer.learning_rate);
+  EXPECT_GE(r.final_learning_rate, 1e-3);
+  o.lr_decay = 1.5;
+  EXPECT_THROW(train_graph_classifier(graphs, targets, split, o, 0), InvalidArgument);
 }
 
 TEST(GraphClassification, Mutag) {

@@ -141,9 +141,13 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
   for (ReadoutKind readout : {ReadoutKind::mean, ReadoutKind::sum, ReadoutKind::max, ReadoutKind::attention})
     for (std::int64_t edge_dim : {0, 6})
       for (int layers : {1, 3})
-        for (AttentionKind attention : {AttentionKind::additive, AttentionKind::dot}) {
+        for (AttentionKind attention : {AttentionKind::additive, AttentionKind::dot})
+          for (int head_layers : {0, 2}) {
           GraphModelConfig c;
           c.attention = attention;
+          c.head_layers = head_layers;
+          c.head_hidden = 7;
+          c.residual = head_layers > 0;
           c.in_dim = 39;
           c.edge_dim = edge_dim;
           c.num_tasks = 3;
@@ -152,8 +156,9 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
           c.hidden = 5;
           c.readout = readout;
           EXPECT_EQ(c.parameter_count(), GraphGat<float>(c).parameters().size())
-              << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers << " " << to_string(attention);
-        }
+              << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers << " " << to_string(attention)
+              << " head layers " << head_layers;
+          }
   GraphModelConfig huge;
   huge.in_dim = std::int64_t{1} << 31;
   huge.heads = 1 << 16;
@@ -163,7 +168,8 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
 }
 
 TEST(GraphTaskTest, NamesRoundTrip) {
-  for (GraphTask t : {GraphTask::binary, GraphTask::regression}) EXPECT_EQ(parse_graph_task(to_string(t)), t);
+  for (GraphTask t : {GraphTask::binary, GraphTask::regression, GraphTask::multiclass})
+    EXPECT_EQ(parse_graph_task(to_string(t)), t);
   EXPECT_THROW(parse_graph_task("multiclass-ish"), InvalidArgument);
 }
 
@@ -218,6 +224,49 @@ TEST_F(GraphCheckpointTest, SaveLoadGivesTheSameModelAndIdenticalPredictions) {
     if (task == GraphTask::binary) {
       EXPECT_TRUE((p.array() > 0).all() && (p.array() < 1).all());
     }
+  }
+}
+
+// A multi-class model with an MLP head and residual connections (logp binned into 3 classes): the
+// checkpoint keeps the head and the class count, and predictions are class probabilities.
+TEST_F(GraphCheckpointTest, MultiClassModelWithMlpHeadRoundTrips) {
+  const Labelled d = labelled();
+  RowMatrix<double> y(d.targets.rows(), 1);
+  for (Eigen::Index i = 0; i < y.rows(); ++i) {
+    const double logp = d.targets(i, 1);
+    y(i, 0) = std::isnan(logp) ? logp : (logp < 1.0 ? 0.0 : logp < 2.0 ? 1.0 : 2.0);
+  }
+  GraphTrainOptions o;
+  o.task = GraphTask::multiclass;
+  o.model.layers = 2;
+  o.model.heads = 2;
+  o.model.hidden = 8;
+  o.model.head_layers = 1;
+  o.model.head_hidden = 6;
+  o.model.residual = true;
+  o.max_epochs = 5;
+  o.batch_size = 8;
+  TrainedGraphModel m;
+  (void)train_graph_classifier(d.graphs, y, train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3), o,
+                               /*seed=*/1, &m);
+  m.targets = {"logp_class"};
+  ASSERT_EQ(m.config.num_tasks, 3);
+  const fs::path f = dir_ / "multiclass.gk";
+  save_graph_model(m, f);
+  const TrainedGraphModel r = load_graph_model(f);
+  EXPECT_EQ(r.task, GraphTask::multiclass);
+  EXPECT_EQ(r.config.num_tasks, 3);
+  EXPECT_EQ(r.config.head_layers, 1);
+  EXPECT_EQ(r.config.head_hidden, 6);
+  EXPECT_TRUE(r.config.residual);
+  GraphPredictor before(m), after(r);
+  const RowMatrix<double> p = before.predict(std::span<const chem::Molecule>(d.molecules));
+  const RowMatrix<double> q = after.predict(std::span<const chem::Molecule>(d.molecules));
+  ASSERT_EQ(p.cols(), 3);
+  EXPECT_TRUE(p == q);
+  for (Eigen::Index i = 0; i < p.rows(); ++i) {
+    EXPECT_NEAR(p.row(i).sum(), 1.0, 1e-9);
+    EXPECT_TRUE((p.row(i).array() > 0).all());
   }
 }
 

@@ -176,5 +176,59 @@ TEST(MultiTask, Rmse) {
   EXPECT_DOUBLE_EQ(r.mean, (std::sqrt(2.0) + 3.0) / 2);
 }
 
+
+TEST(MultiTask, Mae) {
+  const std::vector<double> p{1, 0, 2, 0}, t{2, kMissing, 4, 3};
+  const TaskMetric r = mean_mae(p, t, 2, 2);
+  EXPECT_DOUBLE_EQ(r.per_task[0], 1.5);
+  EXPECT_DOUBLE_EQ(r.per_task[1], 3.0);
+  EXPECT_DOUBLE_EQ(r.mean, 2.25);
+}
+
+// Multi-class, 3 classes: items 0-3 with labels 0 1 2 1, item 4 missing.
+//   class 0: positive 0.7 above every negative                                  -> 1
+//   class 1: positives 0.5 and 0.25 against negatives 0.2 and 0.3: 3 of 4 pairs -> 0.75
+//   class 2: positive 0.6 above every negative                                  -> 1
+// Arg-max: items 0, 1, 2 right, item 3 (0.45 for class 0) wrong.
+const std::vector<double> kProbabilities{0.7, 0.2, 0.1,    //
+                                         0.2, 0.5, 0.3,    //
+                                         0.1, 0.3, 0.6,    //
+                                         0.45, 0.25, 0.3,  //
+                                         0.0, 0.0, 1.0};
+const std::vector<double> kClasses{0, 1, 2, 1, kMissing};
+
+TEST(MultiClass, MacroRocAucOneVsRest) {
+  const TaskMetric auc = macro_roc_auc_ovr(kProbabilities, kClasses, 5, 3);
+  ASSERT_EQ(auc.per_task.size(), 3u);
+  EXPECT_DOUBLE_EQ(auc.per_task[0], 1.0);
+  EXPECT_DOUBLE_EQ(auc.per_task[1], 0.75);
+  EXPECT_DOUBLE_EQ(auc.per_task[2], 1.0);
+  EXPECT_DOUBLE_EQ(auc.mean, 2.75 / 3.0);
+  // A class absent from the labels is left out of the mean.
+  const std::vector<double> two_classes{0, 1, 0, 1, kMissing};
+  const TaskMetric partial = macro_roc_auc_ovr(kProbabilities, two_classes, 5, 3);
+  EXPECT_TRUE(std::isnan(partial.per_task[2]));
+  EXPECT_EQ(partial.tasks_counted, 2);
+}
+
+TEST(MultiClass, Accuracy) {
+  EXPECT_DOUBLE_EQ(multiclass_accuracy(kProbabilities, kClasses, 5, 3), 0.75);
+  const std::vector<double> none{kMissing};
+  EXPECT_TRUE(std::isnan(multiclass_accuracy(std::vector<double>{0.5, 0.5}, none, 1, 2)));
+  // Ties go to the first class.
+  EXPECT_DOUBLE_EQ(multiclass_accuracy(std::vector<double>{0.5, 0.5}, std::vector<double>{0}, 1, 2), 1.0);
+}
+
+TEST(MultiClass, RejectsBadLabelsAndShapes) {
+  for (double bad : {3.0, -1.0, 1.5}) {
+    std::vector<double> labels = kClasses;
+    labels[0] = bad;
+    EXPECT_THROW(macro_roc_auc_ovr(kProbabilities, labels, 5, 3), InvalidArgument) << bad;
+    EXPECT_THROW(multiclass_accuracy(kProbabilities, labels, 5, 3), InvalidArgument) << bad;
+  }
+  EXPECT_THROW(macro_roc_auc_ovr(kProbabilities, kClasses, 5, 2), InvalidArgument);
+  EXPECT_THROW(multiclass_accuracy(kProbabilities, kClasses, 4, 3), InvalidArgument);
+}
+
 }  // namespace
 }  // namespace gatkit::train

@@ -15,6 +15,13 @@ void elu_forward(const RowMatrix<T>& x, RowMatrix<T>& y);
 template <class T>
 void elu_backward(const RowMatrix<T>& y, const RowMatrix<T>& dy, RowMatrix<T>& dx);
 
+/// y = ReLU(x) = max(x, 0).
+template <class T>
+void relu_forward(const RowMatrix<T>& x, RowMatrix<T>& y);
+/// dx = dy * ReLU'(x), computed from the output y (ReLU'(x) = 1 where y > 0, else 0).
+template <class T>
+void relu_backward(const RowMatrix<T>& y, const RowMatrix<T>& dy, RowMatrix<T>& dx);
+
 /// Mean softmax cross-entropy of logits (n x C) over the rows in `nodes`, whose class is labels[i]
 /// (every listed node must have a label in [0, C)). When d_logits is given it receives dL/dlogits
 /// (n x C, zero outside `nodes`). Returns the loss.

@@ -1,8 +1,12 @@
 #pragma once
 // Graph-level attention model (molecules): attention layers over each graph of a block-diagonal batch,
-// with bond features in the scores (additive or dot scoring), ELU between layers, a readout per graph and a linear head:
-//   x -> [attention (heads concatenated, edge features) -> ELU] x layers -> readout -> linear -> T outputs
-// The outputs are logits for binary tasks (one per task) or values for regression.
+// with bond features in the scores (additive or dot scoring), ELU between layers, a readout per graph
+// and a head (linear, or an MLP with ReLU hidden layers):
+//   h_0 = x
+//   h_{l+1} = ELU(attention_l(h_l) [+ h_l when residual, l >= 1])     l = 0 .. layers-1
+//   g = readout(h_layers);  [g = ReLU(linear_k(g))] x head_layers;  outputs = linear(g)
+// Dropout (inverted) applies to the input of every attention and head layer. The outputs are logits for
+// binary tasks (one per task), logits over the classes for a multi-class task, or values for regression.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -17,7 +21,7 @@ namespace gatkit {
 struct GraphModelConfig {
   std::int64_t in_dim = 0;       ///< atom features
   std::int64_t edge_dim = 0;     ///< bond features (0: none)
-  int num_tasks = 1;
+  int num_tasks = 1;             ///< outputs: one per task (binary, regression) or per class (multi-class)
   int layers = 3;
   int heads = 4;
   std::int64_t hidden = 64;      ///< features per head
@@ -26,6 +30,13 @@ struct GraphModelConfig {
   double attention_dropout = 0.0;
   bool self_loops = true;
   AttentionKind attention = AttentionKind::additive;  ///< scoring function of every attention layer
+  /// Hidden layers of the head between the readout and the outputs (0: a linear head), each
+  /// head_hidden wide with ReLU, dropout `dropout` on its input.
+  int head_layers = 0;
+  std::int64_t head_hidden = 128;
+  /// Identity skip connections around every attention layer but the first (whose input is the atom
+  /// features, of another width): h_{l+1} = ELU(attention(h_l) + h_l).
+  bool residual = false;
 
   void validate() const;
   /// Number of parameters of GraphGat with this configuration (the size of its parameters()), or -1
@@ -61,19 +72,25 @@ class GraphGat {
                 const RowMatrix<T>& d_outputs);
 
  private:
+  bool has_skip(std::size_t layer) const;
+
   GraphModelConfig config_;
   Parameters<T> params_;
   std::vector<GraphAttention<T>> layers_;
   GraphReadout<T> readout_;
+  std::vector<Linear<T>> mlp_;              ///< hidden layers of the head (registered before head_)
   Linear<T> head_;
   std::vector<AttentionCache<T>> caches_;
   std::vector<RowMatrix<T>> outputs_;       ///< raw attention outputs
   std::vector<FeatureMatrix<T>> hidden_;    ///< ELU outputs; hidden_[l] is the input of layer l (l >= 1)
   ReadoutCache<T> readout_cache_;
   FeatureMatrix<T> pooled_;
+  std::vector<LinearCache<T>> mlp_caches_;
+  std::vector<RowMatrix<T>> mlp_raw_;       ///< pre-activation outputs of the head's hidden layers
+  std::vector<FeatureMatrix<T>> mlp_out_;   ///< ReLU outputs: the inputs of the next head layer
   LinearCache<T> head_cache_;
   RowMatrix<T> out_;
-  RowMatrix<T> d_pooled_, d_nodes_, d_hidden_;
+  RowMatrix<T> d_pooled_, d_nodes_, d_hidden_, d_mlp_;
 };
 
 }  // namespace gatkit

@@ -17,4 +17,10 @@ double masked_bce_with_logits(const RowMatrix<T>& logits, const RowMatrix<T>& ta
 template <class T>
 double masked_mse(const RowMatrix<T>& predictions, const RowMatrix<T>& targets, RowMatrix<T>* d_predictions);
 
+/// Softmax cross-entropy for one multi-class task: logits n x C, targets n x 1 holding the class index
+/// (an integer in [0, C)) or NaN (missing). Returns the mean over present labels (0 when there is none);
+/// d_logits (when given) gets its gradient (softmax - one-hot, divided by the number of labels present).
+template <class T>
+double masked_softmax_cross_entropy(const RowMatrix<T>& logits, const RowMatrix<T>& targets, RowMatrix<T>* d_logits);
+
 }  // namespace gatkit

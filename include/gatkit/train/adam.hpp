@@ -21,6 +21,9 @@ class Adam {
   /// One update from params.grads() (gradients are read, not cleared).
   void step(Parameters<float>& params);
   std::int64_t steps() const { return step_; }
+  double learning_rate() const { return config_.learning_rate; }
+  /// For learning-rate schedules: the rate of the following steps (moments are kept).
+  void set_learning_rate(double rate);
 
  private:
   AdamConfig config_;

@@ -1,9 +1,11 @@
 #pragma once
-// Training of the graph-level GAT on featurised molecules, for binary tasks (masked BCE, mean ROC-AUC)
-// or regression (targets standardised with the training set's mean and std, masked MSE, RMSE reported
-// in the original units); one or several tasks, labels may be missing (NaN). Shuffled mini-batches
-// packed into one block-diagonal graph each, Adam, early stopping on the validation metric with the
-// best weights restored.
+// Training of the graph-level GAT on featurised molecules, for binary tasks (masked BCE, mean ROC-AUC),
+// one multi-class task (softmax cross-entropy, accuracy) or regression (targets standardised with the
+// training set's mean and std, masked MSE, RMSE reported in the original units); binary and regression
+// may have several tasks, and labels may be missing (NaN). Shuffled mini-batches packed into one
+// block-diagonal graph each, Adam with an optional reduce-on-plateau learning-rate schedule, early
+// stopping on the validation metric (ties broken by the lower validation loss) with the best weights
+// restored.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -16,7 +18,9 @@
 
 namespace gatkit {
 
-enum class GraphTask { binary, regression };
+enum class GraphTask { binary, regression, multiclass };
+
+std::string to_string(GraphTask task);
 
 struct TrainedGraphModel;  // graph_predictor.hpp
 
@@ -25,22 +29,40 @@ struct GraphTrainOptions {
   GraphModelConfig model;        ///< in_dim, edge_dim and num_tasks are taken from the data
   AdamConfig optimizer{.learning_rate = 1e-3, .weight_decay = 0.0};
   int max_epochs = 200;
-  int patience = 30;             ///< epochs without a better validation ROC-AUC
+  int patience = 30;             ///< epochs without a better validation metric
   int batch_size = 128;
+  /// Multi-class: number of classes, the model's outputs (0: 1 + the largest label in the data).
+  int num_classes = 0;
+  /// Reduce-on-plateau schedule: after lr_patience epochs without a better validation metric the
+  /// learning rate is multiplied by lr_decay (not below min_learning_rate). 1: a constant rate.
+  double lr_decay = 1.0;
+  int lr_patience = 10;
+  double min_learning_rate = 1e-5;
 };
 
 struct GraphRunResult {
   std::uint64_t seed = 0;
   int epochs = 0, best_epoch = 0;
-  std::string metric;                        ///< "roc_auc" (binary) or "rmse" (regression)
+  std::string metric;                        ///< "roc_auc" (binary), "rmse" (regression), "accuracy" (multi-class)
   double val_metric = 0, test_metric = 0;    ///< mean over tasks (ROC-AUC: tasks with both classes)
-  double test_accuracy = 0;                  ///< binary tasks: accuracy at probability 0.5, all tasks pooled
+  /// Binary: accuracy at probability 0.5, all tasks pooled; multi-class: arg-max accuracy.
+  double test_accuracy = 0;
+  /// Further test metrics (NaN where they do not apply or there is no test set):
+  double test_roc_auc = 0;                   ///< binary: = test_metric; multi-class: macro one-vs-rest
+  double test_pr_auc = 0;                    ///< binary: average precision, mean over tasks
+  double test_mae = 0;                       ///< regression: mean over tasks, original units
+  /// Per task: binary ROC-AUC, regression RMSE; multi-class: one-vs-rest ROC-AUC per class. NaN where
+  /// undefined (a task with one class only in the test set).
+  std::vector<double> test_per_task;
+  int num_classes = 0;                       ///< multi-class: the model's outputs
+  double final_learning_rate = 0;            ///< after the schedule's reductions
   double train_graphs_per_second = 0;        ///< forward + backward + update, median epoch
   double seconds = 0;
 };
 
 /// Trains on molecules[split.train], selects on split.val, reports on split.test. `targets` is
-/// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression.
+/// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression, and
+/// for multi-class T = 1 with class indices 0, 1, ... or NaN.
 /// `trained` (optional) receives the restored model (the best validation epoch's weights): its config,
 /// task, parameters and, for regression, the target mean/std; the caller, which featurised the
 /// molecules, adds the target names and the featuriser options before saving it.

@@ -22,7 +22,6 @@
 namespace gatkit {
 
 /// The name of a task kind as checkpoints store it ("binary", "regression").
-std::string to_string(GraphTask task);
 /// The inverse of to_string(GraphTask); throws InvalidArgument for an unknown name.
 GraphTask parse_graph_task(std::string_view name);
 
@@ -66,7 +65,8 @@ class GraphPredictor {
   chem::MoleculeGraph featurize(const chem::Molecule& molecule) const;
 
   /// One row per graph, one column per task: for binary tasks the probability of class 1, for
-  /// regression the value in the targets' own units. Graphs are scored in batches of `batch_size`. The
+  /// regression the value in the targets' own units; for a multi-class task (one target) one column per
+  /// class, the class probabilities. Graphs are scored in batches of `batch_size`. The
   /// same graphs in the same batches give bit-identical results; the other graphs of a batch change a
   /// graph's result only by float rounding (about 1e-8: dense projections are blocked by rows).
   RowMatrix<double> predict(std::span<const chem::MoleculeGraph> graphs, int batch_size = 256);

@@ -61,4 +61,22 @@ TaskMetric mean_pr_auc(std::span<const double> scores, std::span<const double> l
 TaskMetric mean_rmse(std::span<const double> pred, std::span<const double> target, std::int64_t n,
                      std::int64_t tasks);
 
+/// As mean_roc_auc, with mae per task.
+TaskMetric mean_mae(std::span<const double> pred, std::span<const double> target, std::int64_t n,
+                    std::int64_t tasks);
+
+/// One multi-class task: `probabilities` row-major n x C (any scores; the arg-max is the prediction),
+/// `labels` n class indices (integers in [0, C)) or NaN (missing, skipped); anything else throws.
+
+/// Accuracy of the arg-max class (the first of equal maxima); NaN when no label is present.
+double multiclass_accuracy(std::span<const double> probabilities, std::span<const double> labels, std::int64_t n,
+                           std::int64_t classes);
+
+/// Macro one-vs-rest ROC-AUC: per class c, roc_auc of column c against (label == c); the mean over the
+/// classes that have both positives and negatives among the present labels. When every class occurs
+/// this is sklearn's roc_auc_score(multi_class="ovr", average="macro"); per_task holds the per-class
+/// values (NaN for a class absent from the labels).
+TaskMetric macro_roc_auc_ovr(std::span<const double> probabilities, std::span<const double> labels, std::int64_t n,
+                             std::int64_t classes);
+
 }  // namespace gatkit::train
