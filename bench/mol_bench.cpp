@@ -39,36 +39,18 @@
 #include "gatkit/train/adam.hpp"
 #include "gatkit/util/parallel.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
+
+using gatkit::bench::median;
+using gatkit::bench::peak_rss_mb;
+using gatkit::bench::cpu_seconds;
+using gatkit::bench::loadavg;
 
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-std::string loadavg() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 // The data set as separate small graphs (local node ids), their feature rows and labels.
 struct MolSet {
@@ -157,13 +139,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << arg << " needs a value\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return gatkit::bench::option_value(argc, argv, i, arg); };
     if (arg == "--data") data_dir = value();
     else if (arg == "--threads") threads = std::stoi(value());
     else if (arg == "--epochs") epochs = std::stoi(value());

@@ -26,32 +26,19 @@
 #include "gatkit/train/adam.hpp"
 #include "gatkit/util/parallel.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
+
+using gatkit::bench::median;
+using gatkit::bench::peak_rss_mb;
+using gatkit::bench::cpu_seconds;
+using gatkit::bench::loadavg;
 
 using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-// CPU time of the whole process: on a shared machine, a 1-thread run's CPU time is its cost without
-// the time it waited for a core.
-double cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 struct Traffic {
@@ -98,13 +85,7 @@ int main(int argc, char** argv) {
   int threads = 0, steps = 7, warmup = 2;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << arg << " needs a value\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return gatkit::bench::option_value(argc, argv, i, arg); };
     if (arg == "--data") data_dir = value();
     else if (arg == "--threads") threads = std::stoi(value());
     else if (arg == "--steps") steps = std::stoi(value());
@@ -138,19 +119,19 @@ int main(int argc, char** argv) {
   std::vector<double> train_ms, infer_ms, train_cpu, infer_cpu;
   for (int s = 0; s < warmup + steps; ++s) {
     const auto t0 = Clock::now();
-    const double c0 = cpu_ms();
+    const double c0 = (1e3 * cpu_seconds());
     model.parameters().zero_grads();
     const auto& logits = model.forward(graph, data.features, true, 1000 + static_cast<std::uint64_t>(s));
     gatkit::softmax_cross_entropy(logits, data.labels, data.train, &d_logits);
     model.backward(graph, data.features, d_logits);
     adam.step(model.parameters());
-    if (s >= warmup) train_ms.push_back(ms_since(t0)), train_cpu.push_back(cpu_ms() - c0);
+    if (s >= warmup) train_ms.push_back(ms_since(t0)), train_cpu.push_back((1e3 * cpu_seconds()) - c0);
   }
   for (int s = 0; s < warmup + steps; ++s) {
     const auto t0 = Clock::now();
-    const double c0 = cpu_ms();
+    const double c0 = (1e3 * cpu_seconds());
     model.forward(graph, data.features, false, 0);
-    if (s >= warmup) infer_ms.push_back(ms_since(t0)), infer_cpu.push_back(cpu_ms() - c0);
+    if (s >= warmup) infer_ms.push_back(ms_since(t0)), infer_cpu.push_back((1e3 * cpu_seconds()) - c0);
   }
   const std::int64_t n = graph.num_nodes(), E = graph.num_edges();
   const Traffic tt = traffic(config, data.features, n, E, true), ti = traffic(config, data.features, n, E, false);

@@ -28,28 +28,16 @@
 
 #include "gatkit/util/parallel.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 
+using gatkit::bench::median;
+using gatkit::bench::peak_rss_mb;
+using gatkit::bench::cpu_seconds;
+using gatkit::bench::loadavg;
+
 using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-std::string loadavg() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 // body(begin, end) on chunk k = [k * n / t, (k + 1) * n / t) for k < t, one chunk per thread.
 template <class Body>
@@ -137,13 +125,7 @@ int main(int argc, char** argv) {
   std::string json_out;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << arg << " needs a value\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
+    auto value = [&] { return gatkit::bench::option_value(argc, argv, i, arg); };
     if (arg == "--threads") threads = std::stoi(value());
     else if (arg == "--elements") elements = std::stoll(value());
     else if (arg == "--reps") reps = std::stoi(value());
