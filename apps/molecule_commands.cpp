@@ -307,8 +307,10 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.Key("test_mean"); number(w, mean);
     w.Key("test_std"); number(w, std);
     write_mean_std(w, "val", results, [](const GraphRunResult& r) { return r.val_metric; });
-    if (options.task != GraphTask::regression)
+    if (options.task != GraphTask::regression) {
       write_mean_std(w, "test_accuracy", results, [](const GraphRunResult& r) { return r.test_accuracy; });
+      write_mean_std(w, "val_accuracy", results, [](const GraphRunResult& r) { return r.val_accuracy; });
+    }
     if (options.task == GraphTask::binary)
       write_mean_std(w, "test_pr_auc", results, [](const GraphRunResult& r) { return r.test_pr_auc; });
     if (options.task == GraphTask::multiclass) {
@@ -335,6 +337,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       w.Key("test"); number(w, r.test_metric);
       if (options.task != GraphTask::regression) {
         w.Key("test_accuracy"); number(w, r.test_accuracy);
+        w.Key("val_accuracy"); number(w, r.val_accuracy);
       }
       if (options.task == GraphTask::binary) {
         w.Key("test_pr_auc"); number(w, r.test_pr_auc);

@@ -233,7 +233,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   model.parameters().values() = best_values;
   result.epochs = std::min(epoch, options.max_epochs);
   result.final_learning_rate = adam.learning_rate();
-  result.val_metric = evaluate(model, val, options.task, mean, scale).metric;
+  const Evaluation v = evaluate(model, val, options.task, mean, scale);
+  result.val_metric = v.metric;
+  result.val_accuracy = v.accuracy;
   Evaluation t;
   t.metric = kNaN;
   if (!test.empty()) t = evaluate(model, test, options.task, mean, scale);

@@ -70,6 +70,7 @@ TEST(GraphClassification, LearnsASyntheticTask) {
   const GraphRunResult r = train_graph_classifier(graphs, targets, split, small_options(), 0);
   EXPECT_GT(r.test_metric, 0.95) << "val " << r.val_metric;
   EXPECT_GT(r.test_accuracy, 0.85);
+  EXPECT_GT(r.val_accuracy, 0.85);
   EXPECT_GT(r.train_graphs_per_second, 0.0);
   // The further metrics of a binary task.
   ASSERT_EQ(r.test_per_task.size(), 1u);
@@ -110,6 +111,7 @@ TEST(GraphClassification, LearnsARegressionTask) {
   ASSERT_EQ(r.test_per_task.size(), 1u);
   EXPECT_DOUBLE_EQ(r.test_per_task[0], r.test_metric);
   EXPECT_TRUE(std::isnan(r.test_pr_auc));
+  EXPECT_TRUE(std::isnan(r.val_accuracy));
 }
 
 // Multi-class: class 0 = carbon/nitrogen only, 1 = one oxygen, 2 = one sulfur, 3 = one chlorine (a
@@ -139,6 +141,7 @@ TEST(GraphClassification, LearnsAMultiClassTask) {
   EXPECT_EQ(r.num_classes, 4);
   EXPECT_GT(r.test_metric, 0.9) << "val " << r.val_metric;
   EXPECT_EQ(r.test_accuracy, r.test_metric);
+  EXPECT_EQ(r.val_accuracy, r.val_metric);
   EXPECT_GT(r.test_roc_auc, 0.95);
   EXPECT_EQ(r.test_per_task.size(), 4u);
   // Labels must be class indices; one target only.

@@ -45,6 +45,7 @@ struct GraphRunResult {
   double val_metric = 0, test_metric = 0;    ///< mean over tasks (ROC-AUC: tasks with both classes)
   /// Binary: accuracy at probability 0.5, all tasks pooled; multi-class: arg-max accuracy.
   double test_accuracy = 0;
+  double val_accuracy = 0;                   ///< the same on the validation set (NaN for regression)
   /// Further test metrics (NaN where they do not apply or there is no test set):
   double test_roc_auc = 0;                   ///< binary: = test_metric; multi-class: macro one-vs-rest
   double test_pr_auc = 0;                    ///< binary: average precision, mean over tasks
