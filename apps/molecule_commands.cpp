@@ -192,6 +192,7 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("min_lr"); w.Double(o.min_learning_rate);
   w.Key("epochs"); w.Int(o.max_epochs);
   w.Key("patience"); w.Int(o.patience);
+  w.Key("select"); w.String(to_string(o.selection).c_str());
   w.Key("batch_size"); w.Int(o.batch_size);
   w.Key("threads"); w.Int(num_threads());
   w.EndObject();
@@ -203,7 +204,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes"},
+                   "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes", "select"},
                   {"quiet", "residual", "no-residual"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -243,6 +244,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.patience = static_cast<int>(args.integer("patience", 30));
   options.batch_size = static_cast<int>(args.integer("batch-size", 128));
   options.num_classes = static_cast<int>(args.integer("classes", 0));
+  options.selection = parse_selection(args.str("select", "metric"));
   GATKIT_REQUIRE(options.num_classes >= 0, "--classes must be >= 0");
 
   const std::string split_kind = args.str("split", "random");

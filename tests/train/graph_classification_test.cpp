@@ -175,6 +175,29 @@ TEST(GraphClassification, LearningRateSchedule) {
   EXPECT_THROW(train_graph_classifier(graphs, targets, split, o, 0), InvalidArgument);
 }
 
+// Selection on the validation loss or accuracy: each restores the epoch that is best by its own rule,
+// and training still learns; accuracy is refused for regression.
+TEST(GraphClassification, SelectionRules) {
+  RowMatrix<double> targets;
+  const auto mols = oxygen_set(200, targets);
+  std::vector<chem::MoleculeGraph> graphs;
+  for (const auto& m : mols) graphs.push_back(chem::featurize(m));
+  const train::Split split = train::random_split(200, 0.8, 0.1, 1);
+  for (Selection rule : {Selection::loss, Selection::accuracy}) {
+    GraphTrainOptions o = small_options();
+    o.selection = rule;
+    const GraphRunResult r = train_graph_classifier(graphs, targets, split, o, 0);
+    EXPECT_GT(r.test_accuracy, 0.8) << to_string(rule);
+    EXPECT_GE(r.best_epoch, 1);
+  }
+  GraphTrainOptions o = small_options();
+  o.task = GraphTask::regression;
+  o.selection = Selection::accuracy;
+  EXPECT_THROW(train_graph_classifier(graphs, targets, split, o, 0), InvalidArgument);
+  EXPECT_EQ(parse_selection("loss"), Selection::loss);
+  EXPECT_THROW(parse_selection("auc"), InvalidArgument);
+}
+
 TEST(GraphClassification, Mutag) {
   const std::filesystem::path file = std::filesystem::path(GATKIT_SHARED_DATASETS) / "molecules" / "mutag" / "mutag.sdf";
   if (!std::filesystem::exists(file)) GTEST_SKIP() << "no " << file;
