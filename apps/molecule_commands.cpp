@@ -157,6 +157,7 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("min_lr"); w.Double(o.min_learning_rate);
   w.Key("epochs"); w.Int(o.max_epochs);
   w.Key("patience"); w.Int(o.patience);
+  w.Key("select"); w.String(to_string(o.selection).c_str());
   w.Key("batch_size"); w.Int(o.batch_size);
   w.Key("threads"); w.Int(num_threads());
   w.EndObject();
@@ -168,7 +169,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "save", "attention", "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes"},
+                   "save", "attention", "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes", "select"},
                   {"quiet", "residual", "no-residual"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -230,6 +231,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.patience = static_cast<int>(args.integer("patience", 30));
   options.batch_size = static_cast<int>(args.integer("batch-size", 128));
   options.num_classes = static_cast<int>(args.integer("classes", 0));
+  options.selection = parse_selection(args.str("select", "metric"));
   GATKIT_REQUIRE(options.num_classes >= 0, "--classes must be >= 0");
 
   const std::string split_kind = args.str("split", "random");
@@ -305,8 +307,10 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.Key("test_mean"); number(w, mean);
     w.Key("test_std"); number(w, std);
     write_mean_std(w, "val", results, [](const GraphRunResult& r) { return r.val_metric; });
-    if (options.task != GraphTask::regression)
+    if (options.task != GraphTask::regression) {
       write_mean_std(w, "test_accuracy", results, [](const GraphRunResult& r) { return r.test_accuracy; });
+      write_mean_std(w, "val_accuracy", results, [](const GraphRunResult& r) { return r.val_accuracy; });
+    }
     if (options.task == GraphTask::binary)
       write_mean_std(w, "test_pr_auc", results, [](const GraphRunResult& r) { return r.test_pr_auc; });
     if (options.task == GraphTask::multiclass) {
@@ -336,6 +340,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       w.Key("test"); number(w, r.test_metric);
       if (options.task != GraphTask::regression) {
         w.Key("test_accuracy"); number(w, r.test_accuracy);
+        w.Key("val_accuracy"); number(w, r.val_accuracy);
       }
       if (options.task == GraphTask::binary) {
         w.Key("test_pr_auc"); number(w, r.test_pr_auc);

@@ -23,6 +23,22 @@ std::string to_string(GraphTask task) {
   return "?";
 }
 
+std::string to_string(Selection selection) {
+  switch (selection) {
+    case Selection::metric: return "metric";
+    case Selection::loss: return "loss";
+    case Selection::accuracy: return "accuracy";
+  }
+  return "?";
+}
+
+Selection parse_selection(std::string_view name) {
+  if (name == "metric") return Selection::metric;
+  if (name == "loss") return Selection::loss;
+  if (name == "accuracy") return Selection::accuracy;
+  throw InvalidArgument("selection: expected metric, loss or accuracy, got '" + std::string(name) + "'");
+}
+
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -132,6 +148,8 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   GATKIT_REQUIRE(!split.train.empty() && !split.val.empty(), "graph training: empty training or validation set");
   GATKIT_REQUIRE(options.batch_size >= 1 && options.max_epochs >= 1 && options.patience >= 1,
                  "graph training: batch size, epochs and patience must be positive");
+  GATKIT_REQUIRE(options.selection != Selection::accuracy || options.task != GraphTask::regression,
+                 "graph training: selection on accuracy needs a classification task");
   GATKIT_REQUIRE(options.lr_decay > 0 && options.lr_decay <= 1 && options.lr_patience >= 1 && options.min_learning_rate > 0,
                  "graph training: learning-rate decay must be in (0, 1], its patience and floor positive");
   const auto start = std::chrono::steady_clock::now();
@@ -190,7 +208,16 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   result.seed = seed;
   result.metric = regression ? "rmse" : multiclass ? "accuracy" : "roc_auc";
   result.num_classes = multiclass ? config.num_tasks : 0;
-  const double sign = regression ? -1.0 : 1.0;  // early stopping maximises sign * metric
+  // Early stopping maximises (score, -loss) lexicographically: score = the metric (negated for RMSE), accuracy, or
+  // -loss alone (then the tie-break is moot).
+  const auto score_of = [&](const Evaluation& e) {
+    switch (options.selection) {
+      case Selection::metric: return regression ? -e.metric : e.metric;
+      case Selection::loss: return -e.loss;
+      case Selection::accuracy: return e.accuracy;
+    }
+    return e.metric;
+  };
   double best = -std::numeric_limits<double>::infinity(), best_loss = std::numeric_limits<double>::infinity();
   Vector<float> best_values = model.parameters().values();
   std::vector<double> rates;
@@ -215,10 +242,11 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
     const Evaluation v = evaluate(model, val, options.task, mean, scale);
     if (on_epoch) on_epoch(epoch, v.metric);
-    // Better: a higher (sign * metric), or the same with a lower loss (small validation sets give many
-    // ties in ROC-AUC and accuracy; the loss then prefers the better calibrated model).
-    if (sign * v.metric > best || (sign * v.metric == best && v.loss < best_loss)) {
-      best = sign * v.metric;
+    // Better: a higher score, or the same with a lower loss (small validation sets give many ties in
+    // ROC-AUC and accuracy; the loss then prefers the better calibrated model).
+    const double score = score_of(v);
+    if (score > best || (score == best && v.loss < best_loss)) {
+      best = score;
       best_loss = v.loss;
       best_values = model.parameters().values();
       result.best_epoch = epoch;
@@ -241,7 +269,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   }
   result.epochs = std::min(epoch, options.max_epochs);
   result.final_learning_rate = adam.learning_rate();
-  result.val_metric = evaluate(model, val, options.task, mean, scale).metric;
+  const Evaluation v = evaluate(model, val, options.task, mean, scale);
+  result.val_metric = v.metric;
+  result.val_accuracy = v.accuracy;
   Evaluation t;
   t.metric = kNaN;
   if (!test.empty()) t = evaluate(model, test, options.task, mean, scale);

@@ -70,6 +70,7 @@ TEST(GraphClassification, LearnsASyntheticTask) {
   const GraphRunResult r = train_graph_classifier(graphs, targets, split, small_options(), 0);
   EXPECT_GT(r.test_metric, 0.95) << "val " << r.val_metric;
   EXPECT_GT(r.test_accuracy, 0.85);
+  EXPECT_GT(r.val_accuracy, 0.85);
   EXPECT_GT(r.train_graphs_per_second, 0.0);
   // The further metrics of a binary task.
   ASSERT_EQ(r.test_per_task.size(), 1u);
@@ -110,6 +111,7 @@ TEST(GraphClassification, LearnsARegressionTask) {
   ASSERT_EQ(r.test_per_task.size(), 1u);
   EXPECT_DOUBLE_EQ(r.test_per_task[0], r.test_metric);
   EXPECT_TRUE(std::isnan(r.test_pr_auc));
+  EXPECT_TRUE(std::isnan(r.val_accuracy));
 }
 
 // Multi-class: class 0 = carbon/nitrogen only, 1 = one oxygen, 2 = one sulfur, 3 = one chlorine (a
@@ -139,6 +141,7 @@ TEST(GraphClassification, LearnsAMultiClassTask) {
   EXPECT_EQ(r.num_classes, 4);
   EXPECT_GT(r.test_metric, 0.9) << "val " << r.val_metric;
   EXPECT_EQ(r.test_accuracy, r.test_metric);
+  EXPECT_EQ(r.val_accuracy, r.val_metric);
   EXPECT_GT(r.test_roc_auc, 0.95);
   EXPECT_EQ(r.test_per_task.size(), 4u);
   // Labels must be class indices; one target only.
@@ -170,6 +173,29 @@ TEST(GraphClassification, LearningRateSchedule) {
   EXPECT_GE(r.final_learning_rate, 1e-3);
   o.lr_decay = 1.5;
   EXPECT_THROW(train_graph_classifier(graphs, targets, split, o, 0), InvalidArgument);
+}
+
+// Selection on the validation loss or accuracy: each restores the epoch that is best by its own rule,
+// and training still learns; accuracy is refused for regression.
+TEST(GraphClassification, SelectionRules) {
+  RowMatrix<double> targets;
+  const auto mols = oxygen_set(200, targets);
+  std::vector<chem::MoleculeGraph> graphs;
+  for (const auto& m : mols) graphs.push_back(chem::featurize(m));
+  const train::Split split = train::random_split(200, 0.8, 0.1, 1);
+  for (Selection rule : {Selection::loss, Selection::accuracy}) {
+    GraphTrainOptions o = small_options();
+    o.selection = rule;
+    const GraphRunResult r = train_graph_classifier(graphs, targets, split, o, 0);
+    EXPECT_GT(r.test_accuracy, 0.8) << to_string(rule);
+    EXPECT_GE(r.best_epoch, 1);
+  }
+  GraphTrainOptions o = small_options();
+  o.task = GraphTask::regression;
+  o.selection = Selection::accuracy;
+  EXPECT_THROW(train_graph_classifier(graphs, targets, split, o, 0), InvalidArgument);
+  EXPECT_EQ(parse_selection("loss"), Selection::loss);
+  EXPECT_THROW(parse_selection("auc"), InvalidArgument);
 }
 
 TEST(GraphClassification, Mutag) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gatkit/chem/featurize.hpp"
@@ -24,16 +25,27 @@ std::string to_string(GraphTask task);
 
 struct TrainedGraphModel;  // graph_predictor.hpp
 
+/// What early stopping (and the choice of the restored weights) follows on the validation set:
+///  - metric:   the task's metric (ROC-AUC, accuracy or RMSE), ties broken by the lower loss;
+///  - loss:     the training loss (BCE, cross-entropy, MSE on standardised targets);
+///  - accuracy: accuracy (classification only), ties broken by the lower loss.
+enum class Selection { metric, loss, accuracy };
+
+std::string to_string(Selection selection);
+/// "metric", "loss" or "accuracy"; throws InvalidArgument otherwise.
+Selection parse_selection(std::string_view name);
+
 struct GraphTrainOptions {
   GraphTask task = GraphTask::binary;
   GraphModelConfig model;        ///< in_dim, edge_dim and num_tasks are taken from the data
   AdamConfig optimizer{.learning_rate = 1e-3, .weight_decay = 0.0};
   int max_epochs = 200;
-  int patience = 30;             ///< epochs without a better validation metric
+  int patience = 30;             ///< epochs without a better validation score (see selection)
   int batch_size = 128;
   /// Multi-class: number of classes, the model's outputs (0: 1 + the largest label in the data).
   int num_classes = 0;
-  /// Reduce-on-plateau schedule: after lr_patience epochs without a better validation metric the
+  Selection selection = Selection::metric;
+  /// Reduce-on-plateau schedule: after lr_patience epochs without a better validation score the
   /// learning rate is multiplied by lr_decay (not below min_learning_rate). 1: a constant rate.
   double lr_decay = 1.0;
   int lr_patience = 10;
@@ -47,6 +59,7 @@ struct GraphRunResult {
   double val_metric = 0, test_metric = 0;    ///< mean over tasks (ROC-AUC: tasks with both classes)
   /// Binary: accuracy at probability 0.5, all tasks pooled; multi-class: arg-max accuracy.
   double test_accuracy = 0;
+  double val_accuracy = 0;                   ///< the same on the validation set (NaN for regression)
   /// Further test metrics (NaN where they do not apply or there is no test set):
   double test_roc_auc = 0;                   ///< binary: = test_metric; multi-class: macro one-vs-rest
   double test_pr_auc = 0;                    ///< binary: average precision, mean over tasks
