@@ -17,8 +17,9 @@ Getting PyG (never committed to this repository)
   (torch.scatter_reduce, index_select). It imports and runs unpatched with torch 1.13.
 * `PYTHONPATH=/work/pyg-src /usr/bin/python3 bench/pyg_peer.py ...` (bench/pyg_peer.sh does all runs).
 * BLAS: Debian's torch calls libblas.so.3 for its float GEMMs (BLAS_INFO=generic). A plain install of
-  python3-torch gets the reference (netlib) BLAS of libblas3, about 1-2 GFLOP/s: fine for the sparse
-  attention, but most of the time on the molecule set. For a peer with an optimised GEMM without touching the
+  python3-torch gets the reference (netlib) BLAS of libblas3, about 1-2 GFLOP/s, which makes the dense
+  projections a large part of the step (measured here: about 5x slower steps on the 10k-node graphs and 6x
+  fewer training graphs/s on the molecule set than with OpenBLAS). For a peer with an optimised GEMM without touching the
   system's BLAS alternative, unpack Debian's OpenBLAS beside it and put it first on LD_LIBRARY_PATH:
   `apt-get download libopenblas0-openmp && dpkg -x libopenblas0-openmp_*.deb /work/openblas/root`, then
   `LD_LIBRARY_PATH=/work/openblas/root/usr/lib/x86_64-linux-gnu/openblas-openmp` (the OpenMP build shares
