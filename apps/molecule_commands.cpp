@@ -144,7 +144,8 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("layers"); w.Int(o.model.layers);
   w.Key("heads"); w.Int(o.model.heads);
   w.Key("hidden"); w.Int64(o.model.hidden);
-  w.Key("readout"); w.String(to_string(o.model.readout).c_str());
+  w.Key("readout"); w.String(to_string(o.model.readouts()).c_str());
+  w.Key("jumping_knowledge"); w.Bool(o.model.jumping_knowledge);
   w.Key("residual"); w.Bool(o.model.residual);
   w.Key("head_layers"); w.Int(o.model.head_layers);
   w.Key("head_hidden"); w.Int64(o.model.head_hidden);
@@ -170,7 +171,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
                    "save", "attention", "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes", "select"},
-                  {"quiet", "residual", "no-residual"});
+                  {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
   const std::filesystem::path file = args.required("data");
@@ -214,7 +215,12 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.model.layers = static_cast<int>(args.integer("layers", 3));
   options.model.heads = static_cast<int>(args.integer("heads", 4));
   options.model.hidden = args.integer("hidden", 64);
-  options.model.readout = parse_readout_kind(args.str("readout", "mean"));
+  {
+    const auto readouts = parse_readout_kinds(args.str("readout", "mean"));
+    options.model.readout = readouts.front();
+    options.model.extra_readouts.assign(readouts.begin() + 1, readouts.end());
+  }
+  options.model.jumping_knowledge = args.flag("jk");
   options.model.attention = parse_attention_kind(args.str("attention", "additive"));
   options.model.dropout = args.number("dropout", 0.1);
   options.model.attention_dropout = args.number("attention-dropout", 0.0);

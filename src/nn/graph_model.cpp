@@ -5,6 +5,17 @@
 
 namespace gatkit {
 
+std::vector<ReadoutKind> GraphModelConfig::readouts() const {
+  std::vector<ReadoutKind> all = {readout};
+  all.insert(all.end(), extra_readouts.begin(), extra_readouts.end());
+  return all;
+}
+
+std::int64_t GraphModelConfig::pooled_width() const {
+  const std::int64_t pooled_layers = jumping_knowledge ? layers : 1;
+  return pooled_layers * static_cast<std::int64_t>(1 + extra_readouts.size()) * heads * hidden;
+}
+
 void GraphModelConfig::validate() const {
   GATKIT_REQUIRE(in_dim > 0, "graph model: input dimension must be positive");
   GATKIT_REQUIRE(edge_dim >= 0, "graph model: edge dimension must be >= 0");
@@ -13,6 +24,7 @@ void GraphModelConfig::validate() const {
                  "graph model: dropout must be in [0, 1)");
   GATKIT_REQUIRE(head_layers >= 0, "graph model: head layers must be >= 0");
   GATKIT_REQUIRE(head_layers == 0 || head_hidden >= 1, "graph model: head hidden width must be positive");
+  GATKIT_REQUIRE(extra_readouts.size() <= 8, "graph model: at most 9 readouts");
 }
 
 std::int64_t GraphModelConfig::parameter_count() const {
@@ -32,9 +44,12 @@ std::int64_t GraphModelConfig::parameter_count() const {
     if (edge_dim > 0) total += Wide{edge_dim} * hd + (dot ? 0 : hd);  // edge_weight (, att_edge)
     if (total > limit) return -1;
   }
-  if (readout == ReadoutKind::attention) total += hd + 1;  // gate weight and bias
+  if (extra_readouts.size() > 8) return -1;
+  const Wide pooled_layers = jumping_knowledge ? layers : 1;
+  for (const ReadoutKind kind : readouts())
+    if (kind == ReadoutKind::attention) total += pooled_layers * (hd + 1);  // gate weight and bias
   if (head_layers < 0 || head_layers > 64 || head_hidden < 0 || head_hidden >= below) return -1;
-  Wide width = hd;  // the readout's output
+  Wide width = hd * pooled_layers * static_cast<std::int64_t>(readouts().size());  // the readouts' output
   for (int k = 0; k < head_layers; ++k) {                  // MLP layers: weight and bias
     total += width * head_hidden + head_hidden;
     width = head_hidden;
@@ -59,7 +74,7 @@ AttentionConfig layer_config(const GraphModelConfig& c, int index) {
 }
 
 std::vector<std::int64_t> head_widths(const GraphModelConfig& c) {
-  std::vector<std::int64_t> widths = {c.heads * c.hidden};  // the readout's output
+  std::vector<std::int64_t> widths = {c.pooled_width()};  // the readouts' output
   for (int k = 0; k < c.head_layers; ++k) widths.push_back(c.head_hidden);
   return widths;
 }
@@ -73,7 +88,19 @@ GraphGat<T>::GraphGat(const GraphModelConfig& config)
         for (int l = 0; l < config.layers; ++l) layers.emplace_back(layer_config(config, l), params_, "layer" + std::to_string(l));
         return layers;
       }()),
-      readout_(config.readout, config.heads * config.hidden, params_, "readout"),
+      readouts_([&] {
+        // Pooled layer by pooled layer, each with every readout kind; the first keeps the name
+        // "readout" of single-readout models.
+        std::vector<GraphReadout<T>> readouts;
+        const auto kinds = config.readouts();
+        const int pooled_layers = config.jumping_knowledge ? config.layers : 1;
+        for (int l = 0; l < pooled_layers; ++l)
+          for (const ReadoutKind kind : kinds) {
+            const std::size_t i = readouts.size();
+            readouts.emplace_back(kind, config.heads * config.hidden, params_, i == 0 ? "readout" : "readout" + std::to_string(i));
+          }
+        return readouts;
+      }()),
       mlp_([&] {
         std::vector<Linear<T>> mlp;
         const auto widths = head_widths(config);
@@ -87,6 +114,8 @@ GraphGat<T>::GraphGat(const GraphModelConfig& config)
   caches_.resize(layers_.size());
   outputs_.resize(layers_.size());
   hidden_.resize(layers_.size());
+  readout_caches_.resize(readouts_.size());
+  d_readout_.resize(layers_.size());
   mlp_caches_.resize(mlp_.size());
   mlp_raw_.resize(mlp_.size());
   mlp_out_.resize(mlp_.size());
@@ -96,7 +125,7 @@ template <class T>
 void GraphGat<T>::initialize(std::uint64_t seed) {
   Rng rng(derive_seed(seed, 0x6a7));
   for (const auto& layer : layers_) layer.initialize(params_, rng);
-  readout_.initialize(params_, rng);
+  for (const auto& readout : readouts_) readout.initialize(params_, rng);
   for (const auto& layer : mlp_) layer.initialize(params_, rng);
   head_.initialize(params_, rng);
 }
@@ -104,6 +133,11 @@ void GraphGat<T>::initialize(std::uint64_t seed) {
 template <class T>
 bool GraphGat<T>::has_skip(std::size_t layer) const {
   return config_.residual && layer > 0;  // layers after the first map heads * hidden to heads * hidden
+}
+
+template <class T>
+std::size_t GraphGat<T>::pooled_layer(std::size_t i) const {
+  return config_.jumping_knowledge ? i / (1 + config_.extra_readouts.size()) : layers_.size() - 1;
 }
 
 template <class T>
@@ -125,11 +159,20 @@ const RowMatrix<T>& GraphGat<T>::forward(const Input& input, const FeatureMatrix
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     layers_[l].forward(params_, input.graph, *in, training, derive_seed(seed, l), caches_[l], outputs_[l], edges);
     if (has_skip(l)) outputs_[l] += in->dense();
-    const std::size_t next = l + 1 < layers_.size() ? l + 1 : 0;  // the last ELU output goes to hidden_[0]
+    const std::size_t next = output_slot(l);  // the last ELU output goes to hidden_[0]
     elu_forward(outputs_[l], hidden_[next].dense());
     in = &hidden_[next];
   }
-  readout_.forward(params_, hidden_[0].dense(), offsets, readout_cache_, pooled_.dense());
+  if (readouts_.size() == 1) {
+    readouts_[0].forward(params_, hidden_[0].dense(), offsets, readout_caches_[0], pooled_.dense());
+  } else {
+    const std::int64_t width = config_.heads * config_.hidden;
+    pooled_.dense().resize(static_cast<std::int64_t>(offsets.size()) - 1, width * static_cast<std::int64_t>(readouts_.size()));
+    for (std::size_t i = 0; i < readouts_.size(); ++i) {
+      readouts_[i].forward(params_, hidden_[output_slot(pooled_layer(i))].dense(), offsets, readout_caches_[i], part_);
+      pooled_.dense().middleCols(static_cast<std::int64_t>(i) * width, width) = part_;
+    }
+  }
   const FeatureMatrix<T>* g = &pooled_;
   for (std::size_t k = 0; k < mlp_.size(); ++k) {
     mlp_[k].forward(params_, *g, training, derive_seed(seed, 0x3190 + k), mlp_caches_[k], mlp_raw_[k]);
@@ -153,10 +196,29 @@ void GraphGat<T>::backward(const Input& input, const FeatureMatrix<T>& x, std::s
       mlp_[k].backward(params_, k == 0 ? pooled_ : mlp_out_[k - 1], mlp_caches_[k], d_hidden_, k == 0 ? &d_pooled_ : &d_mlp_);
     }
   }
-  readout_.backward(params_, hidden_[0].dense(), offsets, readout_cache_, d_pooled_, d_nodes_);
+  const std::size_t last = layers_.size() - 1;
+  if (readouts_.size() == 1) {
+    readouts_[0].backward(params_, hidden_[0].dense(), offsets, readout_caches_[0], d_pooled_, d_nodes_);
+  } else {
+    // Every readout adds its node gradient to the output of the layer it pools.
+    const std::int64_t width = config_.heads * config_.hidden;
+    std::vector<bool> pooled(layers_.size(), false);
+    for (std::size_t i = 0; i < readouts_.size(); ++i) {
+      const std::size_t l = pooled_layer(i);
+      d_part_ = d_pooled_.middleCols(static_cast<std::int64_t>(i) * width, width);
+      readouts_[i].backward(params_, hidden_[output_slot(l)].dense(), offsets, readout_caches_[i], d_part_, d_pool_nodes_);
+      if (pooled[l]) {
+        d_readout_[l] += d_pool_nodes_;
+      } else {
+        d_readout_[l].swap(d_pool_nodes_);
+        pooled[l] = true;
+      }
+    }
+    d_nodes_.swap(d_readout_[last]);
+  }
   for (std::size_t l = layers_.size(); l-- > 0;) {
-    const std::size_t out_index = l + 1 < layers_.size() ? l + 1 : 0;
-    elu_backward(hidden_[out_index].dense(), d_nodes_, d_hidden_);
+    if (l != last && config_.jumping_knowledge && readouts_.size() > 1) d_nodes_ += d_readout_[l];
+    elu_backward(hidden_[output_slot(l)].dense(), d_nodes_, d_hidden_);
     const FeatureMatrix<T>& in = l == 0 ? x : hidden_[l];
     layers_[l].backward(params_, input.graph, in, caches_[l], d_hidden_, l == 0 ? nullptr : &d_nodes_, edges);
     if (has_skip(l)) d_nodes_ += d_hidden_;  // the skip passes the gradient through unchanged

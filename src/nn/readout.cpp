@@ -27,6 +27,31 @@ ReadoutKind parse_readout_kind(std::string_view name) {
   throw InvalidArgument("unknown readout '" + std::string(name) + "' (expected mean, sum, max or attention)");
 }
 
+std::vector<ReadoutKind> parse_readout_kinds(std::string_view list) {
+  std::vector<ReadoutKind> kinds;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = list.find(',', start);
+    const std::string_view item = list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const ReadoutKind kind = parse_readout_kind(item);
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end())
+      throw InvalidArgument("readout '" + std::string(item) + "' named twice in '" + std::string(list) + "'");
+    kinds.push_back(kind);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return kinds;
+}
+
+std::string to_string(std::span<const ReadoutKind> kinds) {
+  std::string s;
+  for (const ReadoutKind kind : kinds) {
+    if (!s.empty()) s += ',';
+    s += to_string(kind);
+  }
+  return s;
+}
+
 GraphBatch batch_graphs(std::span<const Graph* const> graphs) {
   GraphBatch batch;
   batch.offsets.reserve(graphs.size() + 1);

@@ -47,6 +47,10 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
   w.Key("head_layers"); w.Int(c.head_layers);
   w.Key("head_hidden"); w.Int64(c.head_hidden);
   w.Key("residual"); w.Bool(c.residual);
+  if (!c.extra_readouts.empty() || c.jumping_knowledge) {  // absent: what older checkpoints mean
+    w.Key("readouts"); w.String(to_string(c.readouts()).c_str());
+    w.Key("jumping_knowledge"); w.Bool(c.jumping_knowledge);
+  }
   w.EndObject();
 }
 
@@ -76,6 +80,16 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
     c.head_layers = static_cast<int>(m.integer("head_layers", 0, 64));
     c.head_hidden = m.integer("head_hidden", 1, std::int64_t{1} << 24);
     c.residual = m.boolean("residual");
+  }
+  if (m.has("readouts")) {  // older checkpoints: one readout of the last layer
+    try {
+      const auto kinds = parse_readout_kinds(m.string("readouts"));
+      GATKIT_REQUIRE(kinds.front() == c.readout, "the first readout must be '" + to_string(c.readout) + "'");
+      c.extra_readouts.assign(kinds.begin() + 1, kinds.end());
+    } catch (const InvalidArgument& e) {
+      m.fail(m.path() + ".readouts: " + e.what());
+    }
+    c.jumping_knowledge = m.boolean("jumping_knowledge");
   }
   }
   return c;

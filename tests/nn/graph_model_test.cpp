@@ -20,6 +20,8 @@ struct Variant {
   ReadoutKind readout;
   int head_layers;
   bool residual;
+  std::vector<ReadoutKind> extra_readouts = {};
+  bool jumping_knowledge = false;
 };
 
 class GraphModelTest : public ::testing::TestWithParam<Variant> {};
@@ -39,6 +41,8 @@ TEST_P(GraphModelTest, GradientsMatchFiniteDifferences) {
   config.head_layers = GetParam().head_layers;
   config.head_hidden = 4;
   config.residual = GetParam().residual;
+  config.extra_readouts = GetParam().extra_readouts;
+  config.jumping_knowledge = GetParam().jumping_knowledge;
   config.dropout = 0.2;
   config.attention_dropout = 0.2;
   GraphGat<double> model(config);
@@ -53,6 +57,7 @@ TEST_P(GraphModelTest, GradientsMatchFiniteDifferences) {
   const RowMatrix<double> out = model.forward(input, x, offsets, true, 8);
   ASSERT_EQ(out.rows(), 3);
   ASSERT_EQ(out.cols(), 2);
+  ASSERT_EQ(model.parameters().size(), config.parameter_count());
   model.parameters().zero_grads();
   model.backward(input, x, offsets, weights);
   const Vector<double> grads = model.parameters().grads();
@@ -66,11 +71,72 @@ INSTANTIATE_TEST_SUITE_P(AllReadouts, GraphModelTest,
                          ::testing::Values(Variant{ReadoutKind::mean, 0, false}, Variant{ReadoutKind::sum, 0, false},
                                            Variant{ReadoutKind::max, 0, false}, Variant{ReadoutKind::attention, 0, false},
                                            Variant{ReadoutKind::mean, 1, false}, Variant{ReadoutKind::sum, 2, true},
-                                           Variant{ReadoutKind::max, 1, true}, Variant{ReadoutKind::attention, 2, true}),
+                                           Variant{ReadoutKind::max, 1, true}, Variant{ReadoutKind::attention, 2, true},
+                                           Variant{ReadoutKind::mean, 0, false, {ReadoutKind::max}},
+                                           Variant{ReadoutKind::sum, 1, true, {ReadoutKind::attention, ReadoutKind::max}},
+                                           Variant{ReadoutKind::mean, 0, false, {}, true},
+                                           Variant{ReadoutKind::attention, 1, true, {ReadoutKind::max}, true}),
                          [](const ::testing::TestParamInfo<Variant>& info) {
-                           return to_string(info.param.readout) + "_head" + std::to_string(info.param.head_layers) +
-                                  (info.param.residual ? "_residual" : "");
+                           std::string name = to_string(info.param.readout);
+                           for (const ReadoutKind k : info.param.extra_readouts) name += "_" + to_string(k);
+                           return name + "_head" + std::to_string(info.param.head_layers) +
+                                  (info.param.residual ? "_residual" : "") + (info.param.jumping_knowledge ? "_jk" : "");
                          });
+
+// Several readouts and jumping knowledge concatenate what the single-readout models pool: the pooled row
+// of [mean | max] over layers 1 and 2 equals the four pieces computed one by one. Checked through a
+// linear head whose weights pick one block of the pooled row at a time.
+TEST(GraphModel, JumpingKnowledgeConcatenatesEveryLayersReadouts) {
+  const Graph batch = build_graph(5, std::vector<Edge>{{0, 1}, {1, 2}, {3, 4}}, {}, {.symmetrize = true});
+  const std::vector<std::int64_t> offsets = {0, 3, 5};
+  GraphModelConfig config;
+  config.in_dim = 4;
+  config.layers = 2;
+  config.heads = 2;
+  config.hidden = 2;
+  config.readout = ReadoutKind::mean;
+  config.extra_readouts = {ReadoutKind::max};
+  config.jumping_knowledge = true;
+  GraphGat<double> jk(config);
+  jk.initialize(3);
+  EXPECT_EQ(config.pooled_width(), 2 * 2 * 4);
+  const FeatureMatrix<double> x(random_matrix<double>(5, 4, 9));
+  const auto input = jk.prepare(batch, nullptr);
+  // Reference: models of 1 and 2 layers with one readout each, sharing the attention layers' weights.
+  const auto block = [](const Parameters<double>& p, const std::string& name) {
+    for (const auto& b : p.blocks())
+      if (b.name == name) return b;
+    throw std::runtime_error("no block " + name);
+  };
+  const std::int64_t w = 4;  // heads x hidden
+  int piece = 0;
+  for (int layers : {1, 2})
+    for (ReadoutKind kind : {ReadoutKind::mean, ReadoutKind::max}) {
+      GraphModelConfig single = config;
+      single.layers = layers;
+      single.readout = kind;
+      single.extra_readouts.clear();
+      single.jumping_knowledge = false;
+      GraphGat<double> ref(single);
+      ref.initialize(3);
+      for (const auto& b : ref.parameters().blocks())
+        if (b.name.rfind("layer", 0) == 0)
+          ref.parameters().values().segment(b.offset, b.rows * b.cols) =
+              jk.parameters().values().segment(block(jk.parameters(), b.name).offset, b.rows * b.cols);
+      // Head of the reference: identity on its first output; of the JK model: picks `piece`.
+      const auto rh = block(ref.parameters(), "head.weight"), jh = block(jk.parameters(), "head.weight");
+      ref.parameters().values().segment(rh.offset, rh.rows * rh.cols).setZero();
+      jk.parameters().values().segment(jh.offset, jh.rows * jh.cols).setZero();
+      ref.parameters().values()(rh.offset) = 1.0;                     // row 0 (feature 0) -> task 0
+      jk.parameters().values()(jh.offset + piece * w) = 1.0;          // row piece*w -> task 0
+      ref.parameters().values().segment(block(ref.parameters(), "head.bias").offset, 1).setZero();
+      jk.parameters().values().segment(block(jk.parameters(), "head.bias").offset, 1).setZero();
+      const RowMatrix<double> a = ref.forward(ref.prepare(batch, nullptr), x, offsets, false, 0);
+      const RowMatrix<double> b = jk.forward(input, x, offsets, false, 0);
+      EXPECT_LT((a - b).cwiseAbs().maxCoeff(), 1e-12) << "piece " << piece;
+      ++piece;
+    }
+}
 
 // The head's parameter blocks: a linear head keeps the names and order of the original model (so that
 // weights saved from it still line up); hidden layers come between the readout and the output layer.

@@ -111,6 +111,13 @@ INSTANTIATE_TEST_SUITE_P(AllReadouts, ReadoutTest,
 TEST(Readout, ParsesNames) {
   EXPECT_EQ(parse_readout_kind("max"), ReadoutKind::max);
   EXPECT_THROW(parse_readout_kind("median"), InvalidArgument);
+  const std::vector<ReadoutKind> both = {ReadoutKind::mean, ReadoutKind::max};
+  EXPECT_EQ(parse_readout_kinds("mean,max"), both);
+  EXPECT_EQ(to_string(std::span<const ReadoutKind>(both)), "mean,max");
+  EXPECT_EQ(parse_readout_kinds("sum"), std::vector<ReadoutKind>{ReadoutKind::sum});
+  EXPECT_THROW(parse_readout_kinds("mean,mean"), InvalidArgument);
+  EXPECT_THROW(parse_readout_kinds("mean,"), InvalidArgument);
+  EXPECT_THROW(parse_readout_kinds(""), InvalidArgument);
   Parameters<float> p;
   GraphReadout<float> readout(ReadoutKind::mean, 3, p, "pool");
   p.allocate();

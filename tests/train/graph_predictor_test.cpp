@@ -142,8 +142,11 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
     for (std::int64_t edge_dim : {0, 6})
       for (int layers : {1, 3})
         for (AttentionKind attention : {AttentionKind::additive, AttentionKind::dot})
-          for (int head_layers : {0, 2}) {
+          for (int head_layers : {0, 2})
+          for (int jk : {0, 1}) {
           GraphModelConfig c;
+          c.jumping_knowledge = jk == 1;
+          if (jk) c.extra_readouts = {ReadoutKind::attention, readout == ReadoutKind::max ? ReadoutKind::sum : ReadoutKind::max};
           c.attention = attention;
           c.head_layers = head_layers;
           c.head_hidden = 7;
@@ -157,7 +160,7 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
           c.readout = readout;
           EXPECT_EQ(c.parameter_count(), GraphGat<float>(c).parameters().size())
               << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers << " " << to_string(attention)
-              << " head layers " << head_layers;
+              << " head layers " << head_layers << " jk " << jk;
           }
   GraphModelConfig huge;
   huge.in_dim = std::int64_t{1} << 31;
@@ -225,6 +228,35 @@ TEST_F(GraphCheckpointTest, SaveLoadGivesTheSameModelAndIdenticalPredictions) {
       EXPECT_TRUE((p.array() > 0).all() && (p.array() < 1).all());
     }
   }
+}
+
+// Several readouts with jumping knowledge: the checkpoint keeps the readout list and the flag, and the
+// loaded model predicts exactly what the trained one does.
+TEST_F(GraphCheckpointTest, JumpingKnowledgeWithSeveralReadoutsRoundTrips) {
+  const Labelled d = labelled();
+  GraphTrainOptions o;
+  o.task = GraphTask::binary;
+  o.model.layers = 2;
+  o.model.heads = 2;
+  o.model.hidden = 4;
+  o.model.readout = ReadoutKind::mean;
+  o.model.extra_readouts = {ReadoutKind::max, ReadoutKind::attention};
+  o.model.jumping_knowledge = true;
+  o.max_epochs = 3;
+  o.batch_size = 8;
+  TrainedGraphModel m;
+  (void)train_graph_classifier(d.graphs, d.targets.col(0), train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3),
+                               o, 1, &m);
+  m.targets = {"active"};
+  const fs::path f = dir_ / "jk.gk";
+  save_graph_model(m, f);
+  const TrainedGraphModel r = load_graph_model(f);
+  EXPECT_EQ(r.config.readouts(), m.config.readouts());
+  EXPECT_TRUE(r.config.jumping_knowledge);
+  EXPECT_EQ(r.parameters.size(), r.config.parameter_count());
+  const RowMatrix<double> p = GraphPredictor(m).predict(std::span<const chem::Molecule>(d.molecules));
+  const RowMatrix<double> q = GraphPredictor(r).predict(std::span<const chem::Molecule>(d.molecules));
+  EXPECT_TRUE(p == q);
 }
 
 // A multi-class model with an MLP head and residual connections (logp binned into 3 classes): the

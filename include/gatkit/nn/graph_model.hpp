@@ -5,6 +5,9 @@
 //   h_0 = x
 //   h_{l+1} = ELU(attention_l(h_l) [+ h_l when residual, l >= 1])     l = 0 .. layers-1
 //   g = readout(h_layers);  [g = ReLU(linear_k(g))] x head_layers;  outputs = linear(g)
+// With several readouts (readout, then extra_readouts) g concatenates them; with jumping knowledge
+// (Xu et al. 2018) every layer's output h_1 .. h_layers is pooled so, and g concatenates all of them:
+//   g = [r_1(h_1) | r_2(h_1) | ... | r_1(h_layers) | r_2(h_layers) | ...]
 // Dropout (inverted) applies to the input of every attention and head layer. The outputs are logits for
 // binary tasks (one per task), logits over the classes for a multi-class task, or values for regression.
 #include <cstdint>
@@ -37,7 +40,15 @@ struct GraphModelConfig {
   /// Identity skip connections around every attention layer but the first (whose input is the atom
   /// features, of another width): h_{l+1} = ELU(attention(h_l) + h_l).
   bool residual = false;
+  /// Readouts concatenated after `readout` (e.g. {max} with readout = mean gives [mean | max]).
+  std::vector<ReadoutKind> extra_readouts;
+  /// Jumping knowledge: pool the output of every attention layer, not only the last one.
+  bool jumping_knowledge = false;
 
+  /// readout followed by extra_readouts.
+  std::vector<ReadoutKind> readouts() const;
+  /// Width of the pooled row g: (layers pooled) x (readouts) x heads x hidden.
+  std::int64_t pooled_width() const;
   void validate() const;
   /// Number of parameters of GraphGat with this configuration (the size of its parameters()), or -1
   /// beyond 2^62: computed without overflow, so it can vet a configuration read from a file. Mirrors the
@@ -73,17 +84,23 @@ class GraphGat {
 
  private:
   bool has_skip(std::size_t layer) const;
+  /// Index in hidden_ of the ELU output of attention layer l.
+  std::size_t output_slot(std::size_t l) const { return l + 1 < layers_.size() ? l + 1 : 0; }
+  /// Attention layer whose output readout i pools.
+  std::size_t pooled_layer(std::size_t i) const;
 
   GraphModelConfig config_;
   Parameters<T> params_;
   std::vector<GraphAttention<T>> layers_;
-  GraphReadout<T> readout_;
+  std::vector<GraphReadout<T>> readouts_;   ///< per pooled layer, per readout kind (see pooled_layer)
   std::vector<Linear<T>> mlp_;              ///< hidden layers of the head (registered before head_)
   Linear<T> head_;
   std::vector<AttentionCache<T>> caches_;
   std::vector<RowMatrix<T>> outputs_;       ///< raw attention outputs
   std::vector<FeatureMatrix<T>> hidden_;    ///< ELU outputs; hidden_[l] is the input of layer l (l >= 1)
-  ReadoutCache<T> readout_cache_;
+  std::vector<ReadoutCache<T>> readout_caches_;
+  RowMatrix<T> part_, d_part_, d_pool_nodes_;
+  std::vector<RowMatrix<T>> d_readout_;    ///< per layer: gradient of its output from the readouts
   FeatureMatrix<T> pooled_;
   std::vector<LinearCache<T>> mlp_caches_;
   std::vector<RowMatrix<T>> mlp_raw_;       ///< pre-activation outputs of the head's hidden layers

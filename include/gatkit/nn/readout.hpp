@@ -25,6 +25,10 @@ enum class ReadoutKind { mean, sum, max, attention };
 std::string to_string(ReadoutKind kind);
 /// "mean", "sum", "max" or "attention"; throws InvalidArgument otherwise.
 ReadoutKind parse_readout_kind(std::string_view name);
+/// A comma-separated list of distinct readouts, e.g. "mean,max"; throws InvalidArgument otherwise.
+std::vector<ReadoutKind> parse_readout_kinds(std::string_view list);
+/// The list form: "mean,max".
+std::string to_string(std::span<const ReadoutKind> kinds);
 
 /// The block-diagonal union of small graphs: graph k's nodes become rows offsets[k] .. offsets[k+1]-1
 /// of the batch graph, and its edges are shifted accordingly.
