@@ -69,6 +69,30 @@ train options (defaults: the GAT paper's Cora setup):
   --log FILE.jsonl           one JSON object per epoch and per run
   --summary FILE.json        results of all runs
   --quiet                    no progress output
+
+molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing as above):
+  --target NAME[,NAME...]    SD data items / JSON properties to predict (repeatable); empty = missing
+  --task auto|binary|multiclass|regression                                   [auto]
+  --classes N                classes of a multi-class target (0 = from the labels)    [0]
+  --split random|scaffold|kfold:K   random 8:1:1, Bemis-Murcko scaffolds 8:1:1, stratified K-fold [random]
+  --runs N                   seeds (random, scaffold); K-fold runs every fold          [3]
+  --layers N / --heads N / --hidden N                                     [3 / 4 / 64]
+  --attention additive|dot   scoring; bond features enter either                        [additive]
+  --readout KIND[,KIND...]   mean|sum|max|attention; several are concatenated           [mean]
+  --jk                       jumping knowledge: pool every layer's output, not only the last
+  --residual                 skip connections around attention layers 2..N
+  --head-layers N            hidden ReLU layers of the head (0 = linear head)          [0]
+  --head-hidden N            their width                                              [128]
+  --dropout P                on every layer's input                                    [0.1]
+  --attention-dropout P                                                                [0]
+  --lr X / --weight-decay X                                                            [1e-3 / 0]
+  --lr-decay F               multiply the learning rate by F after --lr-patience epochs
+                             without validation improvement, down to --min-lr      [1 (off) / 10 / 1e-5]
+  --epochs N / --patience N  maximum epochs / early stopping                      [200 / 30]
+  --batch-size N             molecules per mini-batch                                 [128]
+  --select metric|loss|accuracy   what picks the best epoch on validation         [metric]
+  --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
+  --save MODEL               the run with the best validation metric
 )";
 
 NodeDataset load(const Args& args) {
