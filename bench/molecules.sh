@@ -19,9 +19,9 @@ run() {
 run mutag_kfold10 --data $D/mutag/mutag.sdf --target class --split kfold:10 \
   --readout mean,max --jk --head-layers 1 --batch-size 32 --dropout 0.1 --select accuracy
 run bbbp_random --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --runs 3 \
-  --readout mean,max --jk --dropout 0.2
+  --readout mean,max --jk --dropout 0.2 --residual --epochs 400 --patience 50
 run bbbp_scaffold --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --split scaffold --runs 3 \
-  --readout mean,max --jk --dropout 0.2
+  --readout mean,max --jk --dropout 0.2 --residual --epochs 400 --patience 50
 run esol_random --data $D/moleculenet/esol/esol.sdf --target "measured log solubility in mols per litre" --runs 3 \
   --readout sum --batch-size 32 --epochs 300 --patience 50 --head-layers 1 --dropout 0 --lr-decay 0.5 --lr-patience 15
 run tox21_random --data $D/moleculenet/tox21/tox21.sdf --runs 3 \
