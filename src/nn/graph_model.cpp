@@ -20,46 +20,47 @@ std::int64_t GraphModelConfig::parameter_count() const {
   const Wide limit = Wide{1} << 62;
   const std::int64_t below = std::int64_t{1} << 32;
   if (in_dim < 0 || in_dim >= below || edge_dim < 0 || edge_dim >= below || hidden < 0 || hidden >= below ||
-      heads < 0 || layers < 0 || num_tasks < 0)
-    return -1;
-  const Wide hd = Wide{heads} * hidden;
-  const bool dot = attention == AttentionKind::dot;
+      heads < 0 || heads >= below || layers < 0 || num_tasks < 0 || Wide{heads} * hidden >= below)
+    return -1;  // (a layer width of 2^32 or more: width() would overflow, and no such model is trained)
   Wide total = 0;
-  for (int l = 0; l < layers; ++l) {
-    const Wide in = l == 0 ? Wide{in_dim} : hd;
-    if (dot) total += in * 3 * hd + hd;    // weight (q | k | v), bias
-    else total += in * hd + 2 * hd + hd;   // weight, att_src + att_dst, bias (heads concatenated)
-    if (edge_dim > 0) total += Wide{edge_dim} * hd + (dot ? 0 : hd);  // edge_weight (, att_edge)
+  for (int l = 0; l < layers; ++l) {  // the attention layers count their own blocks
+    const std::int64_t count = layer(l).parameter_count();
+    if (count < 0) return -1;
+    total += count;
     if (total > limit) return -1;
   }
-  if (readout == ReadoutKind::attention) total += hd + 1;  // gate weight and bias
+  const Wide w = width();
+  if (readout == ReadoutKind::attention) total += w + 1;  // gate weight and bias
   if (head_layers < 0 || head_layers > 64 || head_hidden < 0 || head_hidden >= below) return -1;
-  Wide width = hd;  // the readout's output
   for (int k = 0; k < head_layers; ++k) {                  // MLP layers: weight and bias
-    total += width * head_hidden + head_hidden;
-    width = head_hidden;
+    total += (k == 0 ? w : Wide{head_hidden}) * head_hidden + head_hidden;
   }
-  total += width * num_tasks + num_tasks;                  // output layer
+  total += (head_layers > 0 ? Wide{head_hidden} : w) * num_tasks + num_tasks;  // output layer
   return total > limit ? -1 : static_cast<std::int64_t>(total);
+}
+
+AttentionConfig GraphModelConfig::layer(int index) const {
+  AttentionConfig a;
+  a.in_dim = index == 0 ? in_dim : width();
+  a.heads = heads;
+  a.head_dim = hidden;
+  a.set_merge(head_merge);
+  a.input_dropout = dropout;
+  a.attention_dropout = attention_dropout;
+  a.edge_dim = edge_dim;
+  a.kind = attention;
+  a.normalizer = normalizer;
+  return a;
 }
 
 namespace {
 AttentionConfig layer_config(const GraphModelConfig& c, int index) {
   c.validate();
-  AttentionConfig a;
-  a.in_dim = index == 0 ? c.in_dim : c.heads * c.hidden;
-  a.heads = c.heads;
-  a.head_dim = c.hidden;
-  a.concat = true;
-  a.input_dropout = c.dropout;
-  a.attention_dropout = c.attention_dropout;
-  a.edge_dim = c.edge_dim;
-  a.kind = c.attention;
-  return a;
+  return c.layer(index);
 }
 
 std::vector<std::int64_t> head_widths(const GraphModelConfig& c) {
-  std::vector<std::int64_t> widths = {c.heads * c.hidden};  // the readout's output
+  std::vector<std::int64_t> widths = {c.width()};  // the readout's output
   for (int k = 0; k < c.head_layers; ++k) widths.push_back(c.head_hidden);
   return widths;
 }
@@ -73,7 +74,7 @@ GraphGat<T>::GraphGat(const GraphModelConfig& config)
         for (int l = 0; l < config.layers; ++l) layers.emplace_back(layer_config(config, l), params_, "layer" + std::to_string(l));
         return layers;
       }()),
-      readout_(config.readout, config.heads * config.hidden, params_, "readout"),
+      readout_(config.readout, config.width(), params_, "readout"),
       mlp_([&] {
         std::vector<Linear<T>> mlp;
         const auto widths = head_widths(config);
@@ -103,7 +104,7 @@ void GraphGat<T>::initialize(std::uint64_t seed) {
 
 template <class T>
 bool GraphGat<T>::has_skip(std::size_t layer) const {
-  return config_.residual && layer > 0;  // layers after the first map heads * hidden to heads * hidden
+  return config_.residual && layer > 0;  // layers after the first map width() to width()
 }
 
 template <class T>
