@@ -51,7 +51,7 @@ struct Gatv2Rows {
   static void forward(const Args& a, std::int64_t begin, std::int64_t end) {
     const std::int64_t H = HC > 0 ? HC : a.H, D = DC > 0 ? DC : a.D, HD = H * D;
     std::vector<T> t(static_cast<std::size_t>(HD)), u(static_cast<std::size_t>(HD)), acc(static_cast<std::size_t>(HD));
-    std::vector<T> weights, sorted;
+    std::vector<T> weights;
     HeadBuffer<T, HC> max_buffer(H), sum_buffer(H);
     Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);
     const EdgeId e_end = a.in_offsets[end];
@@ -71,7 +71,7 @@ struct Gatv2Rows {
           for (std::int64_t h = 0; h < H; ++h) S[k * H + h] = dot<T, DC>(a.att + h * D, u.data() + h * D, D);
         }
         if constexpr (kSoftmax) softmax_row<T, HC>(S, deg, H, max_buffer.data(), sum_buffer.data(), scratch);
-        else normalize_row<N>(S, deg, H, sorted, a.norm + i * H);
+        else normalize_row<N, HC>(S, deg, H, max_buffer.data(), sum_buffer.data(), a.norm + i * H);
         const T* W = dropped_weights(*a.attention_dropout, S, deg * H, e0 * H, weights);
         for (std::int64_t k = 0; k < deg; ++k) {
           const T* v = a.z + a.sources[e0 + k] * a.width;  // the values are the source projections

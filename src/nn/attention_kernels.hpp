@@ -237,7 +237,7 @@ struct RowKernels {
     T* __restrict sum = sum_buffer.data();
     T* __restrict weight = weight_buffer.data();
     Eigen::Array<T, Eigen::Dynamic, 1> scratch(256);  // 64-byte aligned (EIGEN_MAX_ALIGN_BYTES)
-    std::vector<T> weights, sorted;
+    std::vector<T> weights;
     const Dropout& dropout = *a.attention_dropout;
     const EdgeId e_end = a.in_offsets[end];
     const std::int64_t row_bytes = HD * static_cast<std::int64_t>(sizeof(T));
@@ -271,7 +271,7 @@ struct RowKernels {
             leaky_scores_row<T, HC, false>(a.s_dst + i * H, a.s_src, a.sources + e0, nullptr, S, a.slope, deg, H, e_end - e0);
         }
         if constexpr (kSoftmax) softmax_row<T, HC>(S, deg, H, max_score, sum, scratch);
-        else normalize_row<N>(S, deg, H, sorted, a.norm + i * H);
+        else normalize_row<N, HC>(S, deg, H, max_score, sum, a.norm + i * H);
         // The weights after dropout are not stored: backward draws the same mask again from
         // (seed, edge * H + head), which costs less than writing and reading E x H more scalars.
         const T* W = dropped_weights(dropout, S, deg * H, e0 * H, weights);

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <vector>
 
@@ -55,28 +54,48 @@ inline void softmax_row(T* __restrict S, std::int64_t deg, std::int64_t h_runtim
 }
 
 /// Sparsemax over each head's column: alpha_k = max(S_k - tau, 0) with tau such that the weights sum to
-/// one. tau comes from the scores sorted in decreasing order z_(1) >= z_(2) >= ...: the support size is
-/// the largest k with 1 + k z_(k) > z_(1) + ... + z_(k), and tau = (z_(1) + ... + z_(k) - 1) / k. Equal
-/// scores are equal values whatever their order after sorting, so the result does not depend on it.
-template <class T>
-inline void sparsemax_row(T* __restrict S, std::int64_t deg, std::int64_t H, std::vector<T>& sorted) {
-  sorted.resize(static_cast<std::size_t>(deg));
+/// one. tau by Michelot's algorithm rather than by sorting (a sort per node and head cost more than the
+/// whole softmax row on Cora): start from the support "every edge", set tau = (sum of the support's
+/// scores - 1) / its size, drop the scores <= tau, and repeat until the support stops shrinking (a few
+/// passes; at most deg). All heads at once, the heads innermost as in the rest of the kernels. The sums
+/// run in edge order: the result does not depend on threads. `tau` and `count` hold H values each.
+template <class T, int HC>
+inline void sparsemax_row(T* __restrict S, std::int64_t deg, std::int64_t h_runtime, T* __restrict tau,
+                          T* __restrict count) {
+  const std::int64_t H = HC > 0 ? HC : h_runtime;
+  for (std::int64_t h = 0; h < H; ++h) tau[h] = 0;
+  for (std::int64_t k = 0; k < deg; ++k)
+    for (std::int64_t h = 0; h < H; ++h) tau[h] += S[k * H + h];
   for (std::int64_t h = 0; h < H; ++h) {
-    for (std::int64_t k = 0; k < deg; ++k) sorted[static_cast<std::size_t>(k)] = S[k * H + h];
-    std::sort(sorted.begin(), sorted.end(), std::greater<T>());
-    T cumulative = 0, support_sum = sorted[0];
-    std::int64_t support = 1;
-    for (std::int64_t k = 0; k < deg; ++k) {
-      const T z = sorted[static_cast<std::size_t>(k)];
-      cumulative += z;
-      if (T(1) + static_cast<T>(k + 1) * z > cumulative) {
-        support = k + 1;
-        support_sum = cumulative;
-      }
-    }
-    const T tau = (support_sum - T(1)) / static_cast<T>(support);
-    for (std::int64_t k = 0; k < deg; ++k) S[k * H + h] = std::max(S[k * H + h] - tau, T(0));
+    tau[h] = (tau[h] - T(1)) / static_cast<T>(deg);
+    count[h] = static_cast<T>(deg);
   }
+  // The support only shrinks: tau never decreases (kept by the max below against rounding), so that
+  // {S > tau} is a subset of the previous support and the loop ends within deg passes.
+  T fixed_sum[HC > 0 ? HC : 1], fixed_kept[HC > 0 ? HC : 1];
+  std::vector<T> dynamic(HC > 0 ? 0 : static_cast<std::size_t>(2 * H));  // run-time head count only
+  T* __restrict s = HC > 0 ? fixed_sum : dynamic.data();
+  T* __restrict c = HC > 0 ? fixed_kept : dynamic.data() + H;
+  for (std::int64_t pass = 0; pass < deg; ++pass) {
+    for (std::int64_t h = 0; h < H; ++h) s[h] = c[h] = 0;
+    for (std::int64_t k = 0; k < deg; ++k)
+      for (std::int64_t h = 0; h < H; ++h) {
+        const T in = S[k * H + h] > tau[h] ? T(1) : T(0);
+        s[h] += in * S[k * H + h];
+        c[h] += in;
+      }
+    bool shrunk = false;
+    for (std::int64_t h = 0; h < H; ++h) {
+      shrunk |= c[h] != count[h];
+      count[h] = c[h];
+      // c >= 1: the largest score exceeds (sum - 1) / count, except when rounding absorbs the 1 (scores
+      // beyond ~1e7 in float); tau then stays, and the row's weights come out zero rather than NaN.
+      if (c[h] > 0) tau[h] = std::max(tau[h], (s[h] - T(1)) / c[h]);
+    }
+    if (!shrunk) break;
+  }
+  for (std::int64_t k = 0; k < deg; ++k)
+    for (std::int64_t h = 0; h < H; ++h) S[k * H + h] = std::max(S[k * H + h] - tau[h], T(0));
 }
 
 /// ReLU normalisation over each head's column: alpha_k = relu(S_k) / (sum_j relu(S_j) + eps). Writes
@@ -96,11 +115,11 @@ inline void relu_norm_row(T* __restrict S, std::int64_t deg, std::int64_t H, T* 
 
 /// The weights of one row from its scores, for the normalisers other than softmax (see softmax_row).
 /// `norm` (H values) receives relu's 1 / (sum + eps).
-/// `sorted` is sparsemax's scratch, kept by the caller across rows.
-template <AttentionNormalizer N, class T>
-inline void normalize_row(T* S, std::int64_t deg, std::int64_t H, std::vector<T>& sorted, T* norm) {
+/// `a`, `b`: scratch of H values each (sparsemax). `norm` (H values) receives relu's 1 / (sum + eps).
+template <AttentionNormalizer N, int HC, class T>
+inline void normalize_row(T* S, std::int64_t deg, std::int64_t H, T* a, T* b, T* norm) {
   static_assert(N != AttentionNormalizer::softmax, "softmax is fused into the row kernels");
-  if constexpr (N == AttentionNormalizer::sparsemax) sparsemax_row(S, deg, H, sorted);
+  if constexpr (N == AttentionNormalizer::sparsemax) sparsemax_row<T, HC>(S, deg, H, a, b);
   else relu_norm_row(S, deg, H, norm);
 }
 
