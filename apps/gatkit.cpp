@@ -30,7 +30,8 @@ usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
   gatkit train   --data FILE.sdf|.json --target NAME[,NAME...] [--split random|scaffold|kfold:K]
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
-                 [--task auto|binary|regression] [--attention additive|dot] [--save MODEL]
+                 [--task auto|binary|regression] [--attention additive|gatv2|dot] [--save MODEL]
+                 [--normalizer softmax|sparsemax|relu] [--head-merge concat|project|mean]
                                             train a molecule model: ROC-AUC (binary) or RMSE (regression);
                                             --save keeps the run with the best validation metric
   gatkit predict --model FILE --data PATH [--out FILE.csv]
@@ -47,14 +48,20 @@ PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val
 (*.content + *.cites) or NumPy (edges.txt, features.npy, labels.npy).
 
 train options (defaults: the GAT paper's Cora setup):
-  --attention additive|dot   scoring function (additive = GAT)               [additive]
+  --attention additive|gatv2|dot
+                             scoring function (additive = GAT)               [additive]
+  --normalizer softmax|sparsemax|relu
+                             scores to weights over each node's neighbours   [softmax]
+  --head-merge concat|project|mean
+                             heads of hidden layers: concatenated, then
+                             projected by W_O, or averaged                   [concat]
   --layers N                 attention layers                                [2]
-  --heads N                  heads per hidden layer (concatenated)           [8]
+  --heads N                  heads per hidden layer                          [8]
   --hidden N                 features per head in hidden layers              [8]
   --output-heads N           heads of the output layer (averaged)            [1]
   --dropout P                dropout on every layer's input                  [0.6]
   --attention-dropout P      dropout on the attention coefficients           [0.6]
-  --negative-slope S         LeakyReLU slope of additive scores              [0.2]
+  --negative-slope S         LeakyReLU slope of additive and gatv2 scores    [0.2]
   --no-self-loops            nodes do not attend to themselves
   --lr X                     Adam learning rate                              [0.005]
   --weight-decay X           L2 penalty                                      [5e-4]
@@ -113,6 +120,8 @@ TrainOptions train_options(const Args& a) {
   TrainOptions o;
   ModelConfig& m = o.model;
   m.attention = parse_attention_kind(a.str("attention", "additive"));
+  m.normalizer = parse_attention_normalizer(a.str("normalizer", "softmax"));
+  m.head_merge = parse_head_merge(a.str("head-merge", "concat"));
   m.layers = static_cast<int>(a.integer("layers", m.layers));
   m.heads = static_cast<int>(a.integer("heads", m.heads));
   m.hidden = a.integer("hidden", m.hidden);
@@ -187,6 +196,8 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.EndObject();
   w.Key("config"); w.StartObject();
   w.Key("attention"); w.String(to_string(o.model.attention).c_str());
+  w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
+  w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
   w.Key("layers"); w.Int(o.model.layers);
   w.Key("heads"); w.Int(o.model.heads);
   w.Key("hidden"); w.Int64(o.model.hidden);
@@ -206,7 +217,7 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
 
 int cmd_train(const std::vector<std::string>& argv) {
   const Args args(argv,
-                  {"data", "attention", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
+                  {"data", "attention", "normalizer", "head-merge", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
                    "threads", "save", "log", "summary"},
                   {"no-self-loops", "no-normalize", "quiet"});

@@ -146,6 +146,9 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("hidden"); w.Int64(o.model.hidden);
   w.Key("readout"); w.String(to_string(o.model.readouts()).c_str());
   w.Key("jumping_knowledge"); w.Bool(o.model.jumping_knowledge);
+  w.Key("attention"); w.String(to_string(o.model.attention).c_str());
+  w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
+  w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
   w.Key("residual"); w.Bool(o.model.residual);
   w.Key("head_layers"); w.Int(o.model.head_layers);
   w.Key("head_hidden"); w.Int64(o.model.head_hidden);
@@ -170,7 +173,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "save", "attention", "head-layers", "head-hidden", "lr-decay", "lr-patience", "min-lr", "classes", "select"},
+                   "save", "attention", "normalizer", "head-merge", "head-layers", "head-hidden", "lr-decay", "lr-patience",
+                   "min-lr", "classes", "select"},
                   {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -222,6 +226,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   }
   options.model.jumping_knowledge = args.flag("jk");
   options.model.attention = parse_attention_kind(args.str("attention", "additive"));
+  options.model.normalizer = parse_attention_normalizer(args.str("normalizer", "softmax"));
+  options.model.head_merge = parse_head_merge(args.str("head-merge", "concat"));
   options.model.dropout = args.number("dropout", 0.1);
   options.model.attention_dropout = args.number("attention-dropout", 0.0);
   options.model.head_layers = static_cast<int>(args.integer("head-layers", 0));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "attention_gatv2.hpp"
 #include "attention_kernels.hpp"
 #include "gatkit/nn/projection.hpp"
 #include "gatkit/util/error.hpp"
@@ -22,12 +23,71 @@ void glorot(Eigen::Map<RowMatrix<T>> m, double fan_in, double fan_out, Rng& rng)
 
 }  // namespace
 
-std::string to_string(AttentionKind kind) { return kind == AttentionKind::dot ? "dot" : "additive"; }
+std::string to_string(AttentionKind kind) {
+  switch (kind) {
+    case AttentionKind::additive: return "additive";
+    case AttentionKind::dot: return "dot";
+    case AttentionKind::gatv2: return "gatv2";
+  }
+  return "?";
+}
 
 AttentionKind parse_attention_kind(std::string_view name) {
   if (name == "additive" || name == "gat") return AttentionKind::additive;
+  if (name == "gatv2") return AttentionKind::gatv2;
   if (name == "dot") return AttentionKind::dot;
-  throw InvalidArgument("unknown attention '" + std::string(name) + "' (expected additive or dot)");
+  throw InvalidArgument("unknown attention '" + std::string(name) + "' (expected additive, gatv2 or dot)");
+}
+
+std::string to_string(AttentionNormalizer normalizer) {
+  switch (normalizer) {
+    case AttentionNormalizer::softmax: return "softmax";
+    case AttentionNormalizer::sparsemax: return "sparsemax";
+    case AttentionNormalizer::relu: return "relu";
+  }
+  return "?";
+}
+
+AttentionNormalizer parse_attention_normalizer(std::string_view name) {
+  if (name == "softmax") return AttentionNormalizer::softmax;
+  if (name == "sparsemax") return AttentionNormalizer::sparsemax;
+  if (name == "relu") return AttentionNormalizer::relu;
+  throw InvalidArgument("unknown normalizer '" + std::string(name) + "' (expected softmax, sparsemax or relu)");
+}
+
+std::string to_string(HeadMerge merge) {
+  switch (merge) {
+    case HeadMerge::concat: return "concat";
+    case HeadMerge::project: return "project";
+    case HeadMerge::mean: return "mean";
+  }
+  return "?";
+}
+
+HeadMerge parse_head_merge(std::string_view name) {
+  if (name == "concat") return HeadMerge::concat;
+  if (name == "project") return HeadMerge::project;
+  if (name == "mean") return HeadMerge::mean;
+  throw InvalidArgument("unknown head merge '" + std::string(name) + "' (expected concat, project or mean)");
+}
+
+std::int64_t AttentionConfig::parameter_count() const {
+  // Mirrors the blocks of GraphAttention's constructor, in 128-bit arithmetic: every factor is checked
+  // below 2^32 first, so no product overflows.
+  using Wide = __int128;
+  const std::int64_t below = std::int64_t{1} << 32;
+  if (in_dim < 0 || in_dim >= below || heads < 0 || heads >= below || head_dim < 0 || head_dim >= below ||
+      edge_dim < 0 || edge_dim >= below)
+    return -1;
+  const Wide hd = Wide{heads} * head_dim;
+  const int projections = kind == AttentionKind::dot ? 3 : kind == AttentionKind::gatv2 ? 2 : 1;
+  Wide total = Wide{in_dim} * hd * projections;
+  if (kind == AttentionKind::additive) total += 2 * hd;  // a_src, a_dst
+  if (kind == AttentionKind::gatv2) total += hd;         // a
+  if (bias) total += concat ? hd : Wide{head_dim};
+  if (edge_dim > 0) total += Wide{edge_dim} * hd + (kind == AttentionKind::additive ? hd : 0);  // W_e (, a_edge)
+  if (concat && project) total += hd * hd;  // W_O
+  return total > (Wide{1} << 62) ? -1 : static_cast<std::int64_t>(total);
 }
 
 template <class T>
@@ -39,19 +99,23 @@ GraphAttention<T>::GraphAttention(const AttentionConfig& config, Parameters<T>& 
   GATKIT_REQUIRE(config.input_dropout >= 0 && config.input_dropout < 1 && config.attention_dropout >= 0 &&
                      config.attention_dropout < 1,
                  name + ": dropout must be in [0, 1)");
+  GATKIT_REQUIRE(!config.project || config.concat, name + ": the output projection needs concatenated heads");
   const std::int64_t hd = config.heads * config.head_dim;
-  const bool dot = config.kind == AttentionKind::dot;
-  weight_ = params.add(name + ".weight", config.in_dim, dot ? 3 * hd : hd);
-  if (!dot) {
+  const bool additive = config.kind == AttentionKind::additive;
+  const int projections = config.kind == AttentionKind::dot ? 3 : config.kind == AttentionKind::gatv2 ? 2 : 1;
+  weight_ = params.add(name + ".weight", config.in_dim, projections * hd);
+  if (additive) {
     att_src_ = params.add(name + ".att_src", config.heads, config.head_dim);
     att_dst_ = params.add(name + ".att_dst", config.heads, config.head_dim);
   }
+  if (config.kind == AttentionKind::gatv2) att_ = params.add(name + ".att", config.heads, config.head_dim);
   if (config.bias) bias_ = params.add(name + ".bias", 1, config.output_dim(), /*decay=*/true);
   GATKIT_REQUIRE(config.edge_dim >= 0, name + ": edge_dim must be >= 0");
   if (config.edge_dim > 0) {
     edge_weight_ = params.add(name + ".edge_weight", config.edge_dim, hd);
-    if (!dot) att_edge_ = params.add(name + ".att_edge", config.heads, config.head_dim);
+    if (additive) att_edge_ = params.add(name + ".att_edge", config.heads, config.head_dim);
   }
+  if (config.project) out_weight_ = params.add(name + ".out_weight", hd, hd);
 }
 
 template <class T>
@@ -68,6 +132,14 @@ void GraphAttention<T>::initialize(Parameters<T>& params, Rng& rng) const {
         }
     if (edge_weight_ >= 0)  // the edge part of the keys, like W_k
       glorot<T>(params.value(edge_weight_), static_cast<double>(config_.edge_dim), static_cast<double>(hd), rng);
+  } else if (config_.kind == AttentionKind::gatv2) {
+    // W_src and W_dst are two separate projections (PyTorch Geometric's lin_l and lin_r): their own fans.
+    const double a = std::sqrt(6.0 / static_cast<double>(config_.in_dim + hd));
+    for (Eigen::Index r = 0; r < w.rows(); ++r)
+      for (Eigen::Index c = 0; c < w.cols(); ++c) w(r, c) = static_cast<T>(rng.uniform(-a, a));
+    glorot<T>(params.value(att_), config_.heads, static_cast<double>(config_.head_dim), rng);
+    if (edge_weight_ >= 0)
+      glorot<T>(params.value(edge_weight_), static_cast<double>(config_.edge_dim), static_cast<double>(hd), rng);
   } else {
     glorot<T>(w, static_cast<double>(config_.in_dim), static_cast<double>(hd), rng);
     glorot<T>(params.value(att_src_), config_.heads, static_cast<double>(config_.head_dim), rng);
@@ -77,6 +149,7 @@ void GraphAttention<T>::initialize(Parameters<T>& params, Rng& rng) const {
       glorot<T>(params.value(att_edge_), config_.heads, static_cast<double>(config_.head_dim), rng);
     }
   }
+  if (out_weight_ >= 0) glorot<T>(params.value(out_weight_), static_cast<double>(hd), static_cast<double>(hd), rng);
   if (bias_ >= 0) params.value(bias_).setZero();
 }
 
@@ -100,7 +173,7 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
   }
   if (edge_weight_ >= 0 && config_.kind == AttentionKind::dot) {
     dot_edge_scores(params, graph, *edge_features, cache);
-  } else if (edge_weight_ >= 0) {
+  } else if (edge_weight_ >= 0 && config_.kind == AttentionKind::additive) {
     // s_edge = F M with M[f, h] = a_edge[h] . W_e[f, h-th block]: an E x H term, no E x H x D tensor.
     const RowMatrix<T> m = edge_score_matrix(params);
     cache.s_edge.resize(graph.num_edges(), config_.heads);
@@ -108,16 +181,29 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
       cache.s_edge.middleRows(b, e - b).noalias() = edge_features->middleRows(b, e - b) * m;
     });
   } else {
-    cache.s_edge.resize(0, 0);
+    cache.s_edge.resize(0, 0);  // gatv2 adds f W_e inside its LeakyReLU, edge by edge
   }
   detail::AttentionArgs<T> a = kernel_args(params, graph, cache);
   cache.alpha.resize(static_cast<std::size_t>(E * a.H));
   a.alpha = cache.alpha.data();
+  if (config_.normalizer == AttentionNormalizer::relu) {
+    cache.norm.resize(n, a.H);
+    a.norm = cache.norm.data();
+  }
+  if (edge_weight_ >= 0 && config_.kind == AttentionKind::gatv2) {
+    a.edge_features = edge_features->data();
+    a.edge_weight = params.value(edge_weight_).data();
+    a.F = config_.edge_dim;
+  }
   y.resize(n, config_.output_dim());
-  a.y = y.data();
-  a.y_cols = y.cols();
-  detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
-    using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>;
+  RowMatrix<T>& kernel_out = config_.project ? cache.heads : y;  // project: the heads, W_O comes after
+  kernel_out.resize(n, config_.project ? a.HD : config_.output_dim());
+  if (config_.project) a.bias = nullptr;
+  a.y = kernel_out.data();
+  a.y_cols = kernel_out.cols();
+  if (config_.kind == AttentionKind::gatv2) {
+    detail::gatv2_forward(a, config_.normalizer, n);
+  } else {
     if (!a.dot) {
       cache.s_src.resize(n, a.H);
       cache.s_dst.resize(n, a.H);
@@ -125,11 +211,46 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
       a.s_dst = cache.s_dst.data();
       const T* a_src = params.value(att_src_).data();
       const T* a_dst = params.value(att_dst_).data();
-      parallel_rows(n, 512, [&](std::int64_t b, std::int64_t e) {
-        K::score_halves(a, a_src, a_dst, cache.s_src.data(), cache.s_dst.data(), b, e);
+      detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
+        parallel_rows(n, 512, [&](std::int64_t b, std::int64_t e) {
+          detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>::score_halves(a, a_src, a_dst, cache.s_src.data(),
+                                                                                         cache.s_dst.data(), b, e);
+        });
       });
     }
-    parallel_rows_by_edges(a.in_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) { K::forward(a, b, e); });
+    // One instantiation of the row kernels per normaliser: the softmax path keeps its fused code.
+    detail::dispatch_normalizer(config_.normalizer, [&](auto nc) {
+      detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
+        using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value, decltype(nc)::value>;
+        parallel_rows_by_edges(a.in_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) { K::forward(a, b, e); });
+      });
+    });
+  }
+  if (config_.project) project_heads(params, cache, y);
+}
+
+template <class T>
+void GraphAttention<T>::project_heads(const Parameters<T>& params, const AttentionCache<T>& cache, RowMatrix<T>& y) const {
+  // y = heads W_O + bias over fixed row blocks (the GEMM's arithmetic depends on the block only).
+  const auto w = params.value(out_weight_);
+  parallel_blocks(y.rows(), 256, [&](std::int64_t b, std::int64_t e) {
+    y.middleRows(b, e - b).noalias() = cache.heads.middleRows(b, e - b) * w;
+    if (bias_ >= 0) y.middleRows(b, e - b).rowwise() += params.value(bias_).row(0);
+  });
+}
+
+template <class T>
+void GraphAttention<T>::project_heads_backward(Parameters<T>& params, AttentionCache<T>& cache, const RowMatrix<T>& dy) const {
+  // dW_O = heads^T dy (a fixed-order sum over row blocks), dL/dheads = dy W_O^T.
+  const std::int64_t n = dy.rows(), hd = cache.heads.cols();
+  const RowMatrix<T> zero = RowMatrix<T>::Zero(hd, hd);
+  params.grad(out_weight_) += deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
+    acc.noalias() += cache.heads.middleRows(b, e - b).transpose() * dy.middleRows(b, e - b);
+  });
+  const auto w = params.value(out_weight_);
+  cache.d_heads.resize(n, hd);
+  parallel_blocks(n, 256, [&](std::int64_t b, std::int64_t e) {
+    cache.d_heads.middleRows(b, e - b).noalias() = dy.middleRows(b, e - b) * w.transpose();
   });
 }
 
@@ -142,8 +263,8 @@ detail::AttentionArgs<T> GraphAttention<T>::kernel_args(const Parameters<T>& par
   a.HD = a.H * a.D;
   a.dot = config_.kind == AttentionKind::dot;
   a.concat = config_.concat;
-  a.width = a.dot ? 3 * a.HD : a.HD;
-  a.value_offset = a.dot ? 2 * a.HD : 0;
+  a.width = a.dot ? 3 * a.HD : config_.kind == AttentionKind::gatv2 ? 2 * a.HD : a.HD;
+  a.value_offset = a.dot ? 2 * a.HD : 0;  // gatv2: the values are the source projections, columns [0, H*D)
   a.slope = static_cast<T>(config_.negative_slope);
   a.scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(a.D)));
   a.head_weight = config_.concat ? T(1) : T(1) / static_cast<T>(a.H);
@@ -160,6 +281,8 @@ detail::AttentionArgs<T> GraphAttention<T>::kernel_args(const Parameters<T>& par
     a.s_dst = cache.s_dst.data();
   }
   if (edge_weight_ >= 0 && cache.s_edge.size() > 0) a.s_edge = cache.s_edge.data();
+  if (att_ >= 0) a.att = params.value(att_).data();
+  if (cache.norm.size() > 0 && config_.normalizer == AttentionNormalizer::relu) a.norm = const_cast<T*>(cache.norm.data());
   return a;
 }
 
@@ -258,25 +381,50 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
       acc += dy.middleRows(b, e - b).colwise().sum();
     });
   }
+  if (config_.project) {  // the kernels see the gradient of the concatenated heads
+    project_heads_backward(params, cache, dy);
+    a.dy = cache.d_heads.data();
+    a.dy_cols = cache.d_heads.cols();
+  }
 
   RowMatrix<T>& dz = cache.dz;
   RowMatrix<T>& ds_src = cache.ds_src;
   RowMatrix<T>& ds_dst = cache.ds_dst;
   dz.resize(n, a.width);  // every entry is written by the two passes below
   cache.d_edge.resize(static_cast<std::size_t>(E * a.H));
+  a.dz = dz.data();
+  a.d_edge = cache.d_edge.data();
+
+  if (config_.kind == AttentionKind::gatv2) {
+    if (edge_weight_ >= 0) {
+      GATKIT_REQUIRE(edge_features && edge_features->rows() == E, "attention backward: edge features missing");
+      a.edge_features = edge_features->data();
+      a.edge_weight = params.value(edge_weight_).data();
+      a.F = config_.edge_dim;
+    }
+    // Row 0: dL/da (H x D, flattened); rows 1 .. F: dL/dW_e.
+    const RowMatrix<T> g = detail::gatv2_backward(a, config_.normalizer, n);
+    params.grad(att_) += Eigen::Map<const RowMatrix<T>>(g.data(), a.H, a.D);
+    if (edge_weight_ >= 0) params.grad(edge_weight_) += g.bottomRows(a.F);
+    project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz, params.grad(weight_), dx);
+    return;
+  }
+
   if (!a.dot) {
     ds_src.resize(n, a.H);  // every entry is written by the passes below
     ds_dst.resize(n, a.H);
     a.ds_src = ds_src.data();
     a.ds_dst = ds_dst.data();
   }
-  a.dz = dz.data();
-  a.d_edge = cache.d_edge.data();
-
+  detail::dispatch_normalizer(config_.normalizer, [&](auto nc) {
+    detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
+      using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value, decltype(nc)::value>;
+      parallel_rows_by_edges(a.in_offsets, n, kEdgesPerTask,
+                             [&](std::int64_t b, std::int64_t e) { K::backward_destinations(a, b, e); });
+    });
+  });
   detail::dispatch_shape(a.H, a.D, [&](auto hc, auto dc) {
-    using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>;
-    parallel_rows_by_edges(a.in_offsets, n, kEdgesPerTask,
-                           [&](std::int64_t b, std::int64_t e) { K::backward_destinations(a, b, e); });
+    using K = detail::RowKernels<T, decltype(hc)::value, decltype(dc)::value>;  // pass 2 is the same for every normaliser
     parallel_rows_by_edges(a.out_offsets, n, kEdgesPerTask,
                            [&](std::int64_t b, std::int64_t e) { K::backward_sources(a, b, e); });
     if (!a.dot) {

@@ -15,6 +15,7 @@
 
 #include <Eigen/Core>
 
+#include "attention_normalizers.hpp"
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/nn/random.hpp"
 
@@ -38,6 +39,12 @@ struct AttentionArgs {
   const T* bias = nullptr;   // output_dim or null
   const Dropout* attention_dropout = nullptr;
   T* alpha = nullptr;        // E x H
+  T* norm = nullptr;         // relu normalisation: 1 / (row sum + eps), n x H
+  // gatv2
+  const T* att = nullptr;            // H x D
+  const T* edge_features = nullptr;  // E x F, in-edge order
+  const T* edge_weight = nullptr;    // F x H*D
+  std::int64_t F = 0;
   T* y = nullptr;
   std::int64_t y_cols = 0;
   // backward
@@ -116,21 +123,6 @@ struct HeadBuffer<T, 0> {
   T* data() { return data_.data(); }
 };
 
-/// exp over n contiguous values in place. Eigen's packet and scalar exp differ in the last bit, and
-/// Eigen peels scalars up to an aligned address; evaluating in an aligned, padded scratch buffer sends
-/// every element through the packet path, whatever the row's length or address.
-template <class T>
-inline void exp_in_place(T* values, std::int64_t n, Eigen::Array<T, Eigen::Dynamic, 1>& scratch) {
-  // Padded to a multiple of 16 so that every element takes the packet path: short rows (a few edges,
-  // one head) would otherwise be computed entirely by scalar calls to expf.
-  const std::int64_t padded = (n + 15) / 16 * 16;
-  if (scratch.size() < padded) scratch.resize(std::max<Eigen::Index>(padded, 2 * scratch.size()));
-  std::copy(values, values + n, scratch.data());
-  std::fill(scratch.data() + n, scratch.data() + padded, T(0));
-  scratch.head(padded) = scratch.head(padded).exp();
-  std::copy(scratch.data(), scratch.data() + n, values);
-}
-
 // The two LeakyReLU loops below are written without comparisons (max/min and copysign) and with the
 // heads as the innermost, SIMD-hinted loop over __restrict pointers, so that GCC vectorises them across
 // heads: the sign of a score is a coin flip, a branch on it is mispredicted half the time, and Eigen
@@ -203,8 +195,22 @@ inline const T* dropped_weights(const Dropout& dropout, const T* alpha, std::int
   return buffer.data();
 }
 
-template <class T, int HC, int DC>
+/// The dropout mask values of n consecutive edge-head entries starting at `first` (all ones when dropout
+/// is off), written to `buffer`.
+template <class T>
+inline const T* dropout_masks(const Dropout& dropout, std::int64_t n, std::int64_t first, std::vector<T>& buffer) {
+  if (static_cast<std::int64_t>(buffer.size()) < n) buffer.resize(static_cast<std::size_t>(n));
+  std::fill(buffer.begin(), buffer.begin() + n, T(1));
+  dropout.apply(buffer.data(), buffer.data(), n, static_cast<std::uint64_t>(first));
+  return buffer.data();
+}
+
+/// N: the normaliser. The softmax path is the one the kernels were tuned for (softmax_row, and its
+/// backward fused below); the others call normalize_row and normalize_row_backward
+/// (attention_normalizers.hpp). Pass 2 of backward does not depend on N.
+template <class T, int HC, int DC, AttentionNormalizer N = AttentionNormalizer::softmax>
 struct RowKernels {
+  static constexpr bool kSoftmax = N == AttentionNormalizer::softmax;
   using Args = AttentionArgs<T>;
 
   /// Additive score halves: s_src[i,h] = a_src[h] . z_ih and s_dst[i,h] = a_dst[h] . z_ih.
@@ -242,6 +248,8 @@ struct RowKernels {
         if (e0 + k + kPrefetchEdges < e_end) prefetch(a.z + a.sources[e0 + k + kPrefetchEdges] * a.width + offset, row_bytes);
       };
       std::fill(acc, acc + HD, T(0));
+      if constexpr (N == AttentionNormalizer::relu)
+        if (deg == 0) std::fill(a.norm + i * H, a.norm + (i + 1) * H, T(0));
       if (deg > 0) {
         T* __restrict S = a.alpha + e0 * H;
         if (a.dot) {
@@ -262,18 +270,8 @@ struct RowKernels {
           else
             leaky_scores_row<T, HC, false>(a.s_dst + i * H, a.s_src, a.sources + e0, nullptr, S, a.slope, deg, H, e_end - e0);
         }
-        for (std::int64_t h = 0; h < H; ++h) max_score[h] = -std::numeric_limits<T>::infinity();
-        for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) max_score[h] = std::max(max_score[h], S[k * H + h]);
-        for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) S[k * H + h] -= max_score[h];
-        exp_in_place(S, deg * H, scratch);
-        for (std::int64_t h = 0; h < H; ++h) sum[h] = 0;
-        for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) sum[h] += S[k * H + h];
-        for (std::int64_t h = 0; h < H; ++h) sum[h] = T(1) / sum[h];
-        for (std::int64_t k = 0; k < deg; ++k)
-          for (std::int64_t h = 0; h < H; ++h) S[k * H + h] *= sum[h];
+        if constexpr (kSoftmax) softmax_row<T, HC>(S, deg, H, max_score, sum, scratch);
+        else normalize_row<N, HC>(S, deg, H, max_score, sum, a.norm + i * H);
         // The weights after dropout are not stored: backward draws the same mask again from
         // (seed, edge * H + head), which costs less than writing and reading E x H more scalars.
         const T* W = dropped_weights(dropout, S, deg * H, e0 * H, weights);
@@ -336,7 +334,10 @@ struct RowKernels {
         continue;
       }
       const T* __restrict A = a.alpha + e0 * H;
-      const T* __restrict W = dropped_weights(*a.attention_dropout, A, deg * H, e0 * H, weights);
+      // Softmax works with alpha * dL/dalpha (the dropped weights W times the gradient of the output), the
+      // other normalisers with dL/dalpha itself (the dropout mask times that gradient).
+      const T* __restrict W = kSoftmax ? dropped_weights(*a.attention_dropout, A, deg * H, e0 * H, weights)
+                                       : dropout_masks(*a.attention_dropout, deg * H, e0 * H, weights);
       T* __restrict G = a.d_edge + e0 * H;
       for (std::int64_t h = 0; h < H; ++h) weighted[h] = 0;
       for (std::int64_t k = 0; k < deg; ++k) {
@@ -345,9 +346,11 @@ struct RowKernels {
         for (std::int64_t h = 0; h < H; ++h) G[k * H + h] = dot<T, DC>(d_out(a, i, h), v + h * D, D);
         for (std::int64_t h = 0; h < H; ++h) {
           G[k * H + h] *= a.head_weight * W[k * H + h];
-          weighted[h] += G[k * H + h];
+          if constexpr (kSoftmax) weighted[h] += G[k * H + h];
         }
       }
+      // Others: G becomes dL/dscore here, and the softmax term below vanishes (weighted = 0).
+      if constexpr (!kSoftmax) normalize_row_backward<N>(A, G, deg, H, a.norm + i * H);
       if (a.dot) {
         T* dq = a.dz + i * a.width;
         for (std::int64_t k = 0; k < deg; ++k)
@@ -495,6 +498,16 @@ void dispatch_shape(std::int64_t H, std::int64_t D, F&& f) {
     case 4: with_dim(std::integral_constant<int, 4>{}); break;
     case 8: with_dim(std::integral_constant<int, 8>{}); break;
     default: f(std::integral_constant<int, 0>{}, std::integral_constant<int, 0>{}); break;
+  }
+}
+
+/// Calls f(NC) with the normaliser as a std::integral_constant template argument.
+template <class F>
+void dispatch_normalizer(AttentionNormalizer normalizer, F&& f) {
+  switch (normalizer) {
+    case AttentionNormalizer::softmax: f(std::integral_constant<AttentionNormalizer, AttentionNormalizer::softmax>{}); break;
+    case AttentionNormalizer::sparsemax: f(std::integral_constant<AttentionNormalizer, AttentionNormalizer::sparsemax>{}); break;
+    case AttentionNormalizer::relu: f(std::integral_constant<AttentionNormalizer, AttentionNormalizer::relu>{}); break;
   }
 }
 

@@ -13,7 +13,7 @@ std::vector<ReadoutKind> GraphModelConfig::readouts() const {
 
 std::int64_t GraphModelConfig::pooled_width() const {
   const std::int64_t pooled_layers = jumping_knowledge ? layers : 1;
-  return pooled_layers * static_cast<std::int64_t>(1 + extra_readouts.size()) * heads * hidden;
+  return pooled_layers * static_cast<std::int64_t>(1 + extra_readouts.size()) * width();
 }
 
 void GraphModelConfig::validate() const {
@@ -32,45 +32,47 @@ std::int64_t GraphModelConfig::parameter_count() const {
   const Wide limit = Wide{1} << 62;
   const std::int64_t below = std::int64_t{1} << 32;
   if (in_dim < 0 || in_dim >= below || edge_dim < 0 || edge_dim >= below || hidden < 0 || hidden >= below ||
-      heads < 0 || layers < 0 || num_tasks < 0)
-    return -1;
-  const Wide hd = Wide{heads} * hidden;
-  const bool dot = attention == AttentionKind::dot;
+      heads < 0 || heads >= below || layers < 0 || num_tasks < 0 || Wide{heads} * hidden >= below)
+    return -1;  // (a layer width of 2^32 or more: width() would overflow, and no such model is trained)
   Wide total = 0;
-  for (int l = 0; l < layers; ++l) {
-    const Wide in = l == 0 ? Wide{in_dim} : hd;
-    if (dot) total += in * 3 * hd + hd;    // weight (q | k | v), bias
-    else total += in * hd + 2 * hd + hd;   // weight, att_src + att_dst, bias (heads concatenated)
-    if (edge_dim > 0) total += Wide{edge_dim} * hd + (dot ? 0 : hd);  // edge_weight (, att_edge)
+  for (int l = 0; l < layers; ++l) {  // the attention layers count their own blocks
+    const std::int64_t count = layer(l).parameter_count();
+    if (count < 0) return -1;
+    total += count;
     if (total > limit) return -1;
   }
+  const Wide w = width();
   if (extra_readouts.size() > 8) return -1;
   const Wide pooled_layers = jumping_knowledge ? layers : 1;
   for (const ReadoutKind kind : readouts())
-    if (kind == ReadoutKind::attention) total += pooled_layers * (hd + 1);  // gate weight and bias
+    if (kind == ReadoutKind::attention) total += pooled_layers * (w + 1);  // gate weight and bias
   if (head_layers < 0 || head_layers > 64 || head_hidden < 0 || head_hidden >= below) return -1;
-  Wide width = hd * pooled_layers * static_cast<std::int64_t>(readouts().size());  // the readouts' output
+  const Wide pooled = w * pooled_layers * static_cast<std::int64_t>(readouts().size());  // the readouts' output
   for (int k = 0; k < head_layers; ++k) {                  // MLP layers: weight and bias
-    total += width * head_hidden + head_hidden;
-    width = head_hidden;
+    total += (k == 0 ? pooled : Wide{head_hidden}) * head_hidden + head_hidden;
   }
-  total += width * num_tasks + num_tasks;                  // output layer
+  total += (head_layers > 0 ? Wide{head_hidden} : pooled) * num_tasks + num_tasks;  // output layer
   return total > limit ? -1 : static_cast<std::int64_t>(total);
+}
+
+AttentionConfig GraphModelConfig::layer(int index) const {
+  AttentionConfig a;
+  a.in_dim = index == 0 ? in_dim : width();
+  a.heads = heads;
+  a.head_dim = hidden;
+  a.set_merge(head_merge);
+  a.input_dropout = dropout;
+  a.attention_dropout = attention_dropout;
+  a.edge_dim = edge_dim;
+  a.kind = attention;
+  a.normalizer = normalizer;
+  return a;
 }
 
 namespace {
 AttentionConfig layer_config(const GraphModelConfig& c, int index) {
   c.validate();
-  AttentionConfig a;
-  a.in_dim = index == 0 ? c.in_dim : c.heads * c.hidden;
-  a.heads = c.heads;
-  a.head_dim = c.hidden;
-  a.concat = true;
-  a.input_dropout = c.dropout;
-  a.attention_dropout = c.attention_dropout;
-  a.edge_dim = c.edge_dim;
-  a.kind = c.attention;
-  return a;
+  return c.layer(index);
 }
 
 std::vector<std::int64_t> head_widths(const GraphModelConfig& c) {
@@ -97,7 +99,7 @@ GraphGat<T>::GraphGat(const GraphModelConfig& config)
         for (int l = 0; l < pooled_layers; ++l)
           for (const ReadoutKind kind : kinds) {
             const std::size_t i = readouts.size();
-            readouts.emplace_back(kind, config.heads * config.hidden, params_, i == 0 ? "readout" : "readout" + std::to_string(i));
+            readouts.emplace_back(kind, config.width(), params_, i == 0 ? "readout" : "readout" + std::to_string(i));
           }
         return readouts;
       }()),
@@ -132,7 +134,7 @@ void GraphGat<T>::initialize(std::uint64_t seed) {
 
 template <class T>
 bool GraphGat<T>::has_skip(std::size_t layer) const {
-  return config_.residual && layer > 0;  // layers after the first map heads * hidden to heads * hidden
+  return config_.residual && layer > 0;  // layers after the first map width() to width()
 }
 
 template <class T>
@@ -166,7 +168,7 @@ const RowMatrix<T>& GraphGat<T>::forward(const Input& input, const FeatureMatrix
   if (readouts_.size() == 1) {
     readouts_[0].forward(params_, hidden_[0].dense(), offsets, readout_caches_[0], pooled_.dense());
   } else {
-    const std::int64_t width = config_.heads * config_.hidden;
+    const std::int64_t width = config_.width();
     pooled_.dense().resize(static_cast<std::int64_t>(offsets.size()) - 1, width * static_cast<std::int64_t>(readouts_.size()));
     for (std::size_t i = 0; i < readouts_.size(); ++i) {
       readouts_[i].forward(params_, hidden_[output_slot(pooled_layer(i))].dense(), offsets, readout_caches_[i], part_);
@@ -201,7 +203,7 @@ void GraphGat<T>::backward(const Input& input, const FeatureMatrix<T>& x, std::s
     readouts_[0].backward(params_, hidden_[0].dense(), offsets, readout_caches_[0], d_pooled_, d_nodes_);
   } else {
     // Every readout adds its node gradient to the output of the layer it pools.
-    const std::int64_t width = config_.heads * config_.hidden;
+    const std::int64_t width = config_.width();
     std::vector<bool> pooled(layers_.size(), false);
     for (std::size_t i = 0; i < readouts_.size(); ++i) {
       const std::size_t l = pooled_layer(i);

@@ -20,11 +20,12 @@ void ModelConfig::validate() const {
 AttentionConfig ModelConfig::layer(int index) const {
   AttentionConfig c;
   const bool last = index == layers - 1;
-  c.in_dim = index == 0 ? in_dim : heads * hidden;
+  c.in_dim = index == 0 ? in_dim : hidden_width();
   c.heads = last ? output_heads : heads;
   c.head_dim = last ? num_classes : hidden;
-  c.concat = !last;
+  c.set_merge(last ? HeadMerge::mean : head_merge);
   c.kind = attention;
+  c.normalizer = normalizer;
   c.negative_slope = negative_slope;
   c.input_dropout = dropout;
   c.attention_dropout = attention_dropout;
@@ -33,21 +34,16 @@ AttentionConfig ModelConfig::layer(int index) const {
 }
 
 std::int64_t ModelConfig::parameter_count() const {
-  // Mirrors GraphAttention's parameter blocks: weight in x H*D (x3 for dot), a_src and a_dst H x D
-  // (additive), bias output_dim. Accumulated in 128 bits, every factor being below 2^32 here.
+  // The sum of the layers' counts (each below 2^62, or -1), accumulated in 128 bits.
   using Wide = __int128;
-  const Wide limit = Wide{1} << 62;
+  const Wide below = Wide{1} << 32;
+  if (heads < 0 || hidden < 0 || hidden >= below || Wide{heads} * hidden >= below) return -1;  // widths of 2^32 or more
   Wide total = 0;
   for (int l = 0; l < layers; ++l) {
-    const AttentionConfig c = layer(l);
-    if (c.in_dim < 0 || c.heads < 0 || c.head_dim < 0 || c.in_dim >= (std::int64_t{1} << 32) ||
-        c.head_dim >= (std::int64_t{1} << 32))
-      return -1;
-    const Wide hd = Wide{c.heads} * c.head_dim;
-    total += Wide{c.in_dim} * hd * (c.kind == AttentionKind::dot ? 3 : 1);
-    if (c.kind == AttentionKind::additive) total += 2 * hd;
-    if (c.bias) total += c.concat ? hd : c.head_dim;
-    if (total > limit) return -1;
+    const std::int64_t count = layer(l).parameter_count();
+    if (count < 0) return -1;
+    total += count;
+    if (total > (Wide{1} << 62)) return -1;
   }
   return static_cast<std::int64_t>(total);
 }

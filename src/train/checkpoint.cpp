@@ -21,6 +21,14 @@ std::string config_json(const TrainedModel& m) {
   w.Key("in_dim"); w.Int64(c.in_dim);
   w.Key("num_classes"); w.Int(c.num_classes);
   w.Key("attention"); w.String(to_string(c.attention).c_str());
+  // Written only when not the default, so that a default model's file is byte for byte what earlier
+  // versions wrote (and read): absent means softmax and concatenated heads.
+  if (c.normalizer != AttentionNormalizer::softmax) {
+    w.Key("normalizer"); w.String(to_string(c.normalizer).c_str());
+  }
+  if (c.head_merge != HeadMerge::concat) {
+    w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
+  }
   w.Key("layers"); w.Int(c.layers);
   w.Key("heads"); w.Int(c.heads);
   w.Key("hidden"); w.Int64(c.hidden);
@@ -58,6 +66,9 @@ TrainedModel load_model(const std::filesystem::path& file) {
   c.num_classes = static_cast<std::int32_t>(m.integer("num_classes", 1, std::int64_t{1} << 24));
   try {
     c.attention = parse_attention_kind(m.string("attention"));
+    // Absent from checkpoints written before these switches: softmax and concatenated heads.
+    if (m.has("normalizer")) c.normalizer = parse_attention_normalizer(m.string("normalizer"));
+    if (m.has("head_merge")) c.head_merge = parse_head_merge(m.string("head_merge"));
   } catch (const InvalidArgument& e) {
     m.fail(e.what());
   }

@@ -51,6 +51,13 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
     w.Key("readouts"); w.String(to_string(c.readouts()).c_str());
     w.Key("jumping_knowledge"); w.Bool(c.jumping_knowledge);
   }
+  // Only when not the default (softmax, concatenated heads), as in node checkpoints.
+  if (c.normalizer != AttentionNormalizer::softmax) {
+    w.Key("normalizer"); w.String(to_string(c.normalizer).c_str());
+  }
+  if (c.head_merge != HeadMerge::concat) {
+    w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
+  }
   w.EndObject();
 }
 
@@ -76,6 +83,7 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
     } catch (const InvalidArgument& e) {
       m.fail(m.path() + ".attention: " + e.what());
     }
+  }
   if (m.has("head_layers")) {  // older checkpoints: a linear head, no residual connections
     c.head_layers = static_cast<int>(m.integer("head_layers", 0, 64));
     c.head_hidden = m.integer("head_hidden", 1, std::int64_t{1} << 24);
@@ -91,6 +99,20 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
     }
     c.jumping_knowledge = m.boolean("jumping_knowledge");
   }
+  // Older checkpoints: softmax, concatenated heads.
+  if (m.has("normalizer")) {
+    try {
+      c.normalizer = parse_attention_normalizer(m.string("normalizer"));
+    } catch (const InvalidArgument& e) {
+      m.fail(m.path() + ".normalizer: " + e.what());
+    }
+  }
+  if (m.has("head_merge")) {
+    try {
+      c.head_merge = parse_head_merge(m.string("head_merge"));
+    } catch (const InvalidArgument& e) {
+      m.fail(m.path() + ".head_merge: " + e.what());
+    }
   }
   return c;
 }

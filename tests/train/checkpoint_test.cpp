@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -205,6 +206,65 @@ TEST_F(CheckpointTest, RoundTripKeepsEverything) {
   EXPECT_TRUE(dr.config.self_loops);
   EXPECT_TRUE(dr.normalize_features);
   EXPECT_TRUE(dr.parameters == dm.parameters);
+}
+
+// The attention switches survive a round trip; defaults are not written (a default model's file is what
+// earlier versions wrote), and a file without them loads with the defaults.
+TEST_F(CheckpointTest, AttentionSwitchesRoundTrip) {
+  const fs::path f = dir_ / "switches.ckpt";
+  for (auto [kind, norm, merge] : {std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project},
+                                   std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean},
+                                   std::tuple{AttentionKind::dot, AttentionNormalizer::sparsemax, HeadMerge::concat},
+                                   std::tuple{AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::concat}}) {
+    ModelConfig c = unusual_config();
+    c.attention = kind;
+    c.normalizer = norm;
+    c.head_merge = merge;
+    const TrainedModel m = sample_model(c, {"a", "b", "c"});
+    save_model(m, f);
+    const TrainedModel r = load_model(f);
+    EXPECT_EQ(r.config.attention, kind);
+    EXPECT_EQ(r.config.normalizer, norm);
+    EXPECT_EQ(r.config.head_merge, merge);
+    EXPECT_TRUE(r.parameters == m.parameters);
+    const std::string json = saved_json(m);
+    EXPECT_NE(json.find("\"attention\":\"" + to_string(kind) + "\""), std::string::npos) << json;
+    EXPECT_EQ(json.find("\"normalizer\"") != std::string::npos, norm != AttentionNormalizer::softmax) << json;
+    EXPECT_EQ(json.find("\"head_merge\"") != std::string::npos, merge != HeadMerge::concat) << json;
+  }
+  // A file without the members (as written before them, or for a default model): softmax, concat.
+  ModelConfig c = small_config();
+  c.attention = AttentionKind::gatv2;
+  const TrainedModel m = sample_model(c, {"a", "b"});
+  const std::string json = saved_json(m);
+  ASSERT_EQ(json.find("normalizer"), std::string::npos);
+  save_model(m, f);
+  const TrainedModel r = load_model(f);
+  EXPECT_EQ(r.config.normalizer, AttentionNormalizer::softmax);
+  EXPECT_EQ(r.config.head_merge, HeadMerge::concat);
+  // Unknown names are errors naming the file and the value.
+  const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
+  auto with = [&](const std::string& member) {
+    std::string edited = json;
+    edited.insert(edited.find("\"layers\""), member + ",");
+    Forge forge;
+    forge.json = edited;
+    forge.params = params;
+    return forge.bytes();
+  };
+  expect_load_error("unknown normalizer", with("\"normalizer\":\"entmax\""), "entmax");
+  expect_load_error("unknown head merge", with("\"head_merge\":\"sum\""), "sum");
+  expect_load_error("normalizer not a string", with("\"normalizer\":1"), "normalizer");
+  // A merge that changes the parameter blocks must match the parameters present.
+  ModelConfig three = small_config();
+  three.layers = 2;
+  const TrainedModel concat_model = sample_model(three, {"a", "b"});
+  std::string concat_json = saved_json(concat_model);
+  concat_json.insert(concat_json.find("\"layers\""), "\"head_merge\":\"project\",");
+  Forge forge;
+  forge.json = concat_json;
+  forge.params.assign(concat_model.parameters.data(), concat_model.parameters.data() + concat_model.parameters.size());
+  expect_load_error("project without its weights", forge.bytes(), "parameters");
 }
 
 TEST_F(CheckpointTest, FileFollowsTheDocumentedFormat) {

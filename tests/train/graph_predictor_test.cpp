@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <unistd.h>
 
 #include "gatkit/chem/sdf.hpp"
@@ -141,13 +142,15 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
   for (ReadoutKind readout : {ReadoutKind::mean, ReadoutKind::sum, ReadoutKind::max, ReadoutKind::attention})
     for (std::int64_t edge_dim : {0, 6})
       for (int layers : {1, 3})
-        for (AttentionKind attention : {AttentionKind::additive, AttentionKind::dot})
+        for (AttentionKind attention : {AttentionKind::additive, AttentionKind::gatv2, AttentionKind::dot})
           for (int head_layers : {0, 2})
+          for (HeadMerge merge : {HeadMerge::concat, HeadMerge::project, HeadMerge::mean})
           for (int jk : {0, 1}) {
           GraphModelConfig c;
           c.jumping_knowledge = jk == 1;
           if (jk) c.extra_readouts = {ReadoutKind::attention, readout == ReadoutKind::max ? ReadoutKind::sum : ReadoutKind::max};
           c.attention = attention;
+          c.head_merge = merge;
           c.head_layers = head_layers;
           c.head_hidden = 7;
           c.residual = head_layers > 0;
@@ -160,7 +163,7 @@ TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {
           c.readout = readout;
           EXPECT_EQ(c.parameter_count(), GraphGat<float>(c).parameters().size())
               << to_string(readout) << " edge_dim " << edge_dim << " layers " << layers << " " << to_string(attention)
-              << " head layers " << head_layers << " jk " << jk;
+              << " head layers " << head_layers << " " << to_string(merge) << " jk " << jk;
           }
   GraphModelConfig huge;
   huge.in_dim = std::int64_t{1} << 31;
@@ -445,6 +448,14 @@ TEST_F(GraphCheckpointTest, ForgedGraphConfigurationsAreErrors) {
   expect_graph_error("unknown attention", with("\"attention\":\"additive\"", "\"attention\":\"cosine\""), "cosine");
   expect_graph_error("dot attention, additive weights", with("\"attention\":\"additive\"", "\"attention\":\"dot\""),
                      "parameters");
+  expect_graph_error("gatv2 attention, additive weights", with("\"attention\":\"additive\"", "\"attention\":\"gatv2\""),
+                     "parameters");
+  expect_graph_error("unknown normalizer", with("\"residual\":false", "\"residual\":false,\"normalizer\":\"entmax\""),
+                     "entmax");
+  expect_graph_error("unknown head merge", with("\"residual\":false", "\"residual\":false,\"head_merge\":\"sum\""),
+                     "head_merge");
+  expect_graph_error("mean merge, concatenated weights", with("\"residual\":false", "\"residual\":false,\"head_merge\":\"mean\""),
+                     "parameters");
   // A checkpoint written before the field existed is additive.
   const std::string field = ",\"attention\":\"additive\"";
   std::string old = json;
@@ -452,6 +463,56 @@ TEST_F(GraphCheckpointTest, ForgedGraphConfigurationsAreErrors) {
   old.erase(old.find(field), field.size());
   write_bytes(dir_ / "old.gk", container(old, params));
   EXPECT_EQ(load_graph_model(dir_ / "old.gk").config.attention, AttentionKind::additive);
+}
+
+// The attention switches in a molecule model: it trains, and save -> load -> predict gives the same
+// predictions; a file without the switch members loads with the defaults.
+TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
+  const Labelled d = labelled();
+  for (auto [kind, norm, merge] : {std::tuple{AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::concat},
+                                   std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project},
+                                   std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean}}) {
+    GraphTrainOptions o;
+    o.task = GraphTask::regression;
+    o.model.layers = 2;
+    o.model.heads = 2;
+    o.model.hidden = 8;
+    o.model.attention = kind;
+    o.model.normalizer = norm;
+    o.model.head_merge = merge;
+    o.max_epochs = 5;
+    o.batch_size = 8;
+    TrainedGraphModel m;
+    const auto result = train_graph_classifier(d.graphs, d.targets.col(1),
+                                               train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3),
+                                               o, /*seed=*/1, &m);
+    m.targets = {"logp"};
+    const std::string what = to_string(kind) + " " + to_string(norm) + " " + to_string(merge);
+    EXPECT_TRUE(std::isfinite(result.val_metric)) << what;
+    EXPECT_EQ(m.parameters.size(), m.config.parameter_count()) << what;
+    const fs::path f = dir_ / "switches.gk";
+    save_graph_model(m, f);
+    const TrainedGraphModel r = load_graph_model(f);
+    EXPECT_EQ(r.config.attention, kind);
+    EXPECT_EQ(r.config.normalizer, norm);
+    EXPECT_EQ(r.config.head_merge, merge);
+    GraphPredictor before(m), after(r);
+    const RowMatrix<double> p = before.predict(std::span<const chem::Molecule>(d.molecules));
+    const RowMatrix<double> q = after.predict(std::span<const chem::Molecule>(d.molecules));
+    EXPECT_TRUE(p.allFinite()) << what;
+    EXPECT_TRUE(p == q) << what;
+  }
+  // Without the members: softmax and concatenated heads.
+  const TrainedGraphModel m = trained(d, GraphTask::regression, ReadoutKind::mean, AttentionKind::gatv2);
+  const fs::path f = dir_ / "defaults.gk";
+  save_graph_model(m, f);
+  const std::string bytes = read_bytes(f);
+  EXPECT_EQ(bytes.find("normalizer"), std::string::npos);
+  EXPECT_EQ(bytes.find("head_merge"), std::string::npos);
+  const TrainedGraphModel r = load_graph_model(f);
+  EXPECT_EQ(r.config.attention, AttentionKind::gatv2);
+  EXPECT_EQ(r.config.normalizer, AttentionNormalizer::softmax);
+  EXPECT_EQ(r.config.head_merge, HeadMerge::concat);
 }
 
 TEST_F(GraphCheckpointTest, EachLoaderRefusesTheOtherKind) {

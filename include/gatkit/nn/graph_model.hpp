@@ -33,6 +33,10 @@ struct GraphModelConfig {
   double attention_dropout = 0.0;
   bool self_loops = true;
   AttentionKind attention = AttentionKind::additive;  ///< scoring function of every attention layer
+  AttentionNormalizer normalizer = AttentionNormalizer::softmax;  ///< of every attention layer
+  /// How every attention layer merges its heads: concat (width heads * hidden), project (the same width
+  /// after one more transform W_O) or mean (width hidden).
+  HeadMerge head_merge = HeadMerge::concat;
   /// Hidden layers of the head between the readout and the outputs (0: a linear head), each
   /// head_hidden wide with ReLU, dropout `dropout` on its input.
   int head_layers = 0;
@@ -47,9 +51,13 @@ struct GraphModelConfig {
 
   /// readout followed by extra_readouts.
   std::vector<ReadoutKind> readouts() const;
-  /// Width of the pooled row g: (layers pooled) x (readouts) x heads x hidden.
+  /// Width of the pooled row g: (layers pooled) x (readouts) x width().
   std::int64_t pooled_width() const;
   void validate() const;
+  /// Output width of every attention layer (the readout's width).
+  std::int64_t width() const { return head_merge == HeadMerge::mean ? hidden : heads * hidden; }
+  /// The configuration of attention layer `index` (0-based), not validated.
+  AttentionConfig layer(int index) const;
   /// Number of parameters of GraphGat with this configuration (the size of its parameters()), or -1
   /// beyond 2^62: computed without overflow, so it can vet a configuration read from a file. Mirrors the
   /// blocks the layers register (a test checks the two agree for every readout).

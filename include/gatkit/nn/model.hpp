@@ -1,8 +1,9 @@
 #pragma once
 // A stack of graph attention layers for node classification:
-//   x -> [attention (heads concatenated) -> ELU] x (layers - 1) -> attention (output heads averaged)
+//   x -> [attention (heads merged) -> ELU] x (layers - 1) -> attention (output heads averaged)
 // with dropout on every layer's input and on every layer's attention coefficients: the GAT paper's
-// architecture (Velickovic et al. 2018) and PyTorch Geometric's example of it.
+// architecture (Velickovic et al. 2018) and PyTorch Geometric's example of it. The hidden layers'
+// heads are concatenated by default (head_merge); the output layer always averages its heads.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,8 +19,12 @@ struct ModelConfig {
   std::int64_t in_dim = 0;       ///< input features
   std::int32_t num_classes = 0;  ///< output width
   AttentionKind attention = AttentionKind::additive;
+  AttentionNormalizer normalizer = AttentionNormalizer::softmax;  ///< of every layer
+  /// How the heads of the hidden layers are merged (concat: heads * hidden features, project: the same
+  /// width after one more transform W_O, mean: hidden features). The output layer averages its heads.
+  HeadMerge head_merge = HeadMerge::concat;
   int layers = 2;                ///< attention layers, the last one produces the logits
-  int heads = 8;                 ///< heads of every hidden layer (concatenated)
+  int heads = 8;                 ///< heads of every hidden layer
   std::int64_t hidden = 8;       ///< features per head in hidden layers
   int output_heads = 1;          ///< heads of the output layer (averaged)
   double dropout = 0.6;          ///< dropout on every layer's input
@@ -29,8 +34,10 @@ struct ModelConfig {
 
   /// The configuration of attention layer `index` (0-based).
   AttentionConfig layer(int index) const;
+  /// Output width of the hidden layers: heads * hidden, or hidden when the heads are averaged.
+  std::int64_t hidden_width() const { return head_merge == HeadMerge::mean ? hidden : heads * hidden; }
   /// Number of parameters of the model (the size of GatModel::parameters()), or -1 when it exceeds
-  /// 2^62: computed without overflow, so it can vet a configuration read from a file.
+  /// 2^62 (or a layer is 2^32 or more wide): computed without overflow, so it can vet a configuration read from a file.
   std::int64_t parameter_count() const;
   void validate() const;
 };
