@@ -6,6 +6,14 @@
 
 namespace gatkit {
 
+std::string to_string(NodeModelKind kind) { return kind == NodeModelKind::mlp ? "mlp" : "gat"; }
+
+NodeModelKind parse_node_model_kind(std::string_view name) {
+  if (name == "gat") return NodeModelKind::gat;
+  if (name == "mlp") return NodeModelKind::mlp;
+  throw InvalidArgument("unknown model '" + std::string(name) + "' (expected gat or mlp)");
+}
+
 void ModelConfig::validate() const {
   GATKIT_REQUIRE(in_dim > 0, "model: input dimension must be positive");
   GATKIT_REQUIRE(num_classes > 0, "model: number of classes must be positive");
@@ -44,6 +52,12 @@ std::int64_t ModelConfig::parameter_count() const {
         c.head_dim >= (std::int64_t{1} << 32))
       return -1;
     const Wide hd = Wide{c.heads} * c.head_dim;
+    if (kind == NodeModelKind::mlp) {  // MlpModel: Linear(in, H*D) hidden layers, Linear(in, C) output
+      const Wide out = c.concat ? hd : Wide{c.head_dim};
+      total += Wide{c.in_dim} * out + out;
+      if (total > limit) return -1;
+      continue;
+    }
     total += Wide{c.in_dim} * hd * (c.kind == AttentionKind::dot ? 3 : 1);
     if (c.kind == AttentionKind::additive) total += 2 * hd;
     if (c.bias) total += c.concat ? hd : c.head_dim;
