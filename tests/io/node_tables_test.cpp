@@ -3,6 +3,7 @@
 // tables are written inline so that each test shows the bytes it feeds.
 #include "gatkit/io/csv.hpp"
 #include "gatkit/io/node_tables.hpp"
+#include "gatkit/io/readers.hpp"
 
 #include <string>
 #include <vector>
@@ -221,6 +222,21 @@ TEST(FeatureTable, RowsOfSvmlight) {
   EXPECT_EQ(t.ids.size(), 6);
   EXPECT_EQ(t.ids.id(5), "5");
   EXPECT_EQ(t.features.cols(), 8);
+}
+
+TEST(FeatureTable, RowsOfNpy) {
+  ScratchDir dir;
+  MatrixF m(3, 2);
+  m << 1, 2, 3, 4, 5, 6;
+  const auto p = dir.path() / "x.npy";
+  write_npy_matrix(p, m);
+  const FeatureTable t = read_feature_rows(p);
+  ASSERT_FALSE(t.features.is_sparse());
+  EXPECT_EQ(t.features.dense(), m);
+  EXPECT_EQ(t.ids.ids(), (std::vector<std::string>{"0", "1", "2"}));
+  FeatureTableOptions wrong;
+  wrong.num_features = 3;
+  EXPECT_PARSE_ERROR(read_feature_rows(p, wrong), p, 0, "has 2 columns, expected num_features = 3");
 }
 
 // ---- labels -------------------------------------------------------------------------------------------
