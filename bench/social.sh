@@ -2,7 +2,7 @@
 # Social networks of BENCHMARKS.md (issue 7): the acceptance protocol on the four bundled manifests,
 # 5 seeds each (seed s: model seed s and, for fraction splits, split seed s), GAT and the MLP baseline.
 #   bench/social.sh                       (after a Release build in build/)
-#   ONLY="karate email" bench/social.sh   (a subset: karate email twitch facebook)
+#   ONLY="karate email" bench/social.sh   (a subset: karate email twitch facebook timing)
 # Environment: GATKIT (binary, default build/bin/gatkit), OUT (default bench/results/social),
 # THREADS (2), SEEDS ("0 1 2 3 4").
 # Writes OUT/runs/<name>_<model>_seed<s>.json (one `gatkit train --summary` per run),
@@ -16,7 +16,7 @@ bin=${GATKIT:-build/bin/gatkit}
 out=${OUT:-bench/results/social}
 threads=${THREADS:-2}
 seeds=${SEEDS:-"0 1 2 3 4"}
-only=${ONLY:-"karate email twitch facebook"}
+only=${ONLY:-"karate email twitch facebook timing"}
 social=datasets/social
 mkdir -p "$out/runs"
 log="$out/social.log"
@@ -66,6 +66,18 @@ for what in $only; do
           --attention-dropout 0.1
       done
       run_seeds facebook_d03 mlp "$social/facebook_page_page/manifest.json" --hidden 32 --dropout 0.3 ;;
-    *) echo "unknown data set '$what' (expected karate, email, twitch or facebook)" >&2; exit 2 ;;
+    timing)
+      # Train-step time and peak memory on Facebook: 100 epochs (no early stop) of the chosen GAT and of
+      # the MLP, /usr/bin/time -v for the peak RSS of the whole process (reading the files included).
+      for model in gat mlp; do
+        echo "== facebook timing, $model, 100 epochs, $threads threads ($(uptime | sed 's/.*load/load/'))" | tee -a "$log"
+        /usr/bin/time -v "$bin" train --data "$social/facebook_page_page/manifest.json" --model "$model" --hidden 32 \
+          --dropout 0.1 --attention-dropout 0.1 --epochs 100 --patience 1000 --runs 1 --threads "$threads" --quiet \
+          --summary "$out/facebook_timing_${model}.json" 2> "$out/runs/.timev" | tee -a "$log"
+        grep -E "Elapsed|Maximum resident" "$out/runs/.timev" | sed 's/^[[:space:]]*//' | tee -a "$log"
+        echo "load after: $(uptime | sed 's/.*load/load/')" | tee -a "$log"
+        rm -f "$out/runs/.timev"
+      done ;;
+    *) echo "unknown data set '$what' (expected karate, email, twitch, facebook or timing)" >&2; exit 2 ;;
   esac
 done

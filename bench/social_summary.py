@@ -9,6 +9,7 @@ macro-F1 and (two classes) ROC-AUC, the validation accuracy, and the median of t
 training step. Standard library only.
 """
 import json
+import os
 import statistics
 import sys
 
@@ -43,7 +44,8 @@ def main():
     with open(out, "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
-    line = f"{first['dataset']['name']} {first['config']['model']}: accuracy {100 * summary['test_mean']:.2f} +- {100 * summary['test_std']:.2f} %"
+    name = os.path.splitext(os.path.basename(out))[0]
+    line = f"{name} ({first['dataset']['name']}, {first['config']['model']}): accuracy {100 * summary['test_mean']:.2f} +- {100 * summary['test_std']:.2f} %"
     line += f", macro-F1 {100 * summary['test_macro_f1_mean']:.2f} +- {100 * summary['test_macro_f1_std']:.2f} %"
     if "test_roc_auc_mean" in summary:
         line += f", ROC-AUC {summary['test_roc_auc_mean']:.4f} +- {summary['test_roc_auc_std']:.4f}"
