@@ -17,6 +17,7 @@
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/parallel.hpp"
 #include "molecule_files.hpp"
+#include "node_data.hpp"
 #include "output.hpp"
 
 namespace gatkit::cli {
@@ -45,7 +46,13 @@ usage:
   gatkit --version | --help
 
 PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
-(*.content + *.cites) or NumPy (edges.txt, features.npy, labels.npy).
+(*.content + *.cites) or NumPy (edges.txt, features.npy, labels.npy); or a node data manifest (a .json
+file naming edge, feature and label tables as published: docs/formats.md).
+
+node data options (train, predict, info):
+  --split TRAIN,VAL,TEST     stratified random split by fractions, e.g. 0.6,0.2,0.2
+  --label-column NAME        the label column of the manifest's label table
+  --structural-features K    degree (one-hot, 16 buckets), identity, degree,identity or none
 
 train options (defaults: the GAT paper's Cora setup):
   --attention additive|gatv2|dot
@@ -68,6 +75,8 @@ train options (defaults: the GAT paper's Cora setup):
   --epochs N                 maximum epochs                                  [100000]
   --patience N               early-stopping patience (epochs)                [100]
   --no-normalize             keep features as read (default: rows sum to 1)
+  --model gat|mlp            GAT, or the MLP baseline (same widths and training, no graph) [gat]
+  --class-weights none|balanced  weight the loss by inverse class frequency   [none]
   --runs N                   independent runs, seeds SEED .. SEED+N-1        [1]
   --seed S                   first seed                                      [0]
   --split-seed S             seed of the split for data without split files  [0]
@@ -102,11 +111,7 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --save MODEL               the run with the best validation metric
 )";
 
-NodeDataset load(const Args& args) {
-  NodeDatasetOptions options;
-  options.split_seed = static_cast<std::uint64_t>(args.integer("split-seed", 0));
-  return load_node_dataset(args.required("data"), options);
-}
+NodeDataset load(const Args& args) { return load_node_data(args, args.flag("quiet")); }
 
 void apply_threads(const Args& args) {
   const auto threads = args.integer("threads", 0);
@@ -135,6 +140,11 @@ TrainOptions train_options(const Args& a) {
   o.max_epochs = static_cast<int>(a.integer("epochs", o.max_epochs));
   o.patience = static_cast<int>(a.integer("patience", o.patience));
   o.normalize_features = !a.flag("no-normalize");
+  m.kind = parse_node_model_kind(a.str("model", "gat"));
+  const std::string weights = a.str("class-weights", "none");
+  if (weights != "none" && weights != "balanced")
+    throw InvalidArgument("--class-weights expects none or balanced, got '" + weights + "'");
+  o.balanced_class_weights = weights == "balanced";
   return o;
 }
 
@@ -164,6 +174,10 @@ void run_json(Writer& w, int run, const RunResult& r) {
   w.Key("test"); w.Double(r.test_accuracy);
   w.Key("val"); w.Double(r.val_accuracy);
   w.Key("val_loss"); w.Double(r.val_loss);
+  w.Key("test_macro_f1"); w.Double(r.test_macro_f1);
+  w.Key("val_macro_f1"); w.Double(r.val_macro_f1);
+  if (std::isfinite(r.test_roc_auc)) { w.Key("test_roc_auc"); w.Double(r.test_roc_auc); }
+  if (std::isfinite(r.val_roc_auc)) { w.Key("val_roc_auc"); w.Double(r.val_roc_auc); }
   w.Key("epochs"); w.Int(r.epochs);
   w.Key("best_epoch"); w.Int(r.best_epoch);
   w.Key("train_step_ms_median"); w.Double(r.train_step_ms_median);
@@ -179,6 +193,12 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.Key("test_mean"); w.Double(s.test_mean);
   w.Key("test_std"); w.Double(s.test_std);
   w.Key("val_mean"); w.Double(s.val_mean);
+  w.Key("test_macro_f1_mean"); w.Double(s.test_macro_f1_mean);
+  w.Key("test_macro_f1_std"); w.Double(s.test_macro_f1_std);
+  if (std::isfinite(s.test_roc_auc_mean)) {  // two classes
+    w.Key("test_roc_auc_mean"); w.Double(s.test_roc_auc_mean);
+    w.Key("test_roc_auc_std"); w.Double(s.test_roc_auc_std);
+  }
   w.Key("train_step_ms_median"); w.Double(s.train_step_ms_median);
   w.Key("runs"); w.StartArray();
   for (std::size_t k = 0; k < s.runs.size(); ++k) run_json(w, static_cast<int>(k), s.runs[k]);
@@ -195,6 +215,7 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.Key("test"); w.Uint64(data.test.size());
   w.EndObject();
   w.Key("config"); w.StartObject();
+  w.Key("model"); w.String(to_string(o.model.kind).c_str());
   w.Key("attention"); w.String(to_string(o.model.attention).c_str());
   w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
   w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
@@ -209,6 +230,7 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.Key("patience"); w.Int(o.patience);
   w.Key("max_epochs"); w.Int(o.max_epochs);
   w.Key("normalize_features"); w.Bool(o.normalize_features);
+  w.Key("class_weights"); w.String(o.balanced_class_weights ? "balanced" : "none");
   w.Key("threads"); w.Int(threads);
   w.EndObject();
   w.EndObject();
@@ -219,7 +241,8 @@ int cmd_train(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "attention", "normalizer", "head-merge", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
-                   "threads", "save", "log", "summary"},
+                   "threads", "save", "log", "summary", "split", "label-column", "structural-features", "model",
+                   "class-weights"},
                   {"no-self-loops", "no-normalize", "quiet"});
   apply_threads(args);
   const TrainOptions options = train_options(args);
@@ -282,13 +305,20 @@ int cmd_train(const std::vector<std::string>& argv) {
       if (tty) std::cerr << "\r\033[K";
       std::cerr << "run " << run + 1 << "/" << runs << " seed " << seed << ": test accuracy " << fixed(r.test_accuracy, 4)
                 << "  val " << fixed(r.val_accuracy, 4) << "  epochs " << r.epochs << " (best " << r.best_epoch
-                << ")  step " << fixed(r.train_step_ms_median, 3) << " ms  " << fixed(r.seconds, 2) << " s\n";
+                << ")  macro-F1 " << fixed(r.test_macro_f1, 4)
+                << (std::isfinite(r.test_roc_auc) ? "  ROC-AUC " + fixed(r.test_roc_auc, 4) : std::string())
+                << "  step " << fixed(r.train_step_ms_median, 3) << " ms  " << fixed(r.seconds, 2) << " s\n";
     }
   }
   const ExperimentSummary summary = summarize(results);
   std::cout << "test accuracy " << fixed(100 * summary.test_mean, 2) << " +- " << fixed(100 * summary.test_std, 2)
             << " % over " << runs << " run" << (runs > 1 ? "s" : "") << "  (median train step "
             << fixed(summary.train_step_ms_median, 3) << " ms, " << num_threads() << " threads)\n";
+  std::cout << "test macro-F1 " << fixed(100 * summary.test_macro_f1_mean, 2) << " +- " << fixed(100 * summary.test_macro_f1_std, 2)
+            << " %";
+  if (std::isfinite(summary.test_roc_auc_mean))
+    std::cout << "  ROC-AUC " << fixed(summary.test_roc_auc_mean, 4) << " +- " << fixed(summary.test_roc_auc_std, 4);
+  std::cout << "\n";
   if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
   if (args.has("save")) save_model(best_model, args.str("save"));
   return 0;
@@ -297,7 +327,8 @@ int cmd_train(const std::vector<std::string>& argv) {
 // ---- predict ----------------------------------------------------------------------------------
 
 int cmd_predict(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "data", "out", "threads", "split-seed"}, {});
+  const Args args(argv, {"model", "data", "out", "threads", "split-seed", "split", "label-column", "structural-features"},
+                  {"quiet"});
   apply_threads(args);
   const TrainedModel model = load_model(args.required("model"));
   const NodeDataset data = load(args);
@@ -322,7 +353,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
 // ---- info -------------------------------------------------------------------------------------
 
 int cmd_info(const std::vector<std::string>& argv) {
-  const Args args(argv, {"data", "threads", "split-seed"}, {"json"});
+  const Args args(argv, {"data", "threads", "split-seed", "split", "label-column", "structural-features"}, {"json"});
   apply_threads(args);
   const NodeDataset data = load(args);
   const GraphStats st = compute_graph_stats(data.graph);
@@ -392,7 +423,8 @@ bool is_molecule_file(const std::vector<std::string>& args) {
     if (args[k] == "--data" && k + 1 < args.size()) value = args[k + 1];
     else if (args[k].rfind("--data=", 0) == 0) value = args[k].substr(7);
     else continue;
-    return is_molecule_path(value) && !std::filesystem::is_directory(value);  // node data sets are folders
+    // Node data sets are folders or node data manifests (JSON too, told apart by their "format").
+    return is_molecule_path(value) && !std::filesystem::is_directory(value) && !is_node_manifest_arg(args);
   }
   return false;
 }

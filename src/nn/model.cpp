@@ -6,6 +6,14 @@
 
 namespace gatkit {
 
+std::string to_string(NodeModelKind kind) { return kind == NodeModelKind::mlp ? "mlp" : "gat"; }
+
+NodeModelKind parse_node_model_kind(std::string_view name) {
+  if (name == "gat") return NodeModelKind::gat;
+  if (name == "mlp") return NodeModelKind::mlp;
+  throw InvalidArgument("unknown model '" + std::string(name) + "' (expected gat or mlp)");
+}
+
 void ModelConfig::validate() const {
   GATKIT_REQUIRE(in_dim > 0, "model: input dimension must be positive");
   GATKIT_REQUIRE(num_classes > 0, "model: number of classes must be positive");
@@ -40,6 +48,14 @@ std::int64_t ModelConfig::parameter_count() const {
   if (heads < 0 || hidden < 0 || hidden >= below || Wide{heads} * hidden >= below) return -1;  // widths of 2^32 or more
   Wide total = 0;
   for (int l = 0; l < layers; ++l) {
+    if (kind == NodeModelKind::mlp) {  // MlpModel: Linear(in, H*D) hidden layers, Linear(H*D, C) output (no merge)
+      if (in_dim < 0 || in_dim >= below || num_classes < 0) return -1;
+      const Wide in = l == 0 ? Wide{in_dim} : Wide{heads} * hidden;
+      const Wide out = l == layers - 1 ? Wide{num_classes} : Wide{heads} * hidden;
+      total += in * out + out;
+      if (total > (Wide{1} << 62)) return -1;
+      continue;
+    }
     const std::int64_t count = layer(l).parameter_count();
     if (count < 0) return -1;
     total += count;

@@ -37,6 +37,9 @@ std::string config_json(const TrainedModel& m) {
   w.Key("attention_dropout"); w.Double(c.attention_dropout);
   w.Key("negative_slope"); w.Double(c.negative_slope);
   w.Key("self_loops"); w.Bool(c.self_loops);
+  if (c.kind != NodeModelKind::gat) {  // absent means gat: checkpoints written before the MLP baseline
+    w.Key("architecture"); w.String(to_string(c.kind).c_str());
+  }
   w.EndObject();
   w.Key("normalize_features"); w.Bool(m.normalize_features);
   w.Key("class_names"); w.StartArray();
@@ -80,6 +83,13 @@ TrainedModel load_model(const std::filesystem::path& file) {
   c.attention_dropout = m.number("attention_dropout");
   c.negative_slope = m.number("negative_slope");
   c.self_loops = m.boolean("self_loops");
+  if (m.has("architecture")) {
+    try {
+      c.kind = parse_node_model_kind(m.string("architecture"));
+    } catch (const InvalidArgument& e) {
+      m.fail(e.what());
+    }
+  }
   model.normalize_features = root.boolean("normalize_features");
   model.class_names = root.strings("class_names");
   if (static_cast<std::int64_t>(model.class_names.size()) != c.num_classes)

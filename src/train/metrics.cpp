@@ -146,6 +146,31 @@ double accuracy(std::span<const std::int64_t> predicted_class, std::span<const s
   return static_cast<double>(correct) / static_cast<double>(labels.size());
 }
 
+double macro_f1(std::span<const std::int64_t> predicted_class, std::span<const std::int64_t> labels) {
+  require_same_size(predicted_class.size(), labels.size(), "macro_f1");
+  if (labels.empty()) return kNaN;
+  struct Counts {
+    double tp = 0, fp = 0, fn = 0;
+  };
+  std::vector<std::pair<std::int64_t, Counts>> classes;  // sorted by class: a fixed summation order
+  auto at = [&](std::int64_t c) -> Counts& {
+    auto it = std::lower_bound(classes.begin(), classes.end(), c, [](const auto& e, std::int64_t v) { return e.first < v; });
+    if (it == classes.end() || it->first != c) it = classes.insert(it, {c, Counts{}});
+    return it->second;
+  };
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (predicted_class[i] == labels[i]) {
+      at(labels[i]).tp += 1;
+    } else {
+      at(predicted_class[i]).fp += 1;
+      at(labels[i]).fn += 1;
+    }
+  }
+  double sum = 0;
+  for (const auto& [c, k] : classes) sum += 2 * k.tp / (2 * k.tp + k.fp + k.fn);
+  return sum / static_cast<double>(classes.size());
+}
+
 double binary_accuracy(std::span<const double> scores, std::span<const double> labels, double threshold) {
   const auto pairs = binary_pairs(scores, labels, "binary_accuracy");
   if (pairs.empty()) return kNaN;

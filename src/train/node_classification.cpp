@@ -5,8 +5,11 @@
 #include <cmath>
 #include <limits>
 
+#include "gatkit/nn/class_weights.hpp"
 #include "gatkit/nn/functional.hpp"
+#include "gatkit/nn/mlp.hpp"
 #include "gatkit/nn/random.hpp"
+#include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit {
@@ -40,10 +43,33 @@ ModelConfig model_config_for(const NodeDataset& data, const ModelConfig& request
   return c;
 }
 
-}  // namespace
+/// Macro-F1 and (two classes) ROC-AUC of the class-1 probability over `nodes`.
+void score(const RowMatrix<float>& logits, const NodeDataset& data, const std::vector<NodeId>& nodes, double& f1,
+           double& auc) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  f1 = nan;
+  auc = nan;
+  if (nodes.empty()) return;
+  std::vector<std::int64_t> predicted, labels;
+  std::vector<double> scores, binary;
+  for (NodeId i : nodes) {
+    Eigen::Index best;
+    logits.row(i).maxCoeff(&best);
+    predicted.push_back(best);
+    labels.push_back(data.labels[static_cast<std::size_t>(i)]);
+    if (logits.cols() == 2) {  // P(class 1) = sigmoid(z1 - z0)
+      scores.push_back(1.0 / (1.0 + std::exp(static_cast<double>(logits(i, 0)) - static_cast<double>(logits(i, 1)))));
+      binary.push_back(labels.back() == 1 ? 1.0 : 0.0);
+    }
+  }
+  f1 = train::macro_f1(predicted, labels);
+  if (logits.cols() == 2) auc = train::roc_auc(scores, binary);
+}
 
-RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& options, std::uint64_t seed,
-                                TrainedModel* best, const EpochCallback& on_epoch) {
+/// The training loop, shared by GatModel and MlpModel (same optimizer, early stopping and head).
+template <class Model>
+RunResult train_model(const NodeDataset& data, const TrainOptions& options, std::uint64_t seed, TrainedModel* best,
+                      const EpochCallback& on_epoch) {
   GATKIT_REQUIRE(!data.train.empty(), "training: the data set has no training nodes");
   GATKIT_REQUIRE(!data.val.empty(), "training: the data set has no validation nodes (needed for early stopping)");
   GATKIT_REQUIRE(data.features.rows() == data.graph.num_nodes(), "training: features and graph disagree on the node count");
@@ -51,7 +77,13 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
   const auto start = Clock::now();
 
   const FeatureMatrix<float> x = prepared_features(data, options.normalize_features);
-  GatModel<float> model(model_config_for(data, options.model));
+  Model model(model_config_for(data, options.model));
+  const std::vector<double> weights =
+      options.balanced_class_weights ? balanced_class_weights(data.labels, data.train, data.num_classes) : std::vector<double>{};
+  auto loss = [&](const RowMatrix<float>& logits, const std::vector<NodeId>& nodes, RowMatrix<float>* d) {
+    return weights.empty() ? softmax_cross_entropy<float>(logits, data.labels, nodes, d)
+                           : weighted_softmax_cross_entropy<float>(logits, data.labels, nodes, weights, d);
+  };
   model.initialize(seed);
   Parameters<float>& params = model.parameters();
   const Graph graph = model.prepare_graph(data.graph);
@@ -71,7 +103,7 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
     const auto t0 = Clock::now();
     params.zero_grads();
     const RowMatrix<float>& logits = model.forward(graph, x, /*training=*/true, derive_seed(seed, 0x5eed0000ull + epoch));
-    stats.train_loss = softmax_cross_entropy(logits, data.labels, data.train, &d_logits);
+    stats.train_loss = loss(logits, data.train, &d_logits);
     stats.train_accuracy = accuracy(logits, data.labels, data.train);
     model.backward(graph, x, d_logits);
     adam.step(params);
@@ -79,7 +111,7 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
     step_ms.push_back(stats.step_ms);
 
     const RowMatrix<float>& eval = model.forward(graph, x, /*training=*/false, 0);
-    stats.val_loss = softmax_cross_entropy<float>(eval, data.labels, data.val, nullptr);
+    stats.val_loss = loss(eval, data.val, nullptr);
     stats.val_accuracy = accuracy(eval, data.labels, data.val);
     if (!std::isfinite(stats.train_loss) || !std::isfinite(stats.val_loss))
       throw Error("training diverged at epoch " + std::to_string(epoch) + " (loss is not finite); lower the learning rate");
@@ -106,9 +138,11 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
   result.seed = seed;
   result.epochs = std::min(epoch, options.max_epochs);
   result.best_epoch = best_epoch;
-  result.val_loss = softmax_cross_entropy<float>(eval, data.labels, data.val, nullptr);
+  result.val_loss = loss(eval, data.val, nullptr);
   result.val_accuracy = accuracy(eval, data.labels, data.val);
   result.test_accuracy = data.test.empty() ? 0.0 : accuracy(eval, data.labels, data.test);
+  score(eval, data, data.val, result.val_macro_f1, result.val_roc_auc);
+  score(eval, data, data.test, result.test_macro_f1, result.test_roc_auc);
   result.train_step_ms_median = median(step_ms);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (best) {
@@ -120,16 +154,30 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
   return result;
 }
 
-MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
-  GATKIT_REQUIRE(data.features.cols() == trained.config.in_dim,
-                 "predict: the model expects " + std::to_string(trained.config.in_dim) +
-                     " features per node, the data has " + std::to_string(data.features.cols()));
-  GatModel<float> model(trained.config);
+template <class Model>
+MatrixF predict_with(const TrainedModel& trained, const NodeDataset& data) {
+  Model model(trained.config);
   GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "predict: parameter count mismatch");
   model.parameters().values() = trained.parameters;
   const FeatureMatrix<float> x = prepared_features(data, trained.normalize_features);
   const Graph graph = model.prepare_graph(data.graph);
   return softmax_rows<float>(model.forward(graph, x, /*training=*/false, 0));
+}
+
+}  // namespace
+
+RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& options, std::uint64_t seed,
+                                TrainedModel* best, const EpochCallback& on_epoch) {
+  if (options.model.kind == NodeModelKind::mlp) return train_model<MlpModel<float>>(data, options, seed, best, on_epoch);
+  return train_model<GatModel<float>>(data, options, seed, best, on_epoch);
+}
+
+MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
+  GATKIT_REQUIRE(data.features.cols() == trained.config.in_dim,
+                 "predict: the model expects " + std::to_string(trained.config.in_dim) +
+                     " features per node, the data has " + std::to_string(data.features.cols()));
+  if (trained.config.kind == NodeModelKind::mlp) return predict_with<MlpModel<float>>(trained, data);
+  return predict_with<GatModel<float>>(trained, data);
 }
 
 ExperimentSummary summarize(const std::vector<RunResult>& runs) {
@@ -145,6 +193,15 @@ ExperimentSummary summarize(const std::vector<RunResult>& runs) {
   double var = 0;
   for (const auto& r : runs) var += (r.test_accuracy - s.test_mean) * (r.test_accuracy - s.test_mean);
   s.test_std = std::sqrt(var / static_cast<double>(runs.size()));
+  auto mean_std = [&](double RunResult::*field, double& mean, double& sd) {
+    mean = 0;
+    for (const auto& r : runs) mean += r.*field / static_cast<double>(runs.size());
+    double v = 0;
+    for (const auto& r : runs) v += (r.*field - mean) * (r.*field - mean);
+    sd = std::sqrt(v / static_cast<double>(runs.size()));  // NaN propagates: undefined in any run, undefined here
+  };
+  mean_std(&RunResult::test_macro_f1, s.test_macro_f1_mean, s.test_macro_f1_std);
+  mean_std(&RunResult::test_roc_auc, s.test_roc_auc_mean, s.test_roc_auc_std);
   s.train_step_ms_median = median(steps);
   return s;
 }

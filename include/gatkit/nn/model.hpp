@@ -6,6 +6,7 @@
 // heads are concatenated by default (head_merge); the output layer always averages its heads.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gatkit/graph/graph.hpp"
@@ -14,6 +15,13 @@
 #include "gatkit/tensor.hpp"
 
 namespace gatkit {
+
+/// What maps features to logits: attention layers over the graph (GAT), or the same widths without the
+/// graph (MLP baseline, nn/mlp.hpp).
+enum class NodeModelKind { gat, mlp };
+std::string to_string(NodeModelKind kind);
+/// "gat" or "mlp"; throws InvalidArgument otherwise.
+NodeModelKind parse_node_model_kind(std::string_view name);
 
 struct ModelConfig {
   std::int64_t in_dim = 0;       ///< input features
@@ -31,6 +39,7 @@ struct ModelConfig {
   double attention_dropout = 0.6;
   double negative_slope = 0.2;
   bool self_loops = true;        ///< every node also attends to itself
+  NodeModelKind kind = NodeModelKind::gat;  ///< mlp: dense layers of the same widths, no attention
 
   /// The configuration of attention layer `index` (0-based).
   AttentionConfig layer(int index) const;

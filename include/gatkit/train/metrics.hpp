@@ -37,6 +37,12 @@ double mae(std::span<const double> pred, std::span<const double> target);
 /// before calling). predicted_class, labels: size n.
 double accuracy(std::span<const std::int64_t> predicted_class, std::span<const std::int64_t> labels);
 
+/// Macro-averaged F1 of class predictions (sklearn's f1_score(average="macro")): per class c,
+/// F1_c = 2 TP_c / (2 TP_c + FP_c + FN_c), averaged over the classes that occur among the labels or the
+/// predictions (a class in neither is left out; a class with TP + FP + FN > 0 but TP = 0 counts as 0).
+/// NaN for n == 0. Classes are any integers. predicted_class, labels: size n.
+double macro_f1(std::span<const std::int64_t> predicted_class, std::span<const std::int64_t> labels);
+
 /// Binary accuracy of probabilities against 0/1 labels: predicted positive when score >= threshold.
 /// NaN labels are skipped; NaN when nothing is left. scores, labels: size n.
 double binary_accuracy(std::span<const double> scores, std::span<const double> labels, double threshold = 0.5);

@@ -20,6 +20,9 @@ struct TrainOptions {
   int max_epochs = 100000;      ///< the GAT reference code's limit; early stopping ends runs long before
   int patience = 100;           ///< epochs without improvement of validation loss or accuracy
   bool normalize_features = true;  ///< divide every feature row by its sum (GAT/GCN preprocessing)
+  /// Weight each training node's loss by balanced_class_weights of the training nodes (nn/class_weights.hpp);
+  /// the validation loss uses the same weights. model.kind chooses GAT or the MLP baseline (nn/mlp.hpp).
+  bool balanced_class_weights = false;
 };
 
 /// What one epoch did; handed to the progress callback.
@@ -37,6 +40,9 @@ struct RunResult {
   int best_epoch = 0;          ///< epoch whose weights were restored
   double val_accuracy = 0, val_loss = 0;  ///< of the restored model
   double test_accuracy = 0;
+  double val_macro_f1 = 0, test_macro_f1 = 0;  ///< macro-averaged F1 (train/metrics.hpp)
+  /// ROC-AUC of the class-1 probability for two-class data; NaN otherwise (or when a set lacks a class).
+  double val_roc_auc = 0, test_roc_auc = 0;
   double train_step_ms_median = 0;
   double seconds = 0;          ///< wall time of the run
 };
@@ -65,6 +71,8 @@ struct ExperimentSummary {
   std::string metric = "accuracy";
   double test_mean = 0, test_std = 0;     ///< population std over runs
   double val_mean = 0;
+  double test_macro_f1_mean = 0, test_macro_f1_std = 0;
+  double test_roc_auc_mean = 0, test_roc_auc_std = 0;   ///< NaN unless every run has a test ROC-AUC
   double train_step_ms_median = 0;        ///< median over runs of each run's median training step
   std::vector<RunResult> runs;
 };

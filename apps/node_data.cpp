@@ -1,0 +1,57 @@
+#include "node_data.hpp"
+
+#include <iostream>
+
+#include "gatkit/io/manifest.hpp"
+#include "gatkit/io/node_split.hpp"
+#include "gatkit/io/structural_features.hpp"
+#include "gatkit/util/error.hpp"
+
+namespace gatkit::cli {
+
+NodeDataset load_node_data(const Args& args, bool quiet) {
+  const std::string path = args.required("data");
+  const auto split_seed = args.integer("split-seed", 0);
+  GATKIT_REQUIRE(split_seed >= 0, "--split-seed must be >= 0");
+  std::optional<SplitFractions> fractions;
+  if (args.has("split")) {
+    const std::string split = args.str("split");
+    if (!is_split_fractions(split))
+      throw InvalidArgument("--split for node data takes fractions TRAIN,VAL,TEST such as 0.6,0.2,0.2, got '" + split +
+                            "' (random, scaffold and kfold:K are the molecule splits)");
+    fractions = parse_split_fractions(split);
+  }
+  std::optional<std::vector<std::string>> structural;
+  if (args.has("structural-features")) structural = parse_structural_features(args.str("structural-features"));
+
+  if (is_node_manifest(path)) {
+    NodeManifestOverrides overrides;
+    if (args.has("label-column")) overrides.label_column = args.str("label-column");
+    overrides.structural_features = structural;
+    overrides.split_fractions = fractions;
+    overrides.split_seed = static_cast<std::uint64_t>(split_seed);
+    LoadedNodeData loaded = load_node_manifest(path, overrides);
+    if (!quiet)
+      for (const std::string& line : loaded.report.lines()) std::cerr << "note: " << line << "\n";
+    return std::move(loaded.data);
+  }
+  if (args.has("label-column"))
+    throw InvalidArgument("--label-column applies to a node data manifest (a .json file naming a label table); " + path +
+                          " is not one");
+  NodeDatasetOptions options;
+  options.split_seed = static_cast<std::uint64_t>(split_seed);
+  NodeDataset data = load_node_dataset(path, options);
+  if (structural) add_structural_features(data, *structural);
+  if (fractions) make_stratified_split(data, *fractions, static_cast<std::uint64_t>(split_seed));
+  return data;
+}
+
+bool is_node_manifest_arg(const std::vector<std::string>& args) {
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    if (args[k] == "--data" && k + 1 < args.size()) return is_node_manifest(args[k + 1]);
+    if (args[k].rfind("--data=", 0) == 0) return is_node_manifest(args[k].substr(7));
+  }
+  return false;
+}
+
+}  // namespace gatkit::cli

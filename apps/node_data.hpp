@@ -1,0 +1,26 @@
+#pragma once
+// Node-classification data for train, predict and info: a data folder (load_node_dataset) or a node
+// data manifest (load_node_manifest), with the command-line options that shape it:
+//   --split TRAIN,VAL,TEST     stratified random fractions (drawn with --split-seed)
+//   --split-seed S             seed of drawn splits (fractions, or the Planetoid default)
+//   --label-column NAME        the label column of a manifest's label table
+//   --structural-features K    degree, identity, degree,identity or none
+#include <string>
+#include <vector>
+
+#include "cli_args.hpp"
+#include "gatkit/io/dataset.hpp"
+
+namespace gatkit::cli {
+
+/// The option names load_node_data reads (for the Args of each command).
+inline const std::vector<std::string> node_data_options = {"data", "split", "split-seed", "label-column",
+                                                           "structural-features"};
+
+/// Loads --data; the manifest's join report goes to stderr unless quiet.
+NodeDataset load_node_data(const Args& args, bool quiet);
+
+/// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
+bool is_node_manifest_arg(const std::vector<std::string>& args);
+
+}  // namespace gatkit::cli
