@@ -18,6 +18,7 @@
 #include "gatkit/util/parallel.hpp"
 #include "molecule_files.hpp"
 #include "output.hpp"
+#include "range_options.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -56,6 +57,11 @@ train options (defaults: the GAT paper's Cora setup):
   --attention-dropout P      dropout on the attention coefficients           [0.6]
   --negative-slope S         LeakyReLU slope of additive scores              [0.2]
   --no-self-loops            nodes do not attend to themselves
+  --range 1-hop|k-hop:K|full range of attention: neighbours, nodes within K hops, every node   [1-hop]
+  --max-full-nodes N         --range full refuses graphs larger than this                 [512]
+  --max-range-edges N        k-hop and full refuse attention graphs with more edges      [33554432]
+  --pe none|lap:K|rw:K       positional encoding appended to the features: K Laplacian
+                             eigenvectors, or K random-walk landing probabilities         [none]
   --lr X                     Adam learning rate                              [0.005]
   --weight-decay X           L2 penalty                                      [5e-4]
   --epochs N                 maximum epochs                                  [100000]
@@ -78,6 +84,8 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --runs N                   seeds (random, scaffold); K-fold runs every fold          [3]
   --layers N / --heads N / --hidden N                                     [3 / 4 / 64]
   --attention additive|dot   scoring; bond features enter either                        [additive]
+  --range / --max-full-nodes / --max-range-edges / --pe   as above; beyond 1-hop, pairs that are not
+                             bonds get a zero bond row, and every pair hop-distance columns
   --readout KIND[,KIND...]   mean|sum|max|attention; several are concatenated           [mean]
   --jk                       jumping knowledge: pool every layer's output, not only the last
   --residual                 skip connections around attention layers 2..N
@@ -121,6 +129,7 @@ TrainOptions train_options(const Args& a) {
   m.attention_dropout = a.number("attention-dropout", m.attention_dropout);
   m.negative_slope = a.number("negative-slope", m.negative_slope);
   m.self_loops = !a.flag("no-self-loops");
+  read_range_options(a, m.range, m.positional);
   o.optimizer.learning_rate = a.number("lr", o.optimizer.learning_rate);
   o.optimizer.weight_decay = a.number("weight-decay", o.optimizer.weight_decay);
   o.max_epochs = static_cast<int>(a.integer("epochs", o.max_epochs));
@@ -187,6 +196,8 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.EndObject();
   w.Key("config"); w.StartObject();
   w.Key("attention"); w.String(to_string(o.model.attention).c_str());
+  w.Key("range"); w.String(o.model.range.name().c_str());
+  w.Key("positional"); w.String(o.model.positional.name().c_str());
   w.Key("layers"); w.Int(o.model.layers);
   w.Key("heads"); w.Int(o.model.heads);
   w.Key("hidden"); w.Int64(o.model.hidden);
@@ -208,7 +219,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "attention", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
-                   "threads", "save", "log", "summary"},
+                   "threads", "save", "log", "summary", "range", "max-full-nodes", "max-range-edges", "pe"},
                   {"no-self-loops", "no-normalize", "quiet"});
   apply_threads(args);
   const TrainOptions options = train_options(args);

@@ -3,6 +3,7 @@
 #include <rapidjson/writer.h>
 
 #include "checkpoint_file.hpp"
+#include "checkpoint_range.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -29,6 +30,7 @@ std::string config_json(const TrainedModel& m) {
   w.Key("attention_dropout"); w.Double(c.attention_dropout);
   w.Key("negative_slope"); w.Double(c.negative_slope);
   w.Key("self_loops"); w.Bool(c.self_loops);
+  detail::write_range_members(w, c.range, c.positional);
   w.EndObject();
   w.Key("normalize_features"); w.Bool(m.normalize_features);
   w.Key("class_names"); w.StartArray();
@@ -69,6 +71,7 @@ TrainedModel load_model(const std::filesystem::path& file) {
   c.attention_dropout = m.number("attention_dropout");
   c.negative_slope = m.number("negative_slope");
   c.self_loops = m.boolean("self_loops");
+  detail::read_range_members(m, c.range, c.positional);
   model.normalize_features = root.boolean("normalize_features");
   model.class_names = root.strings("class_names");
   if (static_cast<std::int64_t>(model.class_names.size()) != c.num_classes)

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "gatkit/graph/graph.hpp"
+#include "gatkit/graph/positional.hpp"
+#include "gatkit/graph/range.hpp"
 #include "gatkit/nn/attention.hpp"
 #include "gatkit/nn/parameters.hpp"
 #include "gatkit/tensor.hpp"
@@ -26,6 +28,11 @@ struct ModelConfig {
   double attention_dropout = 0.6;
   double negative_slope = 0.2;
   bool self_loops = true;        ///< every node also attends to itself
+  /// Which nodes attend to which (graph/range.hpp): applied by prepare_graph, before the self-loops.
+  AttentionRange range;
+  /// Columns appended to the node features by the trainer and by prediction (graph/positional.hpp);
+  /// in_dim counts them.
+  PositionalEncoding positional;
 
   /// The configuration of attention layer `index` (0-based).
   AttentionConfig layer(int index) const;
@@ -48,7 +55,8 @@ class GatModel {
   /// Glorot initialisation drawn from `seed`.
   void initialize(std::uint64_t seed);
 
-  /// The graph the model runs on: `g` with the self-loop policy of the configuration applied.
+  /// The graph the model runs on: the attention graph of `g` under the configuration's range (for
+  /// `full`, `g` as one graph), with the self-loop policy applied.
   Graph prepare_graph(const Graph& g) const;
 
   /// Logits (n x num_classes). `graph` must come from prepare_graph. With training == true dropout is
