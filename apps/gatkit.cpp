@@ -222,7 +222,7 @@ int cmd_train(const std::vector<std::string>& argv) {
                    "threads", "save", "log", "summary", "range", "max-full-nodes", "max-range-edges", "pe"},
                   {"no-self-loops", "no-normalize", "quiet"});
   apply_threads(args);
-  const TrainOptions options = train_options(args);
+  TrainOptions options = train_options(args);
   const auto runs = args.integer("runs", 1);
   const auto first_seed = args.integer("seed", 0);
   GATKIT_REQUIRE(runs >= 1, "--runs must be >= 1");
@@ -238,6 +238,14 @@ int cmd_train(const std::vector<std::string>& argv) {
               << (data.features.is_sparse() ? " (sparse)" : "") << ", " << data.num_classes << " classes, split "
               << data.train.size() << "/" << data.val.size() << "/" << data.test.size() << "\n";
 
+  if (options.model.positional.enabled()) {  // once for every run
+    try {
+      options.positional_values =
+          std::make_shared<const PositionalValues>(compute_positional_values(data.graph, options.model.positional));
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(data.name + ": " + e.what());
+    }
+  }
   std::vector<RunResult> results;
   TrainedModel best_model;
   double best_val = -1;

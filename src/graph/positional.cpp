@@ -183,6 +183,13 @@ RowMatrix<T> positional_encoding(const Graph& g, const PositionalEncoding& pe, s
   return {};
 }
 
+PositionalValues compute_positional_values(const Graph& g, const PositionalEncoding& pe) {
+  PositionalValues v;
+  v.encoding = pe;
+  v.values = positional_encoding<float>(g, pe, &v.groups);
+  return v;
+}
+
 template <class T>
 void flip_signs(RowMatrix<T>& values, std::span<const std::int32_t> group, std::uint64_t seed) {
   GATKIT_REQUIRE(static_cast<std::int64_t>(group.size()) == values.rows(),

@@ -49,13 +49,19 @@ struct ModelInput {
   Graph graph;
 };
 
-ModelInput model_input(const NodeDataset& data, const GatModel<float>& model, bool normalize) {
+ModelInput model_input(const NodeDataset& data, const GatModel<float>& model, bool normalize,
+                       const PositionalValues* cached = nullptr) {
   ModelInput in;
   try {
     const PositionalEncoding& pe = model.config().positional;
     in.x = prepared_features(data, normalize);
     if (pe.enabled()) {
-      in.positional = positional_encoding<float>(data.graph, pe, &in.groups);
+      if (cached && cached->encoding == pe && cached->values.rows() == data.graph.num_nodes()) {
+        in.positional = cached->values;
+        in.groups = cached->groups;
+      } else {
+        in.positional = positional_encoding<float>(data.graph, pe, &in.groups);
+      }
       in.x = append_columns(in.x, in.positional);
     }
     in.graph = model.prepare_graph(data.graph);
@@ -78,7 +84,7 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
   GatModel<float> model(model_config_for(data, options.model));
   model.initialize(seed);
   Parameters<float>& params = model.parameters();
-  const ModelInput input = model_input(data, model, options.normalize_features);
+  const ModelInput input = model_input(data, model, options.normalize_features, options.positional_values.get());
   const FeatureMatrix<float>& x = input.x;
   const Graph& graph = input.graph;
   // Laplacian eigenvectors have no preferred sign: training sees them with random signs, drawn per

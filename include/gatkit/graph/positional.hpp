@@ -65,6 +65,17 @@ RowMatrix<double> random_walk_landing(const Graph& g, int k);
 template <class T>
 RowMatrix<T> positional_encoding(const Graph& g, const PositionalEncoding& pe, std::vector<std::int32_t>* groups = nullptr);
 
+/// An encoding computed once for a graph, to be shared by several training runs on it (the Laplacian
+/// of a component of a few thousand nodes takes seconds).
+struct PositionalValues {
+  PositionalEncoding encoding;
+  RowMatrix<float> values;            ///< num_nodes x encoding.columns()
+  std::vector<std::int32_t> groups;   ///< sign-flip groups (lap: components)
+};
+
+/// positional_encoding<float> of g, packed with its groups.
+PositionalValues compute_positional_values(const Graph& g, const PositionalEncoding& pe);
+
 /// Multiplies column c of the rows of group g by a sign drawn from (seed, g, c): -1 or +1 with
 /// probability 1/2, the same for every row of the group. `group` has one entry per row of `values`.
 template <class T>

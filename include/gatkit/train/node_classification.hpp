@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct TrainOptions {
   int max_epochs = 100000;      ///< the GAT reference code's limit; early stopping ends runs long before
   int patience = 100;           ///< epochs without improvement of validation loss or accuracy
   bool normalize_features = true;  ///< divide every feature row by its sum (GAT/GCN preprocessing)
+  /// The positional encoding (model.positional) of the data's graph, computed once and shared by runs
+  /// (compute_positional_values); null: each run computes it. Ignored unless its encoding matches.
+  std::shared_ptr<const PositionalValues> positional_values;
 };
 
 /// What one epoch did; handed to the progress callback.
