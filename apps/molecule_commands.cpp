@@ -148,6 +148,7 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("readout"); w.String(to_string(o.model.readouts()).c_str());
   w.Key("jumping_knowledge"); w.Bool(o.model.jumping_knowledge);
   w.Key("residual"); w.Bool(o.model.residual);
+  w.Key("attention"); w.String(to_string(o.model.attention).c_str());
   w.Key("range"); w.String(o.model.range.name().c_str());
   w.Key("positional"); w.String(o.model.positional.name().c_str());
   w.Key("head_layers"); w.Int(o.model.head_layers);
