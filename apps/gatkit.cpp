@@ -19,6 +19,7 @@
 #include "molecule_files.hpp"
 #include "node_data.hpp"
 #include "output.hpp"
+#include "range_options.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -70,6 +71,11 @@ train options (defaults: the GAT paper's Cora setup):
   --attention-dropout P      dropout on the attention coefficients           [0.6]
   --negative-slope S         LeakyReLU slope of additive and gatv2 scores    [0.2]
   --no-self-loops            nodes do not attend to themselves
+  --range 1-hop|k-hop:K|full range of attention: neighbours, nodes within K hops, every node   [1-hop]
+  --max-full-nodes N         --range full refuses graphs larger than this                 [512]
+  --max-range-edges N        k-hop and full refuse attention graphs with more edges      [33554432]
+  --pe none|lap:K|rw:K       positional encoding appended to the features: K Laplacian
+                             eigenvectors, or K random-walk landing probabilities         [none]
   --lr X                     Adam learning rate                              [0.005]
   --weight-decay X           L2 penalty                                      [5e-4]
   --epochs N                 maximum epochs                                  [100000]
@@ -94,6 +100,8 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --runs N                   seeds (random, scaffold); K-fold runs every fold          [3]
   --layers N / --heads N / --hidden N                                     [3 / 4 / 64]
   --attention additive|dot   scoring; bond features enter either                        [additive]
+  --range / --max-full-nodes / --max-range-edges / --pe   as above; beyond 1-hop, pairs that are not
+                             bonds get a zero bond row, and every pair hop-distance columns
   --readout KIND[,KIND...]   mean|sum|max|attention; several are concatenated           [mean]
   --jk                       jumping knowledge: pool every layer's output, not only the last
   --residual                 skip connections around attention layers 2..N
@@ -135,6 +143,7 @@ TrainOptions train_options(const Args& a) {
   m.attention_dropout = a.number("attention-dropout", m.attention_dropout);
   m.negative_slope = a.number("negative-slope", m.negative_slope);
   m.self_loops = !a.flag("no-self-loops");
+  read_range_options(a, m.range, m.positional);
   o.optimizer.learning_rate = a.number("lr", o.optimizer.learning_rate);
   o.optimizer.weight_decay = a.number("weight-decay", o.optimizer.weight_decay);
   o.max_epochs = static_cast<int>(a.integer("epochs", o.max_epochs));
@@ -219,6 +228,8 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.Key("attention"); w.String(to_string(o.model.attention).c_str());
   w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
   w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
+  w.Key("range"); w.String(o.model.range.name().c_str());
+  w.Key("positional"); w.String(o.model.positional.name().c_str());
   w.Key("layers"); w.Int(o.model.layers);
   w.Key("heads"); w.Int(o.model.heads);
   w.Key("hidden"); w.Int64(o.model.hidden);
@@ -242,10 +253,10 @@ int cmd_train(const std::vector<std::string>& argv) {
                   {"data", "attention", "normalizer", "head-merge", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
                    "threads", "save", "log", "summary", "split", "label-column", "structural-features", "model",
-                   "class-weights"},
+                   "class-weights", "range", "max-full-nodes", "max-range-edges", "pe"},
                   {"no-self-loops", "no-normalize", "quiet"});
   apply_threads(args);
-  const TrainOptions options = train_options(args);
+  TrainOptions options = train_options(args);
   const auto runs = args.integer("runs", 1);
   const auto first_seed = args.integer("seed", 0);
   GATKIT_REQUIRE(runs >= 1, "--runs must be >= 1");
@@ -261,6 +272,14 @@ int cmd_train(const std::vector<std::string>& argv) {
               << (data.features.is_sparse() ? " (sparse)" : "") << ", " << data.num_classes << " classes, split "
               << data.train.size() << "/" << data.val.size() << "/" << data.test.size() << "\n";
 
+  if (options.model.positional.enabled()) {  // once for every run
+    try {
+      options.positional_values =
+          std::make_shared<const PositionalValues>(compute_positional_values(data.graph, options.model.positional));
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(data.name + ": " + e.what());
+    }
+  }
   std::vector<RunResult> results;
   TrainedModel best_model;
   double best_val = -1;

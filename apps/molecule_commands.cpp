@@ -19,6 +19,7 @@
 #include "gatkit/util/parallel.hpp"
 #include "molecule_files.hpp"
 #include "output.hpp"
+#include "range_options.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -150,6 +151,8 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
   w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
   w.Key("residual"); w.Bool(o.model.residual);
+  w.Key("range"); w.String(o.model.range.name().c_str());
+  w.Key("positional"); w.String(o.model.positional.name().c_str());
   w.Key("head_layers"); w.Int(o.model.head_layers);
   w.Key("head_hidden"); w.Int64(o.model.head_hidden);
   w.Key("dropout"); w.Double(o.model.dropout);
@@ -174,7 +177,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
                    "save", "attention", "normalizer", "head-merge", "head-layers", "head-hidden", "lr-decay", "lr-patience",
-                   "min-lr", "classes", "select"},
+                   "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe"},
                   {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -183,7 +186,11 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const std::vector<std::string> names = target_names(args);
   MoleculeSet set = read_molecule_set(file, on_error, quiet);
   const std::uint64_t records = set.molecules.size() + set.skipped.size();
-  // A molecule that cannot be featurised (two bonds between the same atoms, ...) is a bad record too.
+  // A molecule that cannot be featurised (two bonds between the same atoms, ...), or that is too large
+  // for --range full, is a bad record too.
+  AttentionRange range;
+  PositionalEncoding positional;
+  read_range_options(args, range, positional);
   const chem::FeaturizeOptions featurizer;
   std::vector<chem::MoleculeGraph> graphs;
   graphs.reserve(set.molecules.size());
@@ -191,7 +198,10 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   for (std::size_t i = 0; i < set.molecules.size(); ++i) {
     chem::Molecule& m = set.molecules[i];
     try {
-      graphs.push_back(chem::featurize(m, featurizer));
+      chem::MoleculeGraph graph = chem::featurize(m, featurizer);
+      check_range_size(range, graph.graph.num_nodes(),
+                       "record " + std::to_string(m.record) + (m.name.empty() ? std::string() : " '" + m.name + "'"));
+      graphs.push_back(std::move(graph));
       if (kept != i) {
         set.molecules[kept] = std::move(m);
         set.ids[kept] = std::move(set.ids[i]);
@@ -228,6 +238,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.model.attention = parse_attention_kind(args.str("attention", "additive"));
   options.model.normalizer = parse_attention_normalizer(args.str("normalizer", "softmax"));
   options.model.head_merge = parse_head_merge(args.str("head-merge", "concat"));
+  options.model.range = range;
+  options.model.positional = positional;
   options.model.dropout = args.number("dropout", 0.1);
   options.model.attention_dropout = args.number("attention-dropout", 0.0);
   options.model.head_layers = static_cast<int>(args.integer("head-layers", 0));

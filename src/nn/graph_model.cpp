@@ -25,6 +25,9 @@ void GraphModelConfig::validate() const {
   GATKIT_REQUIRE(head_layers >= 0, "graph model: head layers must be >= 0");
   GATKIT_REQUIRE(head_layers == 0 || head_hidden >= 1, "graph model: head hidden width must be positive");
   GATKIT_REQUIRE(extra_readouts.size() <= 8, "graph model: at most 9 readouts");
+  range.validate();
+  positional.validate();
+  GATKIT_REQUIRE(in_dim > positional.columns(), "graph model: input dimension must exceed the positional-encoding columns");
 }
 
 std::int64_t GraphModelConfig::parameter_count() const {
@@ -63,7 +66,7 @@ AttentionConfig GraphModelConfig::layer(int index) const {
   a.set_merge(head_merge);
   a.input_dropout = dropout;
   a.attention_dropout = attention_dropout;
-  a.edge_dim = edge_dim;
+  a.edge_dim = attention_edge_dim();
   a.kind = attention;
   a.normalizer = normalizer;
   return a;
@@ -143,13 +146,24 @@ std::size_t GraphGat<T>::pooled_layer(std::size_t i) const {
 }
 
 template <class T>
-typename GraphGat<T>::Input GraphGat<T>::prepare(const Graph& batch_graph, const RowMatrix<T>* bond_features) const {
+typename GraphGat<T>::Input GraphGat<T>::prepare(const Graph& batch_graph, const RowMatrix<T>* bond_features,
+                                                 std::span<const std::int64_t> offsets) const {
   Input input;
-  input.graph = with_self_loops(batch_graph, config_.self_loops ? SelfLoops::add : SelfLoops::keep);
+  const SelfLoops loops = config_.self_loops ? SelfLoops::add : SelfLoops::keep;
   if (config_.edge_dim > 0) {
-    GATKIT_REQUIRE(bond_features != nullptr, "graph model: bond features required (edge_dim > 0)");
-    input.edge_features = edge_features_with_self_loops(batch_graph, *bond_features, input.graph);
+    GATKIT_REQUIRE(bond_features != nullptr && bond_features->cols() == config_.edge_dim,
+                   "graph model: bond features of width " + std::to_string(config_.edge_dim) + " required");
   }
+  if (config_.range.is_one_hop()) {
+    input.graph = with_self_loops(batch_graph, loops);
+    if (config_.edge_dim > 0) input.edge_features = edge_features_with_self_loops(batch_graph, *bond_features, input.graph);
+    return input;
+  }
+  const Graph ranged = attention_graph(batch_graph, offsets, config_.range);
+  input.graph = with_self_loops(ranged, loops);
+  if (config_.edge_dim > 0)
+    input.edge_features = edge_features_with_self_loops(
+        ranged, range_edge_features(batch_graph, *bond_features, ranged, config_.range), input.graph);
   return input;
 }
 

@@ -23,6 +23,9 @@ void ModelConfig::validate() const {
   GATKIT_REQUIRE(dropout >= 0 && dropout < 1, "model: dropout must be in [0, 1)");
   GATKIT_REQUIRE(attention_dropout >= 0 && attention_dropout < 1, "model: attention dropout must be in [0, 1)");
   GATKIT_REQUIRE(negative_slope >= 0, "model: negative slope must be >= 0");
+  range.validate();
+  positional.validate();
+  GATKIT_REQUIRE(in_dim > positional.columns(), "model: input dimension must exceed the positional-encoding columns");
 }
 
 AttentionConfig ModelConfig::layer(int index) const {
@@ -89,7 +92,9 @@ void GatModel<T>::initialize(std::uint64_t seed) {
 
 template <class T>
 Graph GatModel<T>::prepare_graph(const Graph& g) const {
-  return with_self_loops(g, config_.self_loops ? SelfLoops::add : SelfLoops::keep);
+  const SelfLoops loops = config_.self_loops ? SelfLoops::add : SelfLoops::keep;
+  if (config_.range.is_one_hop()) return with_self_loops(g, loops);
+  return with_self_loops(attention_graph(g, {}, config_.range), loops);
 }
 
 template <class T>

@@ -3,6 +3,7 @@
 #include <rapidjson/writer.h>
 
 #include "checkpoint_file.hpp"
+#include "checkpoint_range.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -40,6 +41,7 @@ std::string config_json(const TrainedModel& m) {
   if (c.kind != NodeModelKind::gat) {  // absent means gat: checkpoints written before the MLP baseline
     w.Key("architecture"); w.String(to_string(c.kind).c_str());
   }
+  detail::write_range_members(w, c.range, c.positional);
   w.EndObject();
   w.Key("normalize_features"); w.Bool(m.normalize_features);
   w.Key("class_names"); w.StartArray();
@@ -90,6 +92,7 @@ TrainedModel load_model(const std::filesystem::path& file) {
       m.fail(e.what());
     }
   }
+  detail::read_range_members(m, c.range, c.positional);
   model.normalize_features = root.boolean("normalize_features");
   model.class_names = root.strings("class_names");
   if (static_cast<std::int64_t>(model.class_names.size()) != c.num_classes)

@@ -51,14 +51,24 @@ struct PreparedBatch {
   RowMatrix<float> targets;
 };
 
+// `flip_seed` (training batches with Laplacian encodings): the eigenvectors' signs are drawn from it, per
+// connected component and column.
 PreparedBatch prepare(const GraphGat<float>& model, const std::vector<chem::MoleculeGraph>& molecules,
-                      const RowMatrix<double>& targets, std::vector<std::int64_t> items) {
+                      const RowMatrix<double>& targets, std::vector<std::int64_t> items,
+                      const std::uint64_t* flip_seed = nullptr) {
   PreparedBatch b;
   std::vector<const chem::MoleculeGraph*> graphs;
   for (auto m : items) graphs.push_back(&molecules[static_cast<std::size_t>(m)]);
   chem::MoleculeBatch batch = chem::batch_molecules(graphs);
-  b.input = model.prepare(batch.batch.graph, &batch.edge_features);
+  b.input = model.prepare(batch.batch.graph, &batch.edge_features, batch.batch.offsets);
   b.x = FeatureMatrix<float>(std::move(batch.atom_features));
+  const PositionalEncoding& pe = model.config().positional;
+  if (pe.enabled()) {
+    std::vector<std::int32_t> groups;
+    RowMatrix<float> values = positional_encoding<float>(batch.batch.graph, pe, &groups);
+    if (flip_seed && pe.kind == PositionalKind::laplacian) flip_signs(values, groups, *flip_seed);
+    b.x = append_columns(b.x, values);
+  }
   b.offsets = std::move(batch.batch.offsets);
   b.targets.resize(static_cast<Eigen::Index>(items.size()), targets.cols());
   for (std::size_t k = 0; k < items.size(); ++k) b.targets.row(static_cast<Eigen::Index>(k)) = targets.row(items[k]).cast<float>();
@@ -154,7 +164,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
                  "graph training: learning-rate decay must be in (0, 1], its patience and floor positive");
   const auto start = std::chrono::steady_clock::now();
   GraphModelConfig config = options.model;
-  config.in_dim = molecules.front().atom_features.cols();
+  config.in_dim = molecules.front().atom_features.cols() + options.model.positional.columns();
   config.edge_dim = molecules.front().edge_features.cols();
   config.num_tasks = static_cast<int>(targets.cols());
   const bool multiclass = options.task == GraphTask::multiclass;
@@ -177,6 +187,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   GraphGat<float> model(config);
   model.initialize(seed);
   Adam adam(options.optimizer, model.parameters().size());
+  // A molecule too large for the range is refused before any training, by its index.
+  for (std::size_t i = 0; i < molecules.size(); ++i)
+    check_range_size(config.range, molecules[i].graph.num_nodes(), "graph training: molecule " + std::to_string(i));
   // Regression targets are standardised with the training rows' statistics (per task, ignoring missing
   // values); binary and class targets are used as they are.
   const bool regression = options.task == GraphTask::regression;
@@ -229,9 +242,11 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     std::uint64_t step = 0;
     for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(options.batch_size)) {
       const std::size_t last = std::min(order.size(), first + static_cast<std::size_t>(options.batch_size));
-      PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)});
+      const std::uint64_t step_seed = derive_seed(seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step);
+      const std::uint64_t flip_seed = derive_seed(step_seed, 0xf11b);
+      PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)}, &flip_seed);
       model.parameters().zero_grads();
-      const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, derive_seed(seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step));
+      const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, step_seed);
       if (regression) masked_mse(logits, b.targets, &d_out);
       else if (multiclass) masked_softmax_cross_entropy(logits, b.targets, &d_out);
       else masked_bce_with_logits(logits, b.targets, &d_out);

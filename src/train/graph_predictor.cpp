@@ -15,6 +15,7 @@
 #include <rapidjson/writer.h>
 
 #include "checkpoint_file.hpp"
+#include "checkpoint_range.hpp"
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/parallel.hpp"
 
@@ -58,6 +59,7 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
   if (c.head_merge != HeadMerge::concat) {
     w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
   }
+  detail::write_range_members(w, c.range, c.positional);
   w.EndObject();
 }
 
@@ -114,6 +116,7 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
       m.fail(m.path() + ".head_merge: " + e.what());
     }
   }
+  detail::read_range_members(m, c.range, c.positional);  // older checkpoints: 1-hop, no positional encoding
   return c;
 }
 
@@ -130,10 +133,13 @@ void validate(const TrainedGraphModel& m) {
   else
     GATKIT_REQUIRE(m.targets.size() == static_cast<std::size_t>(c.num_tasks),
                    "graph model: " + std::to_string(m.targets.size()) + " target names for " + std::to_string(c.num_tasks) + " tasks");
-  GATKIT_REQUIRE(c.in_dim == chem::atom_feature_width(m.featurizer) && c.edge_dim == chem::kBondFeatureWidth,
+  // in_dim counts the positional-encoding columns appended to the atom rows.
+  const std::int64_t atom_width = chem::atom_feature_width(m.featurizer) + c.positional.columns();
+  GATKIT_REQUIRE(c.in_dim == atom_width && c.edge_dim == chem::kBondFeatureWidth,
                  "graph model: feature widths " + std::to_string(c.in_dim) + "/" + std::to_string(c.edge_dim) +
-                     " do not match the featuriser's " + std::to_string(chem::atom_feature_width(m.featurizer)) + "/" +
-                     std::to_string(chem::kBondFeatureWidth));
+                     " do not match the featuriser's " + std::to_string(atom_width) + "/" +
+                     std::to_string(chem::kBondFeatureWidth) +
+                     (c.positional.enabled() ? " (atom features and " + c.positional.name() + ")" : std::string()));
   if (m.task == GraphTask::regression) {
     GATKIT_REQUIRE(m.target_mean.size() == c.num_tasks && m.target_std.size() == c.num_tasks,
                    "graph model: regression needs a target mean and std per task");
@@ -265,7 +271,10 @@ GraphPredictor::GraphPredictor(TrainedGraphModel model) : model_(checked(std::mo
 }
 
 chem::MoleculeGraph GraphPredictor::featurize(const chem::Molecule& molecule) const {
-  return chem::featurize(molecule, model_.featurizer);
+  chem::MoleculeGraph graph = chem::featurize(molecule, model_.featurizer);
+  check_range_size(model_.config.range, graph.graph.num_nodes(),
+                   "molecule" + (molecule.name.empty() ? std::string() : " '" + molecule.name + "'"));
+  return graph;
 }
 
 RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> graphs, int batch_size) {
@@ -279,12 +288,14 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
     batch.clear();
     for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
     chem::MoleculeBatch b = chem::batch_molecules(batch);
-    GATKIT_REQUIRE(b.atom_features.cols() == model_.config.in_dim && b.edge_features.cols() == model_.config.edge_dim,
+    const std::int64_t pe_columns = model_.config.positional.columns();
+    GATKIT_REQUIRE(b.atom_features.cols() + pe_columns == model_.config.in_dim && b.edge_features.cols() == model_.config.edge_dim,
                    "GraphPredictor: graphs with feature widths " + std::to_string(b.atom_features.cols()) + "/" +
                        std::to_string(b.edge_features.cols()) + ", the model expects " +
-                       std::to_string(model_.config.in_dim) + "/" + std::to_string(model_.config.edge_dim));
-    const auto input = net_.prepare(b.batch.graph, &b.edge_features);
-    const FeatureMatrix<float> x(std::move(b.atom_features));
+                       std::to_string(model_.config.in_dim - pe_columns) + "/" + std::to_string(model_.config.edge_dim));
+    const auto input = net_.prepare(b.batch.graph, &b.edge_features, b.batch.offsets);
+    FeatureMatrix<float> x(std::move(b.atom_features));
+    if (pe_columns > 0) x = append_columns(x, positional_encoding<float>(b.batch.graph, model_.config.positional));
     const RowMatrix<float>& y = net_.forward(input, x, b.batch.offsets, /*training=*/false, 0);
     for (std::int64_t i = first; i < last; ++i) {
       if (model_.task == GraphTask::multiclass) {  // softmax over the class logits

@@ -38,7 +38,7 @@ FeatureMatrix<float> prepared_features(const NodeDataset& data, bool normalize) 
 
 ModelConfig model_config_for(const NodeDataset& data, const ModelConfig& requested) {
   ModelConfig c = requested;
-  c.in_dim = data.features.cols();
+  c.in_dim = data.features.cols() + requested.positional.columns();
   c.num_classes = data.num_classes;
   return c;
 }
@@ -66,6 +66,39 @@ void score(const RowMatrix<float>& logits, const NodeDataset& data, const std::v
   if (logits.cols() == 2) auc = train::roc_auc(scores, binary);
 }
 
+/// The model input: the prepared features with the positional encoding of the graph appended (its
+/// sign-flip groups in *groups), and the attention graph. Range and encoding errors name the data set.
+struct ModelInput {
+  FeatureMatrix<float> x;
+  RowMatrix<float> positional;
+  std::vector<std::int32_t> groups;
+  Graph graph;
+};
+
+template <class Model>
+ModelInput model_input(const NodeDataset& data, const Model& model, bool normalize,
+                       const PositionalValues* cached = nullptr) {
+  ModelInput in;
+  try {
+    const PositionalEncoding& pe = model.config().positional;
+    in.x = prepared_features(data, normalize);
+    if (pe.enabled()) {
+      if (cached && cached->encoding == pe && cached->values.rows() == data.graph.num_nodes()) {
+        in.positional = cached->values;
+        in.groups = cached->groups;
+      } else {
+        in.positional = positional_encoding<float>(data.graph, pe, &in.groups);
+      }
+      in.x = append_columns(in.x, in.positional);
+    }
+    in.graph = model.prepare_graph(data.graph);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(data.name + ": " + e.what());
+  }
+  return in;
+}
+
+
 /// The training loop, shared by GatModel and MlpModel (same optimizer, early stopping and head).
 template <class Model>
 RunResult train_model(const NodeDataset& data, const TrainOptions& options, std::uint64_t seed, TrainedModel* best,
@@ -76,7 +109,6 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   GATKIT_REQUIRE(options.max_epochs >= 1 && options.patience >= 1, "training: epochs and patience must be positive");
   const auto start = Clock::now();
 
-  const FeatureMatrix<float> x = prepared_features(data, options.normalize_features);
   Model model(model_config_for(data, options.model));
   const std::vector<double> weights =
       options.balanced_class_weights ? balanced_class_weights(data.labels, data.train, data.num_classes) : std::vector<double>{};
@@ -86,7 +118,14 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   };
   model.initialize(seed);
   Parameters<float>& params = model.parameters();
-  const Graph graph = model.prepare_graph(data.graph);
+  const ModelInput input = model_input(data, model, options.normalize_features, options.positional_values.get());
+  const FeatureMatrix<float>& x = input.x;
+  const Graph& graph = input.graph;
+  // Laplacian eigenvectors have no preferred sign: training sees them with random signs, drawn per
+  // epoch, component and column (evaluation and prediction use the fixed signs).
+  const bool flip = model.config().positional.kind == PositionalKind::laplacian;
+  FeatureMatrix<float> x_flipped = flip ? x : FeatureMatrix<float>();
+  RowMatrix<float> flipped;
   Adam adam(options.optimizer, params.size());
 
   // Early stopping of the GAT reference implementation: the patience counter resets whenever the
@@ -102,10 +141,16 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
     stats.epoch = epoch;
     const auto t0 = Clock::now();
     params.zero_grads();
-    const RowMatrix<float>& logits = model.forward(graph, x, /*training=*/true, derive_seed(seed, 0x5eed0000ull + epoch));
+    if (flip) {
+      flipped = input.positional;
+      flip_signs(flipped, input.groups, derive_seed(seed, 0xf11b0000ull + epoch));
+      set_appended_columns(x_flipped, flipped);
+    }
+    const FeatureMatrix<float>& x_train = flip ? x_flipped : x;
+    const RowMatrix<float>& logits = model.forward(graph, x_train, /*training=*/true, derive_seed(seed, 0x5eed0000ull + epoch));
     stats.train_loss = loss(logits, data.train, &d_logits);
     stats.train_accuracy = accuracy(logits, data.labels, data.train);
-    model.backward(graph, x, d_logits);
+    model.backward(graph, x_train, d_logits);
     adam.step(params);
     stats.step_ms = milliseconds(t0, Clock::now());
     step_ms.push_back(stats.step_ms);
@@ -159,9 +204,8 @@ MatrixF predict_with(const TrainedModel& trained, const NodeDataset& data) {
   Model model(trained.config);
   GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "predict: parameter count mismatch");
   model.parameters().values() = trained.parameters;
-  const FeatureMatrix<float> x = prepared_features(data, trained.normalize_features);
-  const Graph graph = model.prepare_graph(data.graph);
-  return softmax_rows<float>(model.forward(graph, x, /*training=*/false, 0));
+  const ModelInput input = model_input(data, model, trained.normalize_features);
+  return softmax_rows<float>(model.forward(input.graph, input.x, /*training=*/false, 0));
 }
 
 }  // namespace
@@ -173,9 +217,10 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
 }
 
 MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
-  GATKIT_REQUIRE(data.features.cols() == trained.config.in_dim,
-                 "predict: the model expects " + std::to_string(trained.config.in_dim) +
-                     " features per node, the data has " + std::to_string(data.features.cols()));
+  const std::int64_t expected = trained.config.in_dim - trained.config.positional.columns();
+  GATKIT_REQUIRE(data.features.cols() == expected,
+                 "predict: the model expects " + std::to_string(expected) + " features per node, the data has " +
+                     std::to_string(data.features.cols()));
   if (trained.config.kind == NodeModelKind::mlp) return predict_with<MlpModel<float>>(trained, data);
   return predict_with<GatModel<float>>(trained, data);
 }

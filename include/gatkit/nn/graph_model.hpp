@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "gatkit/graph/graph.hpp"
+#include "gatkit/graph/positional.hpp"
+#include "gatkit/graph/range.hpp"
 #include "gatkit/nn/attention.hpp"
 #include "gatkit/nn/linear.hpp"
 #include "gatkit/nn/readout.hpp"
@@ -23,7 +25,7 @@ namespace gatkit {
 
 struct GraphModelConfig {
   std::int64_t in_dim = 0;       ///< atom features
-  std::int64_t edge_dim = 0;     ///< bond features (0: none)
+  std::int64_t edge_dim = 0;     ///< bond features (0: none); see attention_edge_dim()
   int num_tasks = 1;             ///< outputs: one per task (binary, regression) or per class (multi-class)
   int layers = 3;
   int heads = 4;
@@ -48,6 +50,17 @@ struct GraphModelConfig {
   std::vector<ReadoutKind> extra_readouts;
   /// Jumping knowledge: pool the output of every attention layer, not only the last one.
   bool jumping_knowledge = false;
+  /// Which atoms attend to which (graph/range.hpp), applied by prepare() to each graph of the batch.
+  /// Beyond 1-hop, pairs that are not bonds get a zero bond row, and every edge gets hop-distance
+  /// columns (range_edge_features), when the model has bond features.
+  AttentionRange range;
+  /// Columns appended to the atom features by the trainer and the predictor (graph/positional.hpp);
+  /// in_dim counts them.
+  PositionalEncoding positional;
+
+  /// Width of the edge features the attention layers see: edge_dim plus the range's hop-distance
+  /// columns (0 without bond features).
+  std::int64_t attention_edge_dim() const { return edge_dim > 0 ? edge_dim + range_edge_columns(range) : 0; }
 
   /// readout followed by extra_readouts.
   std::vector<ReadoutKind> readouts() const;
@@ -74,13 +87,16 @@ class GraphGat {
   const Parameters<T>& parameters() const { return params_; }
   void initialize(std::uint64_t seed);
 
-  /// The batch graph with the model's self-loop policy, and its edge features (null when edge_dim = 0;
-  /// added self-loops get the mean of the node's incoming bond features).
+  /// The attention graph of the batch (the configuration's range applied to each graph
+  /// [offsets[g], offsets[g+1]); empty offsets: one graph) with the model's self-loop policy, and its
+  /// edge features (null when edge_dim = 0; bond rows, plus hop-distance columns beyond 1-hop; added
+  /// self-loops get the mean of the node's incoming edge rows).
   struct Input {
     Graph graph;
     RowMatrix<T> edge_features;
   };
-  Input prepare(const Graph& batch_graph, const RowMatrix<T>* bond_features) const;
+  Input prepare(const Graph& batch_graph, const RowMatrix<T>* bond_features,
+                std::span<const std::int64_t> offsets = {}) const;
 
   /// Outputs (graphs x num_tasks) for node features x of a batch whose graph g owns rows
   /// [offsets[g], offsets[g+1]).

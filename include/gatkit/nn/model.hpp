@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "gatkit/graph/graph.hpp"
+#include "gatkit/graph/positional.hpp"
+#include "gatkit/graph/range.hpp"
 #include "gatkit/nn/attention.hpp"
 #include "gatkit/nn/parameters.hpp"
 #include "gatkit/tensor.hpp"
@@ -40,6 +42,11 @@ struct ModelConfig {
   double negative_slope = 0.2;
   bool self_loops = true;        ///< every node also attends to itself
   NodeModelKind kind = NodeModelKind::gat;  ///< mlp: dense layers of the same widths, no attention
+  /// Which nodes attend to which (graph/range.hpp): applied by prepare_graph, before the self-loops.
+  AttentionRange range;
+  /// Columns appended to the node features by the trainer and by prediction (graph/positional.hpp);
+  /// in_dim counts them.
+  PositionalEncoding positional;
 
   /// The configuration of attention layer `index` (0-based).
   AttentionConfig layer(int index) const;
@@ -64,7 +71,8 @@ class GatModel {
   /// Glorot initialisation drawn from `seed`.
   void initialize(std::uint64_t seed);
 
-  /// The graph the model runs on: `g` with the self-loop policy of the configuration applied.
+  /// The graph the model runs on: the attention graph of `g` under the configuration's range (for
+  /// `full`, `g` as one graph), with the self-loop policy applied.
   Graph prepare_graph(const Graph& g) const;
 
   /// Logits (n x num_classes). `graph` must come from prepare_graph. With training == true dropout is

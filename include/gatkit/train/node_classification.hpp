@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct TrainOptions {
   /// Weight each training node's loss by balanced_class_weights of the training nodes (nn/class_weights.hpp);
   /// the validation loss uses the same weights. model.kind chooses GAT or the MLP baseline (nn/mlp.hpp).
   bool balanced_class_weights = false;
+  /// The positional encoding (model.positional) of the data's graph, computed once and shared by runs
+  /// (compute_positional_values); null: each run computes it. Ignored unless its encoding matches.
+  std::shared_ptr<const PositionalValues> positional_values;
 };
 
 /// What one epoch did; handed to the progress callback.
