@@ -2,6 +2,7 @@
 // return an exit code (0 success, 1 error in the data or the run, 2 bad usage).
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/train/node_classification.hpp"
+#include "gatkit/util/limits.hpp"
 #include "gatkit/util/parallel.hpp"
 #include "molecule_files.hpp"
 #include "node_data.hpp"
@@ -117,7 +119,46 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --select metric|loss|accuracy   what picks the best epoch on validation         [metric]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
   --save MODEL               the run with the best validation metric
+
+limits (every command; a file beyond them is refused, see README "Limits"):
+  --max-nodes N  --max-edges N  --max-atoms N  --max-line-length BYTES  --max-json-depth N  --max-features N
 )";
+
+// Takes the --max-* options out of `args` and makes them the process's default limits, so that every
+// command and every reader sees them. A malformed value is a usage error (InvalidArgument).
+void apply_limits(std::vector<std::string>& args) {
+  Limits limits = default_limits();
+  const std::pair<const char*, std::int64_t Limits::*> options[] = {
+      {"max-nodes", &Limits::max_nodes},           {"max-edges", &Limits::max_edges},
+      {"max-atoms", &Limits::max_atoms},           {"max-line-length", &Limits::max_line_length},
+      {"max-json-depth", &Limits::max_json_depth}, {"max-features", &Limits::max_feature_dim}};
+  std::vector<std::string> rest;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    bool taken = false;
+    for (const auto& [name, field] : options) {
+      const std::string flag = std::string("--") + name;
+      std::string value;
+      if (args[k] == flag) {
+        if (k + 1 >= args.size()) throw InvalidArgument(flag + " needs a value");
+        value = args[++k];
+      } else if (args[k].rfind(flag + "=", 0) == 0) {
+        value = args[k].substr(flag.size() + 1);
+      } else {
+        continue;
+      }
+      std::int64_t v = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec != std::errc() || end != value.data() + value.size() || v <= 0)
+        throw InvalidArgument(flag + " expects a positive integer, got '" + value + "'");
+      limits.*field = v;
+      taken = true;
+      break;
+    }
+    if (!taken) rest.push_back(args[k]);
+  }
+  args = std::move(rest);
+  set_default_limits(limits);
+}
 
 NodeDataset load(const Args& args) { return load_node_data(args, args.flag("quiet")); }
 
@@ -465,6 +506,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   try {
+    apply_limits(args);
     if (command == "train") return is_molecule_file(args) ? cmd_train_molecules(args) : cmd_train(args);
     if (command == "predict") return is_molecule_file(args) ? cmd_predict_molecules(args) : cmd_predict(args);
     if (command == "info") return is_molecule_file(args) ? cmd_info_molecules(args) : cmd_info(args);

@@ -23,6 +23,7 @@
 
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/files.hpp"
+#include "../util/json_depth.hpp"
 
 namespace gatkit::io {
 namespace {
@@ -32,8 +33,7 @@ using rapidjson::Value;
 constexpr const char* kFormatName = "gatkit-graphs";
 constexpr int kFormatVersion = 1;
 constexpr std::uintmax_t kMaxFileBytes = (std::uintmax_t{1} << 31) - 1;  // < 2 GiB
-constexpr int kMaxDepth = 64;          // a valid file nests at most 5 levels
-constexpr std::int64_t kMaxNodes = 100'000'000;
+constexpr std::int64_t kMaxNodeId = std::numeric_limits<NodeId>::max();
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag |
                                  rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag;
 
@@ -76,30 +76,16 @@ std::uint64_t line_of(const std::string& text, std::size_t offset) {
   return 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
-/// Returns the offset of the first bracket nested deeper than kMaxDepth, or npos. Strings are skipped
-/// (with their escapes); anything malformed is left for the parser to report.
-std::size_t find_too_deep(const std::string& text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    const char c = text[k];
-    if (in_string) {
-      if (c == '\\') ++k;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return k;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::string::npos;
-}
-
 class EntryReader {
  public:
-  explicit EntryReader(const std::filesystem::path& file) : file_(file) {}
+  EntryReader(const std::filesystem::path& file, const Limits& limits) : file_(file), limits_(limits) {}
+
+  /// Fails unless `count` items of `what` stay within `limit`.
+  void within(std::size_t count, std::int64_t limit, const std::string& path, const char* what, const char* field,
+              const char* flag) const {
+    if (static_cast<std::uint64_t>(count) > static_cast<std::uint64_t>(limit))
+      fail(path, std::to_string(count) + " " + what + " " + gatkit::detail::limit_note(limit, what, field, flag));
+  }
 
   [[noreturn]] void fail(const std::string& path, const std::string& reason) const {
     throw ParseError(file_, 0, path.empty() ? reason : path + ": " + reason);
@@ -164,6 +150,7 @@ class EntryReader {
       const Value& row = v[i];
       const auto row_path = [&] { return path + "[" + std::to_string(i) + "]"; };
       if (!row.IsArray()) expected(row_path(), "an array of numbers", row);
+      if (i == 0) within(row.Size(), limits_.max_feature_dim, row_path(), "features", "max_feature_dim", "max-features");
       if (i > 0 && row.Size() != v[0].Size())
         fail(row_path(), "expected " + std::to_string(v[0].Size()) + " values like row 0, found " +
                              std::to_string(row.Size()) + " (ragged rows)");
@@ -186,6 +173,7 @@ class EntryReader {
 
  private:
   const std::filesystem::path& file_;
+  const Limits& limits_;
 };
 
 chem::Molecule EntryReader::molecule(const Value& entry, const std::string& path, std::string& id) const {
@@ -194,6 +182,7 @@ chem::Molecule EntryReader::molecule(const Value& entry, const std::string& path
   if (const Value* v = find(entry, "name")) m.name = string(*v, member_path(path, "name"));
 
   const Value& atoms = array(require(entry, "atoms", path), member_path(path, "atoms"));
+  within(atoms.Size(), limits_.max_atoms, member_path(path, "atoms"), "atoms", "max_atoms", "max-atoms");
   m.atoms.resize(atoms.Size());
   for (rapidjson::SizeType i = 0; i < atoms.Size(); ++i) {
     const std::string atom_path = index_path(path, "atoms", i);
@@ -225,6 +214,7 @@ chem::Molecule EntryReader::molecule(const Value& entry, const std::string& path
 
   if (const Value* bonds_value = find(entry, "bonds")) {
     const Value& bonds = array(*bonds_value, member_path(path, "bonds"));
+    within(bonds.Size(), limits_.max_atoms, member_path(path, "bonds"), "bonds", "max_atoms", "max-atoms");
     const auto n = static_cast<std::int64_t>(m.atoms.size());
     m.bonds.resize(bonds.Size());
     for (rapidjson::SizeType i = 0; i < bonds.Size(); ++i) {
@@ -286,8 +276,11 @@ chem::Molecule EntryReader::molecule(const Value& entry, const std::string& path
 GraphRecord EntryReader::graph(const Value& entry, const std::string& path) const {
   GraphRecord g;
   if (const Value* v = find(entry, "id")) g.id = string(*v, member_path(path, "id"));
-  g.num_nodes = integer(require(entry, "num_nodes", path), 0, kMaxNodes, member_path(path, "num_nodes"),
-                        "node count");
+  const Value& num_nodes = require(entry, "num_nodes", path);
+  g.num_nodes = integer(num_nodes, 0, kMaxNodeId, member_path(path, "num_nodes"), "node count");
+  if (g.num_nodes > limits_.max_nodes)
+    fail(member_path(path, "num_nodes"), std::to_string(g.num_nodes) + " nodes " +
+                                             gatkit::detail::limit_note(limits_.max_nodes, "nodes", "max_nodes", "max-nodes"));
 
   if (const Value* v = find(entry, "node_features")) {
     const std::string p = member_path(path, "node_features");
@@ -299,6 +292,7 @@ GraphRecord EntryReader::graph(const Value& entry, const std::string& path) cons
 
   if (const Value* edges_value = find(entry, "edges")) {
     const Value& edges = array(*edges_value, member_path(path, "edges"));
+    within(edges.Size(), limits_.max_edges, member_path(path, "edges"), "edges", "max_edges", "max-edges");
     g.edges.resize(edges.Size());
     for (rapidjson::SizeType i = 0; i < edges.Size(); ++i) {
       const std::string p = index_path(path, "edges", i);
@@ -459,7 +453,7 @@ void write_molecule(Writer& w, const chem::Molecule& m, const std::string& id) {
 }
 
 void write_graph(Writer& w, const GraphRecord& g) {
-  GATKIT_REQUIRE(g.num_nodes >= 0 && g.num_nodes <= kMaxNodes, "write_graph_json: num_nodes out of [0, 10^8]");
+  GATKIT_REQUIRE(g.num_nodes >= 0 && g.num_nodes <= kMaxNodeId, "write_graph_json: num_nodes out of [0, 2^31)");
   GATKIT_REQUIRE(g.node_features.empty() || static_cast<std::int64_t>(g.node_features.size()) == g.num_nodes,
                  "write_graph_json: node_features rows != num_nodes");
   GATKIT_REQUIRE(g.edge_features.empty() || g.edge_features.size() == g.edges.size(),
@@ -501,11 +495,18 @@ void write_graph(Writer& w, const GraphRecord& g) {
 
 }  // namespace
 
-GraphFile read_graph_json(const std::filesystem::path& file, std::vector<SkippedEntry>* skipped) {
-  const std::string text = read_text(file);
-  if (const std::size_t at = find_too_deep(text); at != std::string::npos)
+GraphFile read_graph_json(const std::filesystem::path& file, std::vector<SkippedEntry>* skipped, const Limits& limits) {
+  limits.validate();
+  std::string text = read_text(file);
+  if (text.starts_with("\xef\xbb\xbf")) text.replace(0, 3, 3, ' ');  // UTF-8 byte order mark (offsets kept)
+  if (text.starts_with("\xff\xfe") || text.starts_with("\xfe\xff"))
+    throw ParseError(file, 1,
+                     "the file starts with a UTF-16 (or UTF-32) byte order mark; expected UTF-8 JSON "
+                     "(convert it, e.g. iconv -f UTF-16 -t UTF-8)");
+  if (const std::size_t at = gatkit::detail::find_too_deep(text, limits.max_json_depth); at != std::string::npos)
     throw ParseError(file, line_of(text, at),
-                     "invalid JSON: nested more than " + std::to_string(kMaxDepth) + " levels deep");
+                     "invalid JSON: nested more than " + std::to_string(limits.max_json_depth) + " levels deep: " +
+                         gatkit::detail::limit_note(limits.max_json_depth, "levels", "max_json_depth", "max-json-depth"));
 
   rapidjson::Document doc;
   rapidjson::MemoryStream stream(text.data(), text.size());
@@ -520,7 +521,7 @@ GraphFile read_graph_json(const std::filesystem::path& file, std::vector<Skipped
     if (text[k] != ' ' && text[k] != '\t' && text[k] != '\n' && text[k] != '\r')
       throw ParseError(file, line_of(text, k), "invalid JSON: unexpected text after the top-level object");
 
-  const EntryReader reader(file);
+  const EntryReader reader(file, limits);
   if (!doc.IsObject()) reader.expected("", "a JSON object at the top level", doc);
   const Value& format = reader.require(doc, "format", "");
   if (!format.IsString() || std::string_view(format.GetString(), format.GetStringLength()) != kFormatName)
@@ -593,8 +594,8 @@ void write_graph_json(const std::filesystem::path& file, const GraphFile& graphs
   write_file_atomically(file, out);
 }
 
-std::vector<chem::Molecule> read_molecule_json(const std::filesystem::path& file) {
-  GraphFile all = read_graph_json(file);
+std::vector<chem::Molecule> read_molecule_json(const std::filesystem::path& file, const Limits& limits) {
+  GraphFile all = read_graph_json(file, nullptr, limits);
   for (std::size_t k = 0; k < all.order.size(); ++k)
     if (all.order[k].kind == GraphFileEntry::Kind::graph)
       throw ParseError(file, 0, "graphs[" + std::to_string(k) + "]: expected a molecule entry, found a \"graph\" entry");

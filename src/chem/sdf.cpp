@@ -39,7 +39,9 @@ std::string_view column(std::string_view line, std::size_t begin, std::size_t wi
 }  // namespace
 
 struct SdfReader::State {
-  State(const std::filesystem::path& path, const SdfOptions& opts) : file(path), lines(path), options(opts) {}
+  State(const std::filesystem::path& path, const SdfOptions& opts) : file(path), lines(path, opts.limits.max_line_length), options(opts) {
+    opts.limits.validate();
+  }
 
   std::filesystem::path file;
   LineReader lines;
@@ -80,6 +82,11 @@ struct SdfReader::State {
     if (io::detail::parse_double(token, v) != NumberStatus::ok)
       fail("expected " + std::string(what) + " (a finite number), found " + quote(token));
     return v;
+  }
+
+  std::string too_many_atoms(std::int64_t na, std::int64_t nb) const {
+    return "counts line claims " + std::to_string(na) + " atoms and " + std::to_string(nb) + " bonds, which " +
+           gatkit::detail::limit_note(options.limits.max_atoms, "atoms or bonds per molecule", "max_atoms", "max-atoms");
   }
 
   bool read(Molecule& molecule);
@@ -167,9 +174,7 @@ void SdfReader::State::read_v2000(Molecule& m, std::string_view counts) {
   const std::string_view version = column(counts, 33, 6);
   if (!version.empty() && version != "V2000")
     fail(counts_line, "unsupported CTfile version " + quote(version) + " (expected V2000 or V3000)");
-  if (na > options.max_atoms || nb > options.max_atoms)
-    fail(counts_line, "counts line claims " + std::to_string(na) + " atoms and " + std::to_string(nb) +
-                          " bonds; the limit is " + std::to_string(options.max_atoms));
+  if (na > options.limits.max_atoms || nb > options.limits.max_atoms) fail(counts_line, too_many_atoms(na, nb));
   m.atoms.reserve(static_cast<std::size_t>(na));
   m.bonds.reserve(static_cast<std::size_t>(nb));
 
@@ -322,13 +327,14 @@ void SdfReader::State::read_v3000(Molecule& m) {
       }
       std::string_view body = line.substr(7);
       while (!body.empty() && io::detail::is_blank(body.back())) body.remove_suffix(1);
-      if (!body.empty() && body.back() == '-') {
-        body.remove_suffix(1);
-        logical.append(body);
-        continue;
-      }
+      const bool continued = !body.empty() && body.back() == '-';
+      if (continued) body.remove_suffix(1);
+      if (logical.size() + body.size() > static_cast<std::size_t>(options.limits.max_line_length))
+        fail(logical_line, "V3000 line joined from continuation lines " +
+                               gatkit::detail::limit_note(options.limits.max_line_length, "bytes per line",
+                                                          "max_line_length", "max-line-length"));
       logical.append(body);
-      return logical;
+      if (!continued) return logical;
     }
   };
   auto expect = [&](std::string_view what, const char* where) {
@@ -346,9 +352,7 @@ void SdfReader::State::read_v3000(Molecule& m) {
         io::detail::parse_int64(a, na) != NumberStatus::ok || io::detail::parse_int64(b, nb) != NumberStatus::ok ||
         na < 0 || nb < 0)
       fail(logical_line, "bad counts line " + quote(counts) + " (expected \"COUNTS na nb ...\")");
-    if (na > options.max_atoms || nb > options.max_atoms)
-      fail(logical_line, "counts line claims " + std::to_string(na) + " atoms and " + std::to_string(nb) +
-                             " bonds; the limit is " + std::to_string(options.max_atoms));
+    if (na > options.limits.max_atoms || nb > options.limits.max_atoms) fail(logical_line, too_many_atoms(na, nb));
   }
   m.atoms.reserve(static_cast<std::size_t>(na));
   m.bonds.reserve(static_cast<std::size_t>(nb));

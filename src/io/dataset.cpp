@@ -93,8 +93,9 @@ Graph graph_from_edges(std::int64_t n, const std::vector<Edge>& edges, const Nod
   return build_graph(n, edges, {}, build);
 }
 
-std::vector<Edge> read_index_edges(const fs::path& file, std::int64_t num_nodes) {
+std::vector<Edge> read_index_edges(const fs::path& file, std::int64_t num_nodes, const Limits& limits) {
   io::EdgeListOptions edge_options;
+  edge_options.limits = limits;
   edge_options.remap_ids = false;
   edge_options.num_nodes = num_nodes;
   return io::read_edge_list(file, edge_options).edges;
@@ -106,7 +107,7 @@ void check_node_count(std::int64_t n, const fs::path& source) {
 }
 
 /// Reads train/val/test.txt when all three exist; generates the Planetoid split when none does.
-void load_or_make_split(NodeDataset& data, const fs::path& folder, std::uint64_t seed) {
+void load_or_make_split(NodeDataset& data, const fs::path& folder, std::uint64_t seed, const Limits& limits) {
   const char* names[3] = {"train.txt", "val.txt", "test.txt"};
   std::vector<NodeId>* lists[3] = {&data.train, &data.val, &data.test};
   int present = 0;
@@ -125,7 +126,7 @@ void load_or_make_split(NodeDataset& data, const fs::path& folder, std::uint64_t
   std::vector<signed char> owner(static_cast<std::size_t>(n), -1);
   for (int s = 0; s < 3; ++s) {
     const fs::path file = folder / names[s];
-    *lists[s] = io::read_split(file, n);
+    *lists[s] = io::read_split(file, n, limits);
     for (NodeId id : *lists[s]) {
       if (data.labels[static_cast<std::size_t>(id)] < 0)
         throw ParseError(file, 0, "node " + std::to_string(id) + " has no label (-1) but is in the split");
@@ -143,33 +144,34 @@ void load_planetoid(NodeDataset& data, const fs::path& folder, const NodeDataset
   const fs::path svm_file = folder / "features.svmlight";
   io::SvmlightOptions svm_options;
   svm_options.index_base = io::IndexBase::zero;
+  svm_options.limits = options.limits;
   io::SvmlightData svm = io::read_svmlight(svm_file, svm_options);
   const std::int64_t n = svm.features.rows();
   check_node_count(n, svm_file);
   data.features = FeatureMatrix<float>(std::move(svm.features));
   if (const fs::path labels_file = folder / "labels.txt"; is_file(labels_file))
-    set_numbered_labels(data, io::read_integer_column(labels_file), labels_file);
+    set_numbered_labels(data, io::read_integer_column(labels_file, options.limits), labels_file);
   else
     set_numbered_labels(data, integral_labels(svm.labels, svm_file), svm_file);
-  data.graph = graph_from_edges(n, read_index_edges(folder / "edges.txt", n), options);
+  data.graph = graph_from_edges(n, read_index_edges(folder / "edges.txt", n, options.limits), options);
   data.node_ids = numbered_names(n);
-  load_or_make_split(data, folder, options.split_seed);
+  load_or_make_split(data, folder, options.split_seed, options.limits);
 }
 
 void load_npy(NodeDataset& data, const fs::path& folder, const NodeDatasetOptions& options) {
   const fs::path features_file = folder / "features.npy";
-  data.features = FeatureMatrix<float>(io::read_npy_matrix(features_file));
+  data.features = FeatureMatrix<float>(io::read_npy_matrix(features_file, options.limits));
   const std::int64_t n = data.features.rows();
   check_node_count(n, features_file);
-  set_numbered_labels(data, io::read_npy_integers(folder / "labels.npy"), folder / "labels.npy");
-  data.graph = graph_from_edges(n, read_index_edges(folder / "edges.txt", n), options);
+  set_numbered_labels(data, io::read_npy_integers(folder / "labels.npy", options.limits), folder / "labels.npy");
+  data.graph = graph_from_edges(n, read_index_edges(folder / "edges.txt", n, options.limits), options);
   data.node_ids = numbered_names(n);
-  load_or_make_split(data, folder, options.split_seed);
+  load_or_make_split(data, folder, options.split_seed, options.limits);
 }
 
 void load_linqs(NodeDataset& data, const fs::path& content, const fs::path& cites, const fs::path& folder,
                 const NodeDatasetOptions& options) {
-  io::LinqsData linqs = io::read_linqs(content, cites);
+  io::LinqsData linqs = io::read_linqs(content, cites, options.limits);
   const std::int64_t n = static_cast<std::int64_t>(linqs.node_ids.size());
   data.graph = graph_from_edges(n, linqs.edges, options);
   data.features = FeatureMatrix<float>(std::move(linqs.features));
@@ -177,7 +179,7 @@ void load_linqs(NodeDataset& data, const fs::path& content, const fs::path& cite
   data.num_classes = static_cast<std::int32_t>(linqs.class_names.size());
   data.class_names = std::move(linqs.class_names);
   data.node_ids = std::move(linqs.node_ids);
-  load_or_make_split(data, folder, options.split_seed);
+  load_or_make_split(data, folder, options.split_seed, options.limits);
 }
 
 /// A uniform integer in [0, bound) from 64 random bits by rejection: identical on every platform,

@@ -66,17 +66,17 @@ bool looks_like_name(std::string_view field) {
 /// the order of first appearance.
 class IdIndex {
  public:
-  IdIndex() { rehash(std::size_t{1} << 12); }
+  explicit IdIndex(std::int64_t max_ids) : max_ids_(max_ids) { rehash(std::size_t{1} << 12); }
 
-  /// The provisional index of `id`, adding it when new; -1 when there would be more than
-  /// max_node_count distinct ids.
+  /// The provisional index of `id`, adding it when new; -1 when there would be more than max_ids
+  /// distinct ids.
   NodeId insert(std::int64_t id) {
     std::size_t slot = hash(id) & mask_;
     while (values_[slot] >= 0) {
       if (keys_[slot] == id) return values_[slot];
       slot = (slot + 1) & mask_;
     }
-    if (static_cast<std::int64_t>(ids_.size()) >= max_node_count) return -1;
+    if (static_cast<std::int64_t>(ids_.size()) >= max_ids_) return -1;
     const NodeId index = static_cast<NodeId>(ids_.size());
     keys_[slot] = id;
     values_[slot] = index;
@@ -109,6 +109,7 @@ class IdIndex {
     }
   }
 
+  std::int64_t max_ids_;
   std::vector<std::int64_t> keys_;
   std::vector<NodeId> values_;  // -1: empty slot
   std::size_t mask_ = 0;
@@ -120,10 +121,13 @@ class IdIndex {
 EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions& options) {
   GATKIT_REQUIRE(options.num_nodes >= -1 && options.num_nodes <= max_node_count,
                  "read_edge_list: num_nodes " + std::to_string(options.num_nodes) + " out of range");
+  options.limits.validate();
   const bool remap = options.remap_ids;
-  const std::int64_t limit = (!remap && options.num_nodes >= 0) ? options.num_nodes : max_node_count;
+  const std::int64_t node_limit = std::min(options.limits.max_nodes, max_node_count);
+  const std::int64_t limit = (!remap && options.num_nodes >= 0) ? options.num_nodes : node_limit;
+  const std::string node_limit_note = ::gatkit::detail::limit_note(node_limit, "nodes", "max_nodes", "max-nodes");
 
-  LineReader r(file);
+  LineReader r(file, options.limits.max_line_length);
   EdgeList result;
   std::vector<std::int64_t> raw_ids;  // remap: src, dst of every edge, in file order
   std::int64_t min_id = std::numeric_limits<std::int64_t>::max();
@@ -132,10 +136,13 @@ EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions
   int weighted = -1;  // unknown until the first edge
   std::uint64_t weight_line = 0;
   std::uint64_t skipped_lines = 0;
+  std::int64_t edge_count = 0;
 
   auto node_id = [&](std::string_view field) -> std::int64_t {
     const std::int64_t id = detail::int_or_fail(r, field, "a node id");
     if (!remap && (id < 0 || id >= limit)) {
+      if (options.num_nodes < 0 && id >= node_limit && node_limit < max_node_count)
+        r.fail("node id " + std::to_string(id) + " " + node_limit_note + " (ids are node indices)");
       if (options.num_nodes >= 0)
         r.fail("node id " + std::to_string(id) + " is out of range: expected 0.." +
                std::to_string(limit - 1) + " (" + std::to_string(limit) + " nodes)");
@@ -163,6 +170,10 @@ EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions
     }
     if (n < 2) r.fail("expected two node ids (src dst [weight]), found only " + quote(t));
     if (n > 3) r.fail("expected at most three fields (src dst [weight]), found more in " + quote(t));
+    if (edge_count == options.limits.max_edges)
+      r.fail("edge " + std::to_string(edge_count + 1) + " " +
+             ::gatkit::detail::limit_note(options.limits.max_edges, "edges", "max_edges", "max-edges"));
+    ++edge_count;
     const std::int64_t src = node_id(fields[0]);
     const std::int64_t dst = node_id(fields[1]);
     const bool has_weight = n == 3;
@@ -200,7 +211,7 @@ EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions
     return result;
   }
 
-  const std::string too_many = "more than " + std::to_string(max_node_count) + " distinct node ids";
+  const std::string too_many = "more than " + std::to_string(node_limit) + " distinct node ids: " + node_limit_note;
   result.edges.resize(num_edges);
   const std::uint64_t range = static_cast<std::uint64_t>(max_id) - static_cast<std::uint64_t>(min_id);
   if (range < std::max<std::uint64_t>(std::uint64_t{1} << 20, raw_ids.size())) {
@@ -210,7 +221,7 @@ EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions
     std::int64_t next = 0;
     for (std::size_t k = 0; k < table.size(); ++k) {
       if (table[k] < 0) continue;
-      if (next >= max_node_count) throw ParseError(file, 0, too_many);
+      if (next >= node_limit) throw ParseError(file, 0, too_many);
       table[k] = static_cast<NodeId>(next++);
       result.node_ids.push_back(min_id + static_cast<std::int64_t>(k));
     }
@@ -221,7 +232,7 @@ EdgeList read_edge_list(const std::filesystem::path& file, const EdgeListOptions
     return result;
   }
   // Sparse: provisional indices by first appearance, then ranks from sorting the distinct ids.
-  IdIndex index;
+  IdIndex index(node_limit);
   for (std::size_t k = 0; k < num_edges; ++k) {
     const NodeId s = index.insert(raw_ids[2 * k]), d = index.insert(raw_ids[2 * k + 1]);
     if (s < 0 || d < 0) throw ParseError(file, 0, too_many);

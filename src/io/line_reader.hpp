@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gatkit/util/error.hpp"
+#include "gatkit/util/limits.hpp"
 
 namespace gatkit::io::detail {
 
@@ -33,22 +34,42 @@ inline std::string_view trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-/// A token as shown in error messages: single-quoted, at most 40 characters, control bytes escaped.
+/// Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 when there is none.
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  return n;
+}
+
+/// A token as shown in error messages: single-quoted, at most 40 bytes, control bytes and bytes that
+/// are not valid UTF-8 escaped as \xNN (so that a message about binary garbage stays printable text).
 inline std::string quote(std::string_view token) {
   constexpr std::size_t max_shown = 40;
+  static const char hex[] = "0123456789abcdef";
   std::string s = "'";
-  for (std::size_t i = 0; i < token.size() && i < max_shown; ++i) {
+  std::size_t i = 0;
+  while (i < token.size() && i < max_shown) {
     const unsigned char c = static_cast<unsigned char>(token[i]);
-    if (c < 0x20 || c == 0x7f) {
-      static const char hex[] = "0123456789abcdef";
+    if (c >= 0x80) {
+      if (const std::size_t n = utf8_sequence(token, i); n > 0) {
+        s.append(token.substr(i, n));
+        i += n;
+        continue;
+      }
+    }
+    if (c < 0x20 || c >= 0x7f) {
       s += "\\x";
       s += hex[c >> 4];
       s += hex[c & 15];
     } else {
       s += static_cast<char>(c);
     }
+    ++i;
   }
-  if (token.size() > max_shown) s += "...";
+  if (token.size() > i) s += "...";
   return s + "'";
 }
 
@@ -114,13 +135,16 @@ inline NumberStatus parse_double(std::string_view s, double& out) {
   return NumberStatus::ok;
 }
 
-/// Reads a text file line by line, counting lines from 1.
+/// Reads a text file line by line, counting lines from 1. Text is ASCII or UTF-8: a UTF-8 byte order
+/// mark is skipped, a UTF-16/32 one and NUL bytes (binary data) are errors, and no line may be longer
+/// than max_line_length bytes (Limits::max_line_length), so a file without line breaks cannot make the
+/// reader buffer it whole.
 class LineReader {
  public:
   static constexpr std::size_t block_size = std::size_t{1} << 20;
-  static constexpr std::size_t max_line_length = std::size_t{256} << 20;
 
-  explicit LineReader(std::filesystem::path file) : file_(std::move(file)), fp_(nullptr, &std::fclose) {
+  explicit LineReader(std::filesystem::path file, std::int64_t max_line_length = default_limits().max_line_length)
+      : file_(std::move(file)), fp_(nullptr, &std::fclose), max_line_length_(static_cast<std::size_t>(max_line_length)) {
     std::error_code ec;
     if (std::filesystem::is_directory(file_, ec)) throw ParseError(file_, 0, "is a directory, not a file");
     fp_.reset(std::fopen(file_.c_str(), "rb"));
@@ -161,8 +185,27 @@ class LineReader {
  private:
   bool finish(std::string_view& line) {
     ++line_;
+    if (line.size() > max_line_length_) fail_line_length(line_);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line_ == 1) {
+      if (line.substr(0, 3) == "\xef\xbb\xbf") line.remove_prefix(3);  // UTF-8 byte order mark
+      else if (line.substr(0, 2) == "\xff\xfe" || line.substr(0, 2) == "\xfe\xff")
+        fail("the file starts with a UTF-16 (or UTF-32) byte order mark; expected ASCII or UTF-8 text "
+             "(convert it, e.g. iconv -f UTF-16 -t UTF-8)");
+    }
+    if (const void* nul = std::memchr(line.data(), '\0', line.size()); nul != nullptr)
+      fail("unexpected NUL byte in column " +
+           std::to_string(static_cast<const char*>(nul) - line.data() + 1) +
+           "; expected text (is this a binary file, or UTF-16 text?)");
     return true;
+  }
+
+  [[noreturn]] void fail_line_length(std::uint64_t line) const {
+    throw ParseError(file_, line,
+                     "the line " +
+                         ::gatkit::detail::limit_note(static_cast<std::int64_t>(max_line_length_), "bytes per line",
+                                                      "max_line_length", "max-line-length") +
+                         "; is this a text file?");
   }
 
   void fill() {
@@ -172,13 +215,8 @@ class LineReader {
       end_ -= begin_;
       begin_ = 0;
     }
-    if (end_ == buffer_.size()) {
-      if (buffer_.size() >= max_line_length)
-        throw ParseError(
-            file_, line_ + 1,
-            "line longer than " + std::to_string(max_line_length >> 20) + " MiB; is this a text file?");
-      buffer_.resize(buffer_.size() * 2);
-    }
+    if (end_ > max_line_length_) fail_line_length(line_ + 1);  // the partial line is already too long
+    if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
     const std::size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, fp_.get());
     if (got < buffer_.size() - end_) {
       if (std::ferror(fp_.get()))
@@ -196,6 +234,7 @@ class LineReader {
   bool eof_ = false;
   bool saw_any_byte_ = false;
   std::uint64_t line_ = 0;
+  std::size_t max_line_length_;
 };
 
 // ---- parse-or-throw helpers: `what` names the expected thing, e.g. "a node id" ---------------------

@@ -18,8 +18,10 @@
 
 namespace gatkit::io {
 
-LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem::path& cites) {
+LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem::path& cites, const Limits& limits) {
   using detail::quote;
+  using ::gatkit::detail::limit_note;
+  limits.validate();
   constexpr std::size_t max_dangling_examples = 5;
   LinqsData result;
 
@@ -32,7 +34,7 @@ LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem
   std::int64_t words = -1;
   std::uint64_t words_line = 0;
   {
-    detail::LineReader r(content);
+    detail::LineReader r(content, limits.max_line_length);
     std::string_view line, token;
     std::vector<std::string_view> tokens;
     while (r.next(line)) {
@@ -47,14 +49,19 @@ LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem
       if (words < 0) {
         words = f;
         words_line = r.line_number();
-        if (words > std::numeric_limits<std::int32_t>::max()) r.fail("too many word values");
+        if (words > limits.max_feature_dim || words > std::numeric_limits<std::int32_t>::max())
+          r.fail(std::to_string(words) + " word values " +
+                 limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
       } else if (f != words) {
         r.fail("expected " + std::to_string(words) + " word values (as on line " +
                std::to_string(words_line) + "), found " + std::to_string(f));
       }
       const std::string id(tokens.front());
-      if (static_cast<std::int64_t>(result.node_ids.size()) >= std::numeric_limits<NodeId>::max())
-        r.fail("more than 2147483647 papers");
+      if (static_cast<std::int64_t>(result.node_ids.size()) >=
+          std::min<std::int64_t>(limits.max_nodes, std::numeric_limits<NodeId>::max()))
+        r.fail("paper " + std::to_string(result.node_ids.size() + 1) + " " +
+               limit_note(std::min<std::int64_t>(limits.max_nodes, std::numeric_limits<NodeId>::max()), "papers (nodes)",
+                          "max_nodes", "max-nodes"));
       const auto [it, inserted] = index_of.emplace(id, static_cast<NodeId>(result.node_ids.size()));
       if (!inserted)
         r.fail("paper id " + quote(id) + " appears twice (first on line " +
@@ -102,7 +109,7 @@ LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem
   result.features.makeCompressed();
 
   // ---- .cites ----
-  detail::LineReader r(cites);
+  detail::LineReader r(cites, limits.max_line_length);
   std::string_view line, cited, citing, extra;
   std::string key;
   auto lookup = [&](std::string_view id) -> NodeId {
@@ -119,6 +126,8 @@ LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem
   while (r.next(line)) {
     detail::Tokens tokens(line);
     if (!tokens.next(cited)) continue;
+    if (static_cast<std::int64_t>(lines) == limits.max_edges)
+      r.fail("citation " + std::to_string(lines + 1) + " " + limit_note(limits.max_edges, "edges", "max_edges", "max-edges"));
     ++lines;
     if (!tokens.next(citing))
       r.fail("expected '<cited paper id> <citing paper id>', found only " + quote(cited));

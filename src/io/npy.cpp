@@ -273,7 +273,8 @@ void for_each_element(std::FILE* fp, const std::filesystem::path& file, const He
 
 }  // namespace
 
-MatrixF read_npy_matrix(const std::filesystem::path& file) {
+MatrixF read_npy_matrix(const std::filesystem::path& file, const Limits& limits) {
+  limits.validate();
   std::uint64_t file_size = 0;
   FilePtr fp = open_for_reading(file, file_size);
   const Header h = read_header(fp.get(), file, file_size);
@@ -283,6 +284,12 @@ MatrixF read_npy_matrix(const std::filesystem::path& file) {
   if (h.shape.size() > 2) fail(file, "expected a 1-D or 2-D array, found shape " + shape_string(h.shape));
   const std::uint64_t rows = h.shape.empty() ? 1 : h.shape[0];
   const std::uint64_t cols = h.shape.size() == 2 ? h.shape[1] : 1;
+  if (rows > static_cast<std::uint64_t>(limits.max_nodes))
+    fail(file, "shape " + shape_string(h.shape) + ": " + std::to_string(rows) + " rows " +
+                   ::gatkit::detail::limit_note(limits.max_nodes, "rows (nodes)", "max_nodes", "max-nodes"));
+  if (cols > static_cast<std::uint64_t>(limits.max_feature_dim))
+    fail(file, "shape " + shape_string(h.shape) + ": " + std::to_string(cols) + " columns " +
+                   ::gatkit::detail::limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
   MatrixF m(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));  // size checked above
   float* out = m.data();
   const bool f8 = h.dtype.size == 8;
@@ -301,7 +308,8 @@ MatrixF read_npy_matrix(const std::filesystem::path& file) {
   return m;
 }
 
-std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file) {
+std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file, const Limits& limits) {
+  limits.validate();
   std::uint64_t file_size = 0;
   FilePtr fp = open_for_reading(file, file_size);
   const Header h = read_header(fp.get(), file, file_size);
@@ -310,6 +318,9 @@ std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file) {
   const bool column = h.shape.size() == 2 && h.shape[1] == 1;
   if (h.shape.size() > 1 && !column)
     fail(file, "expected a 1-D integer array, found shape " + shape_string(h.shape));
+  if (h.elements > static_cast<std::uint64_t>(limits.max_nodes))
+    fail(file, "shape " + shape_string(h.shape) + ": " + std::to_string(h.elements) + " values " +
+                   ::gatkit::detail::limit_note(limits.max_nodes, "values (nodes)", "max_nodes", "max-nodes"));
   std::vector<std::int64_t> values(static_cast<std::size_t>(h.elements));
   const int size = h.dtype.size;
   const bool is_signed = h.dtype.kind == 'i';

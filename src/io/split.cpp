@@ -30,10 +30,11 @@ bool next_integer(detail::LineReader& r, const std::string& noun, std::int64_t& 
 
 }  // namespace
 
-std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t num_nodes) {
+std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t num_nodes, const Limits& limits) {
   GATKIT_REQUIRE(num_nodes >= 0, "read_split: negative node count " + std::to_string(num_nodes));
+  limits.validate();
   const std::int64_t limit = std::min<std::int64_t>(num_nodes, std::numeric_limits<NodeId>::max());
-  detail::LineReader r(file);
+  detail::LineReader r(file, limits.max_line_length);
   std::vector<NodeId> ids;
   std::unordered_map<NodeId, std::uint64_t> line_of;
   std::int64_t id = 0;
@@ -54,11 +55,17 @@ std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t n
   return ids;
 }
 
-std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file) {
-  detail::LineReader r(file);
+std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file, const Limits& limits) {
+  limits.validate();
+  detail::LineReader r(file, limits.max_line_length);
   std::vector<std::int64_t> values;
   std::int64_t v = 0;
-  while (next_integer(r, "value", v)) values.push_back(v);
+  while (next_integer(r, "value", v)) {
+    if (static_cast<std::int64_t>(values.size()) == limits.max_nodes)
+      r.fail("value " + std::to_string(values.size() + 1) + " " +
+             ::gatkit::detail::limit_note(limits.max_nodes, "values (nodes)", "max_nodes", "max-nodes"));
+    values.push_back(v);
+  }
   if (values.empty())
     throw ParseError(file, 0,
                      r.saw_any_byte() ? "no values (only blank lines and comments)"

@@ -22,7 +22,9 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
   GATKIT_REQUIRE(options.num_features >= -1 && options.num_features <= max_index + 1,
                  "read_svmlight: num_features " + std::to_string(options.num_features) + " out of range");
 
-  detail::LineReader r(file);
+  options.limits.validate();
+  const std::int64_t feature_limit = options.limits.max_feature_dim;
+  detail::LineReader r(file, options.limits.max_line_length);
   SvmlightData result;
   std::vector<std::int32_t> outer{0};
   std::vector<std::int32_t> inner;
@@ -42,6 +44,9 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
     if (!tokens.next(token)) continue;
     if (token.find(':') != std::string_view::npos)
       r.fail("expected a label before the features, found " + quote(token));
+    if (static_cast<std::int64_t>(result.labels.size()) == options.limits.max_nodes)
+      r.fail("sample " + std::to_string(result.labels.size() + 1) + " " +
+             ::gatkit::detail::limit_note(options.limits.max_nodes, "samples (nodes)", "max_nodes", "max-nodes"));
     result.labels.push_back(detail::double_or_fail(r, token, "a label"));
     std::int64_t previous = -1;
     while (tokens.next(token)) {
@@ -62,6 +67,10 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
       if (index > max_index)
         r.fail("feature index " + std::to_string(index) + " is too large (at most " +
                std::to_string(max_index) + ")");
+      // One-based indices may reach the limit itself (column limit - 1).
+      if (index > feature_limit || (index == feature_limit && options.index_base == IndexBase::zero))
+        r.fail("feature index " + std::to_string(index) + " " +
+               ::gatkit::detail::limit_note(feature_limit, "features", "max_feature_dim", "max-features"));
       previous = index;
       if (index == 0) {
         if (options.index_base == IndexBase::one)
@@ -107,6 +116,10 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
     for (std::int32_t& j : inner) --j;
   const std::int64_t cols = nf >= 0 ? nf : (largest < 0 ? 0 : largest + 1 - (one_based ? 1 : 0));
   const std::int64_t rows = static_cast<std::int64_t>(result.labels.size());
+  if (nf < 0 && cols > feature_limit)  // automatic base, zero-based after all, an index equal to the limit
+    throw ParseError(file, 0,
+                     std::to_string(cols) + " features " +
+                         ::gatkit::detail::limit_note(feature_limit, "features", "max_feature_dim", "max-features"));
 
   // Filled array by array: assigning from an Eigen::Map goes through a temporary that allocates per
   // column, so one huge index in a tiny file would cost gigabytes. This costs O(rows + nnz).

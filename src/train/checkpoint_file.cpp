@@ -20,6 +20,8 @@
 
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/files.hpp"
+#include "gatkit/util/limits.hpp"
+#include "../util/json_depth.hpp"
 
 namespace gatkit::detail {
 namespace {
@@ -76,8 +78,11 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& file) : file_(file) 
   bytes_ = buffer.str();
   const std::size_t size = bytes_.size();
 
-  if (size < kHeaderBytes || std::memcmp(bytes_.data(), kMagic.data(), kMagic.size()) != 0)
+  if (size < kMagic.size() || std::memcmp(bytes_.data(), kMagic.data(), kMagic.size()) != 0)
     fail("not a gatkit checkpoint (bad magic bytes)");
+  if (size < kHeaderBytes)
+    fail("truncated checkpoint (header): " + std::to_string(size) + " bytes, the header alone has " +
+         std::to_string(kHeaderBytes));
   const auto version = get<std::uint32_t>(bytes_, 8);
   if (version != kFormatVersion)
     fail("checkpoint format version " + std::to_string(version) + " is not supported (this gatkit reads version " +
@@ -95,8 +100,15 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& file) : file_(file) 
   const std::size_t body = at + count_ * sizeof(float);
   if (get<std::uint64_t>(bytes_, body) != fnv1a(bytes_.data(), body)) fail("checkpoint checksum mismatch (the file is corrupt)");
 
-  doc_.Parse(bytes_.data() + kHeaderBytes, json_size);
-  if (doc_.HasParseError() || !doc_.IsObject()) fail("corrupt checkpoint configuration (invalid JSON)");
+  // The configuration is parsed iteratively after a depth check: a forged "[[[[..." cannot overflow the stack.
+  const std::string_view json(bytes_.data() + kHeaderBytes, json_size);
+  const std::int64_t max_depth = default_limits().max_json_depth;
+  if (detail::find_too_deep(json, max_depth) != std::string_view::npos)
+    fail("corrupt checkpoint configuration: JSON nested more than " + std::to_string(max_depth) + " levels deep (" +
+         limit_note(max_depth, "levels", "max_json_depth", "max-json-depth") + ")");
+  doc_.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  if (doc_.HasParseError()) fail("corrupt checkpoint configuration (invalid JSON)");
+  if (!doc_.IsObject()) fail("corrupt checkpoint configuration: expected a JSON object");
   kind_ = ConfigReader(file_, doc_, "config").string("kind");
 }
 
@@ -106,6 +118,12 @@ Vector<float> CheckpointFile::parameters(std::int64_t needed) const {
          (needed < 0 ? std::string("more than 2^62") : std::to_string(needed)));
   Vector<float> values(static_cast<Eigen::Index>(count_));
   std::memcpy(values.data(), bytes_.data() + parameters_at_, count_ * sizeof(float));
+  // A model with a NaN weight only ever predicts NaN: refuse it here, naming the first one. (Infinite
+  // values are kept bit for bit; the trainers never save them.)
+  for (Eigen::Index k = 0; k < values.size(); ++k)
+    if (std::isnan(values(k)))
+      fail("parameter " + std::to_string(k) + " of " + std::to_string(values.size()) +
+           " is NaN (a poisoned model; retrain it)");
   return values;
 }
 

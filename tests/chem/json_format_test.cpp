@@ -305,7 +305,7 @@ TEST(JsonFormatErrors, MoleculeValues) {
 
 TEST(JsonFormatErrors, GraphValues) {
   EXPECT_ERROR(graph_file(R"("edges": [])"), "graphs[1]: missing \"num_nodes\"");
-  EXPECT_ERROR(graph_file(R"("num_nodes": -1)"), "graphs[1].num_nodes: expected node count in [0, 100000000], found -1");
+  EXPECT_ERROR(graph_file(R"("num_nodes": -1)"), "graphs[1].num_nodes: expected node count in [0, 2147483647], found -1");
   EXPECT_ERROR(graph_file(R"("num_nodes": 100000001)"), "graphs[1].num_nodes");
   EXPECT_ERROR(graph_file(R"("num_nodes": 1e30)"), "graphs[1].num_nodes");
   EXPECT_ERROR(graph_file(R"("num_nodes": 2.5)"), "graphs[1].num_nodes: expected an integer node count, found 2.5");

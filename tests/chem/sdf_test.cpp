@@ -187,7 +187,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Sdf, CountsAboveMaxAtomsIsRefused) {
   SdfOptions options;
-  options.max_atoms = 100;
+  options.limits.max_atoms = 100;
   SdfReader reader(data_dir / "broken_counts_999.sdf", options);
   Molecule m;
   try {

@@ -120,10 +120,15 @@ TEST(EdgeList, IdsOutOfRangeWithoutRemapping) {
                      "node id 4 is out of range: expected 0..3 (4 nodes)");
   options.num_nodes = -1;
   const auto basic = data_path("edges/basic.txt");
+  EXPECT_PARSE_ERROR(read_edge_list(basic, options), basic, 4,
+                     "node id 1000000000 exceeds the limit of 100000000 nodes (Limits::max_nodes");
+  options.limits.max_nodes = 2147483647;  // raised: now the negative id on the same line is the problem
   EXPECT_PARSE_ERROR(read_edge_list(basic, options), basic, 4, "node id -5 is out of range");
   ScratchDir dir;
   const auto big = dir.write("big.txt", "0 1\n1 3000000000\n");
   EXPECT_PARSE_ERROR(read_edge_list(big, options), big, 2, "node id 3000000000 is out of range");
+  options.limits = Limits{};
+  EXPECT_PARSE_ERROR(read_edge_list(big, options), big, 2, "node id 3000000000 exceeds the limit of 100000000 nodes");
   // Remapped, the same id is fine.
   EXPECT_EQ(read_edge_list(big).node_ids, (std::vector<std::int64_t>{0, 1, 3000000000}));
 }

@@ -18,7 +18,11 @@ TEST(HostileSizes, HugeSvmlightIndexCostsOnlyItsEntries) {
     std::ofstream out(file);
     out << "1 3:1 2000000000:1\n0 1:1\n";
   }
-  const io::SvmlightData data = io::read_svmlight(file, {.index_base = io::IndexBase::zero});
+  io::SvmlightOptions options;
+  options.index_base = io::IndexBase::zero;
+  EXPECT_THROW(io::read_svmlight(file, options), ParseError);  // beyond Limits::max_feature_dim by default
+  options.limits.max_feature_dim = std::int64_t{1} << 31;     // raised: the index costs only its entries
+  const io::SvmlightData data = io::read_svmlight(file, options);
   std::filesystem::remove(file);
   EXPECT_EQ(data.features.cols(), 2000000001);
   EXPECT_EQ(data.features.nonZeros(), 3);

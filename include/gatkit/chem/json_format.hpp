@@ -18,6 +18,7 @@
 
 #include "gatkit/chem/molecule.hpp"
 #include "gatkit/graph/graph.hpp"
+#include "gatkit/util/limits.hpp"
 
 namespace gatkit::io {
 
@@ -25,7 +26,7 @@ namespace gatkit::io {
 /// entry maps 1:1 onto the record; empty vectors mean "absent in the file".
 struct GraphRecord {
   std::string id;                                   ///< "" when the entry has none
-  std::int64_t num_nodes = 0;                       ///< 0..10^8
+  std::int64_t num_nodes = 0;                       ///< 0..Limits::max_nodes
   std::vector<std::vector<float>> node_features;    ///< empty, or num_nodes rows of one common length
   std::vector<Edge> edges;                          ///< src, dst in [0, num_nodes); order kept
   std::vector<std::vector<float>> edge_features;    ///< empty, or edges.size() rows of one common length
@@ -64,7 +65,10 @@ struct SkippedEntry {
 /// Reads a gatkit-graphs file. Throws ParseError (file, JSON path, reason) on any problem. With
 /// `skipped`, a bad entry is appended there and passed over instead, so the entries after it keep their
 /// record numbers; problems of the file as a whole (syntax, "format", "version") still throw.
-GraphFile read_graph_json(const std::filesystem::path& file, std::vector<SkippedEntry>* skipped = nullptr);
+/// `limits`: max_json_depth, max_atoms (atoms and bonds of a molecule), max_nodes, max_edges and
+/// max_feature_dim (row width) of a graph entry.
+GraphFile read_graph_json(const std::filesystem::path& file, std::vector<SkippedEntry>* skipped = nullptr,
+                          const Limits& limits = default_limits());
 
 /// Writes `graphs` (one entry per line) through a temporary file and a rename. Molecule properties
 /// whose text is a canonical number ("1", "-0.77") are written as JSON numbers, empty ones as null,
@@ -73,7 +77,7 @@ GraphFile read_graph_json(const std::filesystem::path& file, std::vector<Skipped
 void write_graph_json(const std::filesystem::path& file, const GraphFile& graphs);
 
 /// Molecule-only convenience: every entry must be a molecule (a "graph" entry is a ParseError).
-std::vector<chem::Molecule> read_molecule_json(const std::filesystem::path& file);
+std::vector<chem::Molecule> read_molecule_json(const std::filesystem::path& file, const Limits& limits = default_limits());
 void write_molecule_json(const std::filesystem::path& file, const std::vector<chem::Molecule>& molecules);
 
 }  // namespace gatkit::io

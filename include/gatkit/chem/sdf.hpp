@@ -16,13 +16,15 @@
 #include <vector>
 
 #include "gatkit/chem/molecule.hpp"
+#include "gatkit/util/limits.hpp"
 
 namespace gatkit::chem {
 
 struct SdfOptions {
   bool fold_hydrogens = true;  ///< H atoms bonded to exactly one heavy atom become explicit_hydrogens
-  /// Records with more atoms or bonds than this are errors (a counts line cannot make us allocate).
-  std::int64_t max_atoms = 100000;
+  /// max_atoms: records with more atoms or bonds are errors (a counts line cannot make the reader
+  /// allocate); max_line_length, also for V3000 lines joined from continuation lines.
+  Limits limits = default_limits();
 };
 
 class SdfReader {

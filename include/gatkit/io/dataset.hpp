@@ -7,6 +7,7 @@
 
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/tensor.hpp"
+#include "gatkit/util/limits.hpp"
 
 namespace gatkit {
 
@@ -25,6 +26,7 @@ struct NodeDataset {
 struct NodeDatasetOptions {
   bool symmetrize = true;          ///< treat the edges as undirected (the Planetoid/GAT convention)
   std::uint64_t split_seed = 0;    ///< for layouts without split files (see load_node_dataset)
+  Limits limits = default_limits();  ///< passed to every reader
 };
 
 /// Loads a node-classification data set from a folder, recognising:

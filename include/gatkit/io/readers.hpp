@@ -2,7 +2,9 @@
 // Readers for node-level graph data. Every reader:
 //  - throws gatkit::ParseError naming the file, the 1-based line and what was expected;
 //  - accepts LF and CRLF line ends and a missing final newline;
-//  - never trusts a size declared in a file beyond what the file can actually hold.
+//  - never trusts a size declared in a file beyond what the file can actually hold, and refuses files
+//    beyond the limits it is given (gatkit::Limits: nodes, edges, line length, feature dimension);
+//  - reads ASCII or UTF-8 text (a UTF-8 byte order mark is skipped; UTF-16 and NUL bytes are errors).
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/tensor.hpp"
+#include "gatkit/util/limits.hpp"
 
 namespace gatkit::io {
 
@@ -24,6 +27,8 @@ struct EdgeListOptions {
   bool remap_ids = true;
   /// With remap_ids == false: the node count (-1: largest id + 1).
   std::int64_t num_nodes = -1;
+  /// max_nodes (distinct ids, or largest id + 1), max_edges, max_line_length.
+  Limits limits = default_limits();
 };
 
 struct EdgeList {
@@ -43,6 +48,8 @@ enum class IndexBase { zero, one, automatic };  ///< automatic: one-based unless
 struct SvmlightOptions {
   IndexBase index_base = IndexBase::automatic;
   std::int64_t num_features = -1;  ///< -1: largest index + 1 (after the base shift)
+  /// max_nodes (samples), max_feature_dim (feature indices), max_line_length.
+  Limits limits = default_limits();
 };
 
 struct SvmlightData {
@@ -55,16 +62,19 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
 // ---- split files ----------------------------------------------------------------------------------
 /// One node index per line (blank lines and '#' comments skipped); every index must be < num_nodes and
 /// appear once.
-std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t num_nodes);
+std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t num_nodes,
+                               const Limits& limits = default_limits());
 
-/// One integer per line (for labels.txt files); `-1` is allowed and means "no label".
-std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file);
+/// One integer per line (for labels.txt files); `-1` is allowed and means "no label". At most
+/// limits.max_nodes values.
+std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file, const Limits& limits = default_limits());
 
 // ---- NumPy .npy (format 1.0 / 2.0 / 3.0, C order, little endian) --------------------------------
-/// A 2-D float32 or float64 array (a 1-D array reads as n x 1), converted to float.
-MatrixF read_npy_matrix(const std::filesystem::path& file);
-/// A 1-D integer array (int8/16/32/64, uint8/16/32), converted to int64.
-std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file);
+/// A 2-D float32 or float64 array (a 1-D array reads as n x 1), converted to float; at most
+/// limits.max_nodes rows and limits.max_feature_dim columns.
+MatrixF read_npy_matrix(const std::filesystem::path& file, const Limits& limits = default_limits());
+/// A 1-D integer array (int8/16/32/64, uint8/16/32), converted to int64; at most limits.max_nodes values.
+std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file, const Limits& limits = default_limits());
 /// Writes a 2-D float32 array (C order); used by tests and converters.
 void write_npy_matrix(const std::filesystem::path& file, const MatrixF& m);
 
@@ -82,6 +92,8 @@ struct LinqsData {
   std::vector<std::string> dangling_examples;  ///< the first few such ids, for the report
 };
 
-LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem::path& cites);
+/// At most limits.max_nodes papers, limits.max_feature_dim words and limits.max_edges citations.
+LinqsData read_linqs(const std::filesystem::path& content, const std::filesystem::path& cites,
+                     const Limits& limits = default_limits());
 
 }  // namespace gatkit::io

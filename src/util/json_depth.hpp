@@ -1,0 +1,32 @@
+#pragma once
+// Private helper of the JSON readers (gatkit-graphs files, checkpoint configurations): the nesting
+// depth is checked by a linear scan before RapidJSON builds anything, so that "[[[[..." cannot exhaust
+// the stack or the limit of Limits::max_json_depth.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace gatkit::detail {
+
+/// The offset of the first '[' or '{' nested deeper than max_depth, or npos. Strings are skipped (with
+/// their escapes); anything malformed is left for the parser to report.
+inline std::size_t find_too_deep(std::string_view text, std::int64_t max_depth) {
+  std::int64_t depth = 0;
+  bool in_string = false;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (in_string) {
+      if (c == '\\') ++k;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return k;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace gatkit::detail
