@@ -66,8 +66,9 @@ void score(const RowMatrix<float>& logits, const NodeDataset& data, const std::v
   if (logits.cols() == 2) auc = train::roc_auc(scores, binary);
 }
 
-/// The model input: the prepared features with the positional encoding of the graph appended (its
-/// sign-flip groups in *groups), and the attention graph. Range and encoding errors name the data set.
+/// The model input: the prepared features with the positional encoding of the graph appended (the
+/// encoding and its sign-flip groups also kept apart, for training's flips), and the attention graph.
+/// `cached`: the encoding computed beforehand, used when it is the model's. Errors name the data set.
 struct ModelInput {
   FeatureMatrix<float> x;
   RowMatrix<float> positional;
