@@ -138,10 +138,11 @@ inline NumberStatus parse_double(std::string_view s, double& out) {
 /// Reads a text file line by line, counting lines from 1. Text is ASCII or UTF-8: a UTF-8 byte order
 /// mark is skipped, a UTF-16/32 one and NUL bytes (binary data) are errors, and no line may be longer
 /// than max_line_length bytes (Limits::max_line_length), so a file without line breaks cannot make the
-/// reader buffer it whole.
+/// reader buffer it whole. Every error about a line consumes that line: a caller that catches it and
+/// calls next() again gets the following line.
 class LineReader {
  public:
-  static constexpr std::size_t block_size = std::size_t{1} << 20;
+  static constexpr std::size_t block_size = std::size_t{64} << 10;  // grows (doubling) for longer lines
 
   explicit LineReader(std::filesystem::path file, std::int64_t max_line_length = default_limits().max_line_length)
       : file_(std::move(file)), fp_(nullptr, &std::fclose), max_line_length_(static_cast<std::size_t>(max_line_length)) {
@@ -208,6 +209,27 @@ class LineReader {
                          "; is this a text file?");
   }
 
+  /// Drops the partial line in the buffer and the rest of it up to its '\n', and counts it, so that
+  /// after the error about it next() goes on with the following line (readers that skip bad records,
+  /// such as the SDF reader, rely on every error moving forward).
+  void discard_current_line() {
+    ++line_;
+    for (;;) {
+      begin_ = end_ = 0;
+      if (eof_) return;
+      const std::size_t got = std::fread(buffer_.data(), 1, buffer_.size(), fp_.get());
+      if (got < buffer_.size()) {
+        if (std::ferror(fp_.get())) throw ParseError(file_, line_, std::string("read error: ") + std::strerror(errno));
+        eof_ = true;
+      }
+      end_ = got;
+      if (const void* nl = std::memchr(buffer_.data(), '\n', got); nl != nullptr) {
+        begin_ = static_cast<std::size_t>(static_cast<const char*>(nl) - buffer_.data()) + 1;
+        return;
+      }
+    }
+  }
+
   void fill() {
     // Keep the partial line, move it to the front, grow the buffer when one line fills it.
     if (begin_ > 0) {
@@ -215,7 +237,10 @@ class LineReader {
       end_ -= begin_;
       begin_ = 0;
     }
-    if (end_ > max_line_length_) fail_line_length(line_ + 1);  // the partial line is already too long
+    if (end_ > max_line_length_) {  // the partial line is already too long: skip it, then report it
+      discard_current_line();
+      fail_line_length(line_);
+    }
     if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
     const std::size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, fp_.get());
     if (got < buffer_.size() - end_) {
