@@ -421,3 +421,34 @@ TEST(JsonFormatRealData, EsolSdfToJsonAndBack) {
 
 }  // namespace
 }  // namespace gatkit::io
+
+namespace gatkit::io {
+namespace {
+
+// Found by fuzzing (fuzz/regressions/json): RapidJSON 1.1.0's full-precision parser hit undefined
+// behaviour (__builtin_clzll(0)) on a zero with an exponent; such numbers are read as 0.
+TEST(JsonZeroExponent, ZeroWithAnExponentReadsAsZero) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_zero_exponent.json";
+  {
+    std::ofstream out(file);
+    out << R"({"format": "gatkit-graphs", "version": 1, "graphs": [)"
+        << R"({"type": "graph", "num_nodes": 2, "node_features": [[0e308, -0.000E+400], [0.0e-5, 1e2]],)"
+        << R"( "labels": {"y": 0E0}}]})";
+  }
+  const GraphFile g = read_graph_json(file);
+  ASSERT_EQ(g.graphs.size(), 1u);
+  EXPECT_EQ(g.graphs[0].node_features, (std::vector<std::vector<float>>{{0.0f, -0.0f}, {0.0f, 100.0f}}));
+  ASSERT_EQ(g.graphs[0].labels.size(), 1u);
+  EXPECT_EQ(g.graphs[0].labels[0].second, 0.0);
+  std::filesystem::remove(file);
+  // Malformed numbers stay malformed.
+  {
+    std::ofstream out(file);
+    out << R"({"format": "gatkit-graphs", "version": 1, "graphs": [00e5]})";
+  }
+  EXPECT_THROW(read_graph_json(file), ParseError);
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace gatkit::io
