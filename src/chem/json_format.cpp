@@ -23,6 +23,7 @@
 
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/files.hpp"
+#include "../io/line_reader.hpp"
 #include "../util/json_depth.hpp"
 
 namespace gatkit::io {
@@ -76,9 +77,10 @@ std::uint64_t line_of(const std::string& text, std::size_t offset) {
   return 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
-/// Rewrites numbers whose digits are all zero and that carry an exponent ("0e308", "-0.00E+5") as "0"
-/// or "-0" padded with spaces (offsets, hence line numbers, stay). RapidJSON 1.1.0's full-precision
-/// parser normalises such a zero significand with __builtin_clzll(0), which is undefined behaviour.
+/// Rewrites numbers whose digits are all zero but that have a fraction or an exponent ("0e308",
+/// "-0.00E+5", "0.000...0" with many zeros) as "0" or "-0" padded with spaces (offsets, hence line
+/// numbers, stay). RapidJSON 1.1.0's full-precision parser normalises such a zero significand with
+/// __builtin_clzll(0), which is undefined behaviour.
 /// Strings are skipped; malformed numbers are left for the parser to report.
 void neutralise_zero_exponents(std::string& text) {
   bool in_string = false;
@@ -116,7 +118,7 @@ void neutralise_zero_exponents(std::string& text) {
       end = exp_end;
     }
     if (end == digits_from) continue;  // a lone '-'
-    if (zero && exponent) {
+    if (zero && end - digits_from > 1) {  // "0.000...", "0e5": not plain "0"
       text[digits_from] = '0';
       std::fill(text.begin() + static_cast<std::ptrdiff_t>(digits_from) + 1, text.begin() + static_cast<std::ptrdiff_t>(end), ' ');
     }
@@ -400,7 +402,12 @@ std::string read_text(const std::filesystem::path& file) {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void key(Writer& w, const char* k) { w.Key(k); }
-void string(Writer& w, const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+/// JSON text is UTF-8: bytes of `s` that are not valid UTF-8 (an SDF written in Latin-1) are written as
+/// U+FFFD, so that what the writer produces always reads back.
+void string(Writer& w, const std::string& s) {
+  const std::string text = io::detail::valid_utf8(s);
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
 
 /// Integral values as integers ("1", not "1.0"), others in shortest round-trip form.
 void number(Writer& w, double v, const char* what) {
