@@ -464,8 +464,9 @@ void write_molecule(Writer& w, const chem::Molecule& m, const std::string& id) {
   if (!m.name.empty()) { key(w, "name"); string(w, m.name); }
   key(w, "atoms"); w.StartArray();
   for (const chem::Atom& a : m.atoms) {
-    std::string symbol = a.symbol;
-    if (symbol.empty()) symbol = chem::element_symbol(a.atomic_number);
+    // The element's own symbol; a pseudo-atom or unknown symbol of an SDF ("R#", "A", "Q", "O ") has
+    // atomic number 0 and becomes "*", the JSON format's only non-element (featurised the same way).
+    std::string symbol = chem::element_symbol(a.atomic_number);
     if (symbol.empty()) symbol = "*";
     w.StartObject();
     key(w, "element"); string(w, symbol);

@@ -486,3 +486,29 @@ TEST(JsonWriterEncoding, TextThatIsNotUtf8IsWrittenAsReplacementCharacters) {
 
 }  // namespace
 }  // namespace gatkit::io
+
+namespace gatkit::io {
+namespace {
+
+// Found by fuzzing (fuzz/regressions/sdf): the SDF reader keeps pseudo-atoms ("R#", "A", an unknown
+// "O "), the JSON writer wrote their symbols as they were, and the JSON reader refused its own output.
+TEST(JsonWriterEncoding, PseudoAtomsAreWrittenAsStar) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_pseudo.json";
+  chem::Molecule m;
+  m.atoms.resize(3);
+  m.atoms[0].symbol = "R#";
+  m.atoms[1].symbol = "O ";
+  m.atoms[2].symbol = "C";
+  m.atoms[2].atomic_number = 6;
+  write_molecule_json(file, {m});
+  const std::vector<chem::Molecule> back = read_molecule_json(file);
+  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back[0].atoms.size(), 3u);
+  EXPECT_EQ(back[0].atoms[0].symbol, "*");
+  EXPECT_EQ(back[0].atoms[1].symbol, "*");
+  EXPECT_EQ(back[0].atoms[2].symbol, "C");
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace gatkit::io
