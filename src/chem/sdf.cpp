@@ -606,8 +606,14 @@ void check_writable(const Molecule& m) {
   const std::string who = "write_sdf: molecule " + std::to_string(m.record) + " '" + m.name + "'";
   if (m.atoms.size() > 999 || m.bonds.size() > 999)
     throw InvalidArgument(who + " has more than 999 atoms or bonds (the V2000 limit)");
-  for (const Atom& a : m.atoms)
+  for (const Atom& a : m.atoms) {
     if (symbol_to_write(a).size() > 3) throw InvalidArgument(who + ": atom symbol '" + a.symbol + "' is longer than 3");
+    // %10.4f must stay within its 10 columns, or the line would not read back.
+    for (const double v : {a.x, a.y, a.z})
+      if (!(v > -9999.99995 && v < 99999.99995))
+        throw InvalidArgument(who + ": coordinate " + std::to_string(v) +
+                              " does not fit the V2000 atom block (-9999.9999 .. 99999.9999)");
+  }
   for (const Bond& b : m.bonds)
     if (b.begin < 0 || b.end < 0 || static_cast<std::size_t>(b.begin) >= m.atoms.size() ||
         static_cast<std::size_t>(b.end) >= m.atoms.size())

@@ -259,6 +259,31 @@ TEST(Sdf, WriterRefusesBlankLineInValue) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// Found by fuzzing (fuzz/regressions/sdf): a coordinate wider than %10.4f's 10 columns (read from a V3000
+// record) was written anyway and shifted the rest of the atom line, so write_sdf produced a file
+// read_sdf refuses. The writer now refuses such a molecule before touching the file.
+TEST(Sdf, WriterRefusesCoordinatesWiderThanTheAtomBlock) {
+  Molecule m;
+  m.name = "far";
+  m.atoms.resize(1);
+  m.atoms[0].atomic_number = 6;
+  m.atoms[0].symbol = "C";
+  const auto out = std::filesystem::path(testing::TempDir()) / "gatkit_sdf_far.sdf";
+  for (const double v : {-10000.0, 100000.0, 1e300}) {
+    m.atoms[0].y = v;
+    EXPECT_THROW(write_sdf(out, {m}), InvalidArgument) << v;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  m.atoms[0].y = -9999.9999;
+  m.atoms[0].x = 99999.9999;
+  write_sdf(out, {m});
+  const std::vector<Molecule> back = read_sdf(out);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_DOUBLE_EQ(back[0].atoms[0].x, 99999.9999);
+  EXPECT_DOUBLE_EQ(back[0].atoms[0].y, -9999.9999);
+  std::filesystem::remove(out);
+}
+
 // ---- real data sets (../shared) -----------------------------------------------------------------------
 
 TEST(SdfRealData, AllFilesReadAndEsolV2000EqualsV3000) {
