@@ -244,6 +244,8 @@ void SdfReader::State::read_v2000(Molecule& m, std::string_view counts) {
     const std::int64_t type = integer(column(line, 6, 3), "a bond type (columns 7-9)");
     const std::string_view stereo_field = column(line, 9, 3);
     const std::int64_t stereo = stereo_field.empty() ? 0 : integer(stereo_field, "a bond stereo field");
+    if (stereo < 0 || stereo > 255)  // V2000 uses 0, 1, 3, 4, 6; the JSON format keeps 0..255
+      fail("bond stereo field " + std::to_string(stereo) + " is not in 0..255");
     add_bond(m, a, b, type, static_cast<int>(stereo), line_number());
   }
 }

@@ -277,6 +277,7 @@ def sdf_v2000():
     f.case("bond_type_9.sdf", with_line(7, "  1  2  9  0"), 8, "unknown bond type 9 (expected 1, 2, 3 or 4)")
     f.case("query_bond.sdf", with_line(7, "  1  2  8  0"), 8, "unsupported bond type 8 (query bond)")
     f.case("bond_type_text.sdf", with_line(7, "  1  2  x  0"), 8, "expected a bond type (columns 7-9) (an integer), found 'x'")
+    f.case("negative_stereo.sdf", with_line(8, "  2  3  1-99"), 9, "bond stereo field -99 is not in 0..255")
     f.case("missing_m_end_eof.sdf", "\n".join(L[:9]) + "\n", 10, "missing \"M  END\" (end of file)")
     f.case("missing_m_end_before_data.sdf", "\n".join(L[:9] + L[10:]), 10, "missing \"M  END\" before '> <logp>'")
     f.case("chg_count_9.sdf", "\n".join(L[:9] + ["M  CHG  9   1   1"] + L[9:]), 10, "entry count 9 is not in 1..8")
