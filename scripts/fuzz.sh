@@ -43,6 +43,9 @@ dict_of() {
   esac
 }
 
+# Sanitizer reports stop the target; the one third-party report known to be harmless is suppressed.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/scripts/ubsan.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
 failed=()
 summary=()
 for t in "${targets[@]}"; do

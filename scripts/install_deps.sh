@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages gatkit needs to build and test, skipping those already there.
 # Uses sudo when not run as root. Nothing else is downloaded: every dependency is a distribution package.
+#   --with-fuzz   also Clang and its runtime libraries (libFuzzer, sanitizers) for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(cmake g++ make libboost-graph-dev libeigen3-dev libtbb-dev rapidjson-dev libgtest-dev libgmock-dev)
+if [[ ${1:-} == --with-fuzz ]]; then
+  # libFuzzer ships in libclang-rt-dev on Debian 12 (libclang-common-*-dev on older releases).
+  packages+=(clang)
+  if apt-cache show libclang-rt-dev >/dev/null 2>&1; then packages+=(libclang-rt-dev); fi
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install_deps: this script needs apt-get (Debian 12, Ubuntu 22.04 or later)." >&2

@@ -48,11 +48,24 @@ struct SdfReader::State {
   SdfOptions options;
   std::uint64_t record = 0;
   bool last_was_terminator = true;  ///< the last line consumed was "$$$$" (or nothing was read yet)
+  bool in_record = false;           ///< the current record has begun (its number is counted)
   std::unordered_map<std::int64_t, std::int32_t> v3000_index;  ///< V3000 atom index -> position
 
   // ---- lines ---------------------------------------------------------------------------------------
   bool next_line(std::string_view& line) {
-    if (!lines.next(line)) return false;
+    try {
+      if (!lines.next(line)) return false;
+    } catch (const ParseError& e) {
+      // An unreadable line (NUL bytes, too long, UTF-16) belongs to a record like any other: when it
+      // is the record's first line it starts one, so that the records after it keep their numbers, and
+      // skipping goes on to this record's "$$$$".
+      if (!in_record) {
+        ++record;
+        in_record = true;
+      }
+      last_was_terminator = false;
+      throw ParseError(file, e.line(), "record " + std::to_string(record) + ": " + e.reason());
+    }
     last_was_terminator = is_terminator(line);
     return true;
   }
@@ -96,9 +109,15 @@ struct SdfReader::State {
   void read_data_items(Molecule& m);
   void add_bond(Molecule& m, std::int64_t a, std::int64_t b, std::int64_t type, int stereo, std::uint64_t line);
   void fold_hydrogens(Molecule& m) const;
+  /// After an error: on to the line after this record's "$$$$" (or the end of the file), passing over
+  /// unreadable lines too, so that one bad record gives exactly one error.
   void skip_to_next_record() {
     std::string_view line;
-    while (!last_was_terminator && next_line(line)) {
+    for (;;) {
+      try {
+        if (last_was_terminator || !next_line(line)) return;
+      } catch (const ParseError&) {
+      }
     }
   }
 };
@@ -110,6 +129,7 @@ bool SdfReader::State::read(Molecule& m) {
   m.atoms.clear();
   m.bonds.clear();
   m.properties.clear();
+  in_record = false;
   // Three header lines and the counts line. Blank lines only up to the end of the file are not a record.
   std::array<std::string, 4> header;
   std::size_t count = 0;
@@ -123,6 +143,7 @@ bool SdfReader::State::read(Molecule& m) {
     ++count;
   }
   ++record;
+  in_record = true;
   m.record = record;
   m.line = start;
   if (count >= header.size()) fail(start + 3, "expected the counts line, found a blank line");
@@ -223,6 +244,8 @@ void SdfReader::State::read_v2000(Molecule& m, std::string_view counts) {
     const std::int64_t type = integer(column(line, 6, 3), "a bond type (columns 7-9)");
     const std::string_view stereo_field = column(line, 9, 3);
     const std::int64_t stereo = stereo_field.empty() ? 0 : integer(stereo_field, "a bond stereo field");
+    if (stereo < 0 || stereo > 255)  // V2000 uses 0, 1, 3, 4, 6; the JSON format keeps 0..255
+      fail("bond stereo field " + std::to_string(stereo) + " is not in 0..255");
     add_bond(m, a, b, type, static_cast<int>(stereo), line_number());
   }
 }
@@ -585,8 +608,14 @@ void check_writable(const Molecule& m) {
   const std::string who = "write_sdf: molecule " + std::to_string(m.record) + " '" + m.name + "'";
   if (m.atoms.size() > 999 || m.bonds.size() > 999)
     throw InvalidArgument(who + " has more than 999 atoms or bonds (the V2000 limit)");
-  for (const Atom& a : m.atoms)
+  for (const Atom& a : m.atoms) {
     if (symbol_to_write(a).size() > 3) throw InvalidArgument(who + ": atom symbol '" + a.symbol + "' is longer than 3");
+    // %10.4f must stay within its 10 columns, or the line would not read back.
+    for (const double v : {a.x, a.y, a.z})
+      if (!(v > -9999.99995 && v < 99999.99995))
+        throw InvalidArgument(who + ": coordinate " + std::to_string(v) +
+                              " does not fit the V2000 atom block (-9999.9999 .. 99999.9999)");
+  }
   for (const Bond& b : m.bonds)
     if (b.begin < 0 || b.end < 0 || static_cast<std::size_t>(b.begin) >= m.atoms.size() ||
         static_cast<std::size_t>(b.end) >= m.atoms.size())

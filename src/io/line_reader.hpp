@@ -34,14 +34,43 @@ inline std::string_view trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-/// Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 when there is none.
+/// Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 when there is none. Strict: no
+/// overlong forms, no surrogates, nothing above U+10FFFF (what RapidJSON's validation accepts).
 inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  const auto at = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  const unsigned c = at(i);
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xbf;  // range of the second byte
+  if (c >= 0xc2 && c <= 0xdf) n = 2;
+  else if (c == 0xe0) n = 3, lo = 0xa0;
+  else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) n = 3;
+  else if (c == 0xed) n = 3, hi = 0x9f;
+  else if (c == 0xf0) n = 4, lo = 0x90;
+  else if (c >= 0xf1 && c <= 0xf3) n = 4;
+  else if (c == 0xf4) n = 4, hi = 0x8f;
   if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if ((at(i + k) & 0xc0) != 0x80) return 0;
   return n;
+}
+
+/// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+inline std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      out += s[i++];
+    } else if (const std::size_t n = utf8_sequence(s, i); n > 0) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xef\xbf\xbd";
+      ++i;
+    }
+  }
+  return out;
 }
 
 /// A token as shown in error messages: single-quoted, at most 40 bytes, control bytes and bytes that
@@ -138,10 +167,11 @@ inline NumberStatus parse_double(std::string_view s, double& out) {
 /// Reads a text file line by line, counting lines from 1. Text is ASCII or UTF-8: a UTF-8 byte order
 /// mark is skipped, a UTF-16/32 one and NUL bytes (binary data) are errors, and no line may be longer
 /// than max_line_length bytes (Limits::max_line_length), so a file without line breaks cannot make the
-/// reader buffer it whole.
+/// reader buffer it whole. Every error about a line consumes that line: a caller that catches it and
+/// calls next() again gets the following line.
 class LineReader {
  public:
-  static constexpr std::size_t block_size = std::size_t{1} << 20;
+  static constexpr std::size_t block_size = std::size_t{64} << 10;  // grows (doubling) for longer lines
 
   explicit LineReader(std::filesystem::path file, std::int64_t max_line_length = default_limits().max_line_length)
       : file_(std::move(file)), fp_(nullptr, &std::fclose), max_line_length_(static_cast<std::size_t>(max_line_length)) {
@@ -208,6 +238,27 @@ class LineReader {
                          "; is this a text file?");
   }
 
+  /// Drops the partial line in the buffer and the rest of it up to its '\n', and counts it, so that
+  /// after the error about it next() goes on with the following line (readers that skip bad records,
+  /// such as the SDF reader, rely on every error moving forward).
+  void discard_current_line() {
+    ++line_;
+    for (;;) {
+      begin_ = end_ = 0;
+      if (eof_) return;
+      const std::size_t got = std::fread(buffer_.data(), 1, buffer_.size(), fp_.get());
+      if (got < buffer_.size()) {
+        if (std::ferror(fp_.get())) throw ParseError(file_, line_, std::string("read error: ") + std::strerror(errno));
+        eof_ = true;
+      }
+      end_ = got;
+      if (const void* nl = std::memchr(buffer_.data(), '\n', got); nl != nullptr) {
+        begin_ = static_cast<std::size_t>(static_cast<const char*>(nl) - buffer_.data()) + 1;
+        return;
+      }
+    }
+  }
+
   void fill() {
     // Keep the partial line, move it to the front, grow the buffer when one line fills it.
     if (begin_ > 0) {
@@ -215,7 +266,10 @@ class LineReader {
       end_ -= begin_;
       begin_ = 0;
     }
-    if (end_ > max_line_length_) fail_line_length(line_ + 1);  // the partial line is already too long
+    if (end_ > max_line_length_) {  // the partial line is already too long: skip it, then report it
+      discard_current_line();
+      fail_line_length(line_);
+    }
     if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
     const std::size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, fp_.get());
     if (got < buffer_.size() - end_) {

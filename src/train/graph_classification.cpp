@@ -11,6 +11,7 @@
 #include "gatkit/util/parallel.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
+#include "finite_check.hpp"
 
 namespace gatkit {
 
@@ -247,10 +248,11 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
       PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)}, &flip_seed);
       model.parameters().zero_grads();
       const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, step_seed);
-      if (regression) masked_mse(logits, b.targets, &d_out);
-      else if (multiclass) masked_softmax_cross_entropy(logits, b.targets, &d_out);
-      else masked_bce_with_logits(logits, b.targets, &d_out);
+      const double loss = regression ? masked_mse(logits, b.targets, &d_out)
+                          : multiclass ? masked_softmax_cross_entropy(logits, b.targets, &d_out)
+                                       : masked_bce_with_logits(logits, b.targets, &d_out);
       model.backward(b.input, b.x, b.offsets, d_out);
+      detail::check_finite_step(loss, model.parameters(), epoch, static_cast<std::int64_t>(step));
       adam.step(model.parameters());
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

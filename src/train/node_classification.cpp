@@ -11,6 +11,7 @@
 #include "gatkit/nn/random.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
+#include "finite_check.hpp"
 
 namespace gatkit {
 namespace {
@@ -152,6 +153,7 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
     stats.train_loss = loss(logits, data.train, &d_logits);
     stats.train_accuracy = accuracy(logits, data.labels, data.train);
     model.backward(graph, x_train, d_logits);
+    detail::check_finite_step(stats.train_loss, params, epoch, 0);
     adam.step(params);
     stats.step_ms = milliseconds(t0, Clock::now());
     step_ms.push_back(stats.step_ms);
@@ -159,8 +161,9 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
     const RowMatrix<float>& eval = model.forward(graph, x, /*training=*/false, 0);
     stats.val_loss = loss(eval, data.val, nullptr);
     stats.val_accuracy = accuracy(eval, data.labels, data.val);
-    if (!std::isfinite(stats.train_loss) || !std::isfinite(stats.val_loss))
-      throw Error("training diverged at epoch " + std::to_string(epoch) + " (loss is not finite); lower the learning rate");
+    if (!std::isfinite(stats.val_loss))
+      throw Error("training stopped at epoch " + std::to_string(epoch) + ": the validation loss is " +
+                  (std::isnan(stats.val_loss) ? "NaN" : "infinite") + "; no model is saved (lower the learning rate)");
 
     if (stats.val_accuracy >= max_val_acc || stats.val_loss <= min_val_loss) {
       if (stats.val_accuracy >= max_val_acc && stats.val_loss <= min_val_loss) {

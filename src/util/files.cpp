@@ -1,5 +1,8 @@
 #include "gatkit/util/files.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -8,6 +11,18 @@
 #include "gatkit/util/error.hpp"
 
 namespace gatkit {
+namespace {
+
+/// fsync(2) on `path` (a file, or a folder to make a rename durable); false on failure.
+bool sync_path(const std::filesystem::path& path, bool folder) {
+  const int fd = ::open(path.empty() ? "." : path.c_str(), folder ? O_RDONLY | O_DIRECTORY : O_WRONLY);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
 
 void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write) {
   std::filesystem::path tmp = file;
@@ -21,10 +36,20 @@ void write_file_atomically(const std::filesystem::path& file, const std::functio
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) fail("cannot create " + tmp.string());
-    write(out);
+    try {
+      write(out);
+    } catch (...) {  // an interrupted write: the final name keeps what it had, the temporary goes
+      out.close();
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw;
+    }
     out.flush();
     if (!out) fail("error while writing " + tmp.string());
   }
+  // On disk before the rename: after a crash or a power cut the final name holds the old file or the
+  // whole new one, never a prefix of it.
+  if (!sync_path(tmp, false)) fail("cannot flush " + tmp.string() + " to disk");
   std::error_code ec;
   std::filesystem::rename(tmp, file, ec);
   if (ec) {
@@ -32,6 +57,7 @@ void write_file_atomically(const std::filesystem::path& file, const std::functio
     std::filesystem::remove(tmp, ec);
     throw Error("cannot move " + tmp.string() + " to " + file.string() + ": " + reason);
   }
+  sync_path(file.parent_path(), true);  // the rename itself; best effort (some file systems refuse)
 }
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes) {

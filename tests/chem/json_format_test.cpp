@@ -421,3 +421,94 @@ TEST(JsonFormatRealData, EsolSdfToJsonAndBack) {
 
 }  // namespace
 }  // namespace gatkit::io
+
+namespace gatkit::io {
+namespace {
+
+// Found by fuzzing (fuzz/regressions/json): RapidJSON 1.1.0's full-precision parser hit undefined
+// behaviour (__builtin_clzll(0)) on a zero with an exponent; such numbers are read as 0.
+TEST(JsonZeroExponent, ZeroWithAnExponentReadsAsZero) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_zero_exponent.json";
+  {
+    std::ofstream out(file);
+    out << R"({"format": "gatkit-graphs", "version": 1, "graphs": [)"
+        << R"({"type": "graph", "num_nodes": 2, "node_features": [[0e308, -0.000E+400], [0.0e-5, 1e2]],)"
+        << R"( "labels": {"y": 0E0}}]})";
+  }
+  const GraphFile g = read_graph_json(file);
+  ASSERT_EQ(g.graphs.size(), 1u);
+  EXPECT_EQ(g.graphs[0].node_features, (std::vector<std::vector<float>>{{0.0f, -0.0f}, {0.0f, 100.0f}}));
+  ASSERT_EQ(g.graphs[0].labels.size(), 1u);
+  EXPECT_EQ(g.graphs[0].labels[0].second, 0.0);
+  std::filesystem::remove(file);
+  // A zero with many decimals (no exponent) takes the same path in RapidJSON.
+  {
+    std::ofstream out(file);
+    out << R"({"format": "gatkit-graphs", "version": 1, "graphs": [{"type": "graph", "num_nodes": 1,)"
+        << R"( "node_features": [[0.)" << std::string(300, '0') << "]]}]}";
+  }
+  EXPECT_EQ(read_graph_json(file).graphs.at(0).node_features, (std::vector<std::vector<float>>{{0.0f}}));
+  // Malformed numbers stay malformed.
+  {
+    std::ofstream out(file);
+    out << R"({"format": "gatkit-graphs", "version": 1, "graphs": [00e5]})";
+  }
+  EXPECT_THROW(read_graph_json(file), ParseError);
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace gatkit::io
+
+namespace gatkit::io {
+namespace {
+
+// Found by fuzzing (fuzz/regressions/sdf): an SDF title in Latin-1 went into the JSON as is, and the
+// JSON reader (rightly) refused the file write_molecule_json had written: gatkit convert made files
+// gatkit could not read. Invalid bytes are now written as U+FFFD.
+TEST(JsonWriterEncoding, TextThatIsNotUtf8IsWrittenAsReplacementCharacters) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_latin1.json";
+  chem::Molecule m;
+  m.name = "caf\xe9 na\xc3\xafve \xed\xa0\x80";  // Latin-1, valid UTF-8, a UTF-16 surrogate
+  m.atoms.resize(1);
+  m.atoms[0].atomic_number = 6;
+  m.atoms[0].symbol = "C";
+  m.properties = {{"note\xff", "\xfe"}};
+  write_molecule_json(file, {m});
+  const std::vector<chem::Molecule> back = read_molecule_json(file);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].name, "caf\xef\xbf\xbd na\xc3\xafve \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  ASSERT_EQ(back[0].properties.size(), 1u);
+  EXPECT_EQ(back[0].properties[0].first, "note\xef\xbf\xbd");
+  EXPECT_EQ(back[0].properties[0].second, "\xef\xbf\xbd");
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace gatkit::io
+
+namespace gatkit::io {
+namespace {
+
+// Found by fuzzing (fuzz/regressions/sdf): the SDF reader keeps pseudo-atoms ("R#", "A", an unknown
+// "O "), the JSON writer wrote their symbols as they were, and the JSON reader refused its own output.
+TEST(JsonWriterEncoding, PseudoAtomsAreWrittenAsStar) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_pseudo.json";
+  chem::Molecule m;
+  m.atoms.resize(3);
+  m.atoms[0].symbol = "R#";
+  m.atoms[1].symbol = "O ";
+  m.atoms[2].symbol = "C";
+  m.atoms[2].atomic_number = 6;
+  write_molecule_json(file, {m});
+  const std::vector<chem::Molecule> back = read_molecule_json(file);
+  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back[0].atoms.size(), 3u);
+  EXPECT_EQ(back[0].atoms[0].symbol, "*");
+  EXPECT_EQ(back[0].atoms[1].symbol, "*");
+  EXPECT_EQ(back[0].atoms[2].symbol, "C");
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace gatkit::io

@@ -2,6 +2,7 @@
 // recovery after a bad record, a write/read round trip and, when ../shared is present, the real data sets.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -258,6 +259,31 @@ TEST(Sdf, WriterRefusesBlankLineInValue) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// Found by fuzzing (fuzz/regressions/sdf): a coordinate wider than %10.4f's 10 columns (read from a V3000
+// record) was written anyway and shifted the rest of the atom line, so write_sdf produced a file
+// read_sdf refuses. The writer now refuses such a molecule before touching the file.
+TEST(Sdf, WriterRefusesCoordinatesWiderThanTheAtomBlock) {
+  Molecule m;
+  m.name = "far";
+  m.atoms.resize(1);
+  m.atoms[0].atomic_number = 6;
+  m.atoms[0].symbol = "C";
+  const auto out = std::filesystem::path(testing::TempDir()) / "gatkit_sdf_far.sdf";
+  for (const double v : {-10000.0, 100000.0, 1e300}) {
+    m.atoms[0].y = v;
+    EXPECT_THROW(write_sdf(out, {m}), InvalidArgument) << v;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  m.atoms[0].y = -9999.9999;
+  m.atoms[0].x = 99999.9999;
+  write_sdf(out, {m});
+  const std::vector<Molecule> back = read_sdf(out);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_DOUBLE_EQ(back[0].atoms[0].x, 99999.9999);
+  EXPECT_DOUBLE_EQ(back[0].atoms[0].y, -9999.9999);
+  std::filesystem::remove(out);
+}
+
 // ---- real data sets (../shared) -----------------------------------------------------------------------
 
 TEST(SdfRealData, AllFilesReadAndEsolV2000EqualsV3000) {
@@ -297,6 +323,74 @@ TEST(SdfRealData, AllFilesReadAndEsolV2000EqualsV3000) {
   EXPECT_TRUE(mutag[0].bonds[0].aromatic);
   EXPECT_TRUE(mutag[0].atoms[0].aromatic);
   EXPECT_EQ(*mutag[0].property("label"), "1");
+}
+
+}  // namespace
+}  // namespace gatkit::chem
+
+namespace gatkit::chem {
+namespace {
+
+// Found by fuzzing (fuzz/regressions/sdf): an unreadable first line (a NUL byte) used to throw before the
+// record was counted and without skipping to its "$$$$", so the rest of the bad record was read as the
+// next record and every later record number shifted by one: predictions would land on the wrong
+// molecules.
+TEST(SdfUnreadableLines, ABadFirstLineStillCountsAsItsRecord) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_nul_first_line.sdf";
+  const std::string second = "second\n  gatkit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+                             "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n$$$$\n";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << std::string("fi") + '\0' + "rst\n  gatkit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+        << "    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n$$$$\n" << second;
+  }
+  SdfReader reader(file);
+  Molecule m;
+  try {
+    reader.next(m);
+    FAIL() << "a NUL byte was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.line(), 1u);
+    EXPECT_NE(std::string(e.what()).find("record 1: unexpected NUL byte in column 3"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(reader.record_number(), 1u);
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_EQ(m.name, "second");
+  EXPECT_EQ(m.record, 2u);
+  EXPECT_FALSE(reader.next(m));
+  std::filesystem::remove(file);
+}
+
+TEST(SdfUnreadableLines, AnOverlongLineIsOneErrorAndReadingGoesOn) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_long_line.sdf";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "first\n  gatkit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+        << "    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n> <note>\n"
+        << std::string(5000, 'x') << "\n" << std::string(5000, 'y') << "\n\n$$$$\n"
+        << "second\n  gatkit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+        << "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n$$$$\n";
+  }
+  SdfOptions options;
+  options.limits.max_line_length = 100;
+  SdfReader reader(file, options);
+  Molecule m;
+  int errors = 0;
+  std::vector<std::uint64_t> good;
+  for (int guard = 0; guard < 10; ++guard) {
+    try {
+      if (!reader.next(m)) break;
+      good.push_back(m.record);
+    } catch (const ParseError& e) {
+      ++errors;
+      EXPECT_EQ(e.line(), 8u);
+      EXPECT_NE(std::string(e.what()).find("record 1: the line exceeds the limit of 100 bytes per line"), std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(good, (std::vector<std::uint64_t>{2}));
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -72,7 +72,10 @@ GraphFile read_graph_json(const std::filesystem::path& file, std::vector<Skipped
 
 /// Writes `graphs` (one entry per line) through a temporary file and a rename. Molecule properties
 /// whose text is a canonical number ("1", "-0.77") are written as JSON numbers, empty ones as null,
-/// the rest as strings, so reading the file back gives the same strings. Throws InvalidArgument for a
+/// the rest as strings, so reading the file back gives the same strings (JSON is UTF-8: a byte of a
+/// string that is not valid UTF-8, as in an SDF file written in Latin-1, is written as U+FFFD, so that
+/// every file written reads back). Atoms are written with their element's symbol, pseudo-atoms (atomic
+/// number 0: SDF "R#", "A", "*", ...) as "*". Throws InvalidArgument for a
 /// bad order, non-finite numbers or records the reader would refuse (edges out of range, ragged rows).
 void write_graph_json(const std::filesystem::path& file, const GraphFile& graphs);
 

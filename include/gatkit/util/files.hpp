@@ -8,8 +8,9 @@
 
 namespace gatkit {
 
-/// Calls write(stream) on `file`.tmp, then renames it to `file`. On any failure the temporary is
-/// removed and gatkit::Error names the file and the reason.
+/// Calls write(stream) on `file`.tmp, flushes it to disk (fsync), then renames it to `file`. On any
+/// failure, an exception thrown by `write` included, the temporary is removed, `file` keeps what it
+/// had, and gatkit::Error (or write's exception) names the file and the reason.
 void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write);
 
 /// The same for bytes already in memory.

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs tests under sanitizers (GCC or Clang; the build type is RelWithDebInfo).
+#
+#   scripts/sanitize.sh asan   AddressSanitizer + UndefinedBehaviorSanitizer: builds everything in
+#                              build-asan and runs the whole test suite (ctest). Any report fails.
+#   scripts/sanitize.sh tsan   ThreadSanitizer: builds the threaded kernels' tests (test_nn: attention
+#                              and models with 1 and N threads; test_graph: the parallel graph builder)
+#                              in build-tsan and runs them (the tests set their own thread counts).
+#
+# BUILD_DIR overrides the folder, JOBS the build parallelism (default 2).
+# TSan and oneTBB: the distribution's libtbb is not instrumented, so TSan cannot see the
+# synchronisation inside TBB's scheduler; scripts/tsan.supp suppresses reports whose stack is inside
+# libtbb only (none of gatkit's own frames is suppressed).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+mode=${1:-}
+jobs=${JOBS:-2}
+case $mode in
+  asan)
+    build_dir=${BUILD_DIR:-build-asan}
+    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGATKIT_SANITIZE=address,undefined
+    cmake --build "$build_dir" -j"$jobs"
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/scripts/ubsan.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 1500
+    ;;
+  tsan)
+    build_dir=${BUILD_DIR:-build-tsan}
+    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGATKIT_SANITIZE=thread -DGATKIT_BUILD_APPS=OFF
+    cmake --build "$build_dir" -j"$jobs" --target test_nn test_graph
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+    # The determinism tests compare 1 thread with several: the parallel kernels really run concurrently.
+    "$build_dir/tests/test_nn"
+    "$build_dir/tests/test_graph"
+    ;;
+  *)
+    echo "usage: scripts/sanitize.sh asan|tsan" >&2
+    exit 2
+    ;;
+esac
