@@ -12,6 +12,7 @@
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/nn/model.hpp"
 #include "gatkit/train/adam.hpp"
+#include "gatkit/train/training_state.hpp"
 
 namespace gatkit {
 
@@ -27,6 +28,14 @@ struct TrainOptions {
   /// The positional encoding (model.positional) of the data's graph, computed once and shared by runs
   /// (compute_positional_values); null: each run computes it. Ignored unless its encoding matches.
   std::shared_ptr<const PositionalValues> positional_values;
+  /// Resumable training (train/training_state.hpp): when state_every > 0, save_state receives the
+  /// trainer's state at the end of every state_every-th epoch that training goes on after. With
+  /// `resume`, training continues from that state (written with the same seed, data, options and
+  /// `fingerprint`) and ends as the uninterrupted run would have, bit for bit.
+  int state_every = 0;
+  StateCallback save_state;
+  const TrainingState* resume = nullptr;
+  std::string fingerprint;  ///< what a state must carry to be resumed here (the caller's description)
 };
 
 /// What one epoch did; handed to the progress callback.
