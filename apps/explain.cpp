@@ -343,6 +343,9 @@ std::string svg_for(const Args& args, MoleculeRecord& r, const AttentionWeights&
   }
   explain::MoleculeSvgCaption caption;
   caption.title = "record " + std::to_string(r.number) + (r.name().empty() ? std::string() : ": " + r.name());
+  // MoleculeNet SDFs keep the compound's name in a data item; the title line is often a number.
+  if (const std::string* name = m.property("name"); name && !name->empty() && *name != r.name())
+    caption.title += " (" + *name + ")";
   caption.subtitle = "attention layer " + std::to_string(layer + 1) + " of " + std::to_string(w.num_layers()) + ", " +
                      (head < 0 ? "mean over " + std::to_string(heads) + " heads" :
                                  "head " + std::to_string(head + 1) + " of " + std::to_string(heads)) +

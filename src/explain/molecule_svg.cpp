@@ -7,6 +7,8 @@
 #include <limits>
 #include <queue>
 
+#include <Eigen/Eigenvalues>
+
 #include "gatkit/chem/perception.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -23,10 +25,10 @@ double length(Point a) { return std::hypot(a.x, a.y); }
 double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
 
 // Drawing constants, in SVG pixels.
-constexpr double kBondPixels = 42;     // median bond length on the page
+constexpr double kBondPixels = 48;     // median bond length on the page
 constexpr double kMargin = 34;
 constexpr double kFontSize = 15;
-constexpr double kLabelGap = 8.5;      // bond lines stop this far from a labelled atom's centre
+constexpr double kLabelGap = 10;       // bond lines stop this far from a labelled atom's centre
 constexpr double kLegendHeight = 118;
 constexpr double kMinWidth = 500;
 
@@ -50,8 +52,9 @@ std::string colour(const std::array<Rgb, N>& stops, double t) {
 
 // Atoms: white -> orange -> dark red (ColorBrewer YlOrRd-like); bonds: light grey -> blue (Blues-like).
 // Two hues so that an atom halo and the bonds around it stay distinguishable.
-constexpr std::array<Rgb, 4> kAtomScale = {{{255, 255, 255}, {254, 217, 118}, {240, 59, 32}, {128, 0, 38}}};
-constexpr std::array<Rgb, 4> kBondScale = {{{225, 225, 225}, {158, 202, 225}, {49, 130, 189}, {8, 48, 107}}};
+// The darkest stops stay light enough for the black skeleton drawn over them to remain visible.
+constexpr std::array<Rgb, 4> kAtomScale = {{{255, 255, 255}, {254, 217, 118}, {248, 110, 50}, {200, 20, 30}}};
+constexpr std::array<Rgb, 4> kBondScale = {{{228, 228, 228}, {170, 208, 230}, {80, 150, 205}, {30, 95, 170}}};
 
 std::string num(double v, int digits = 1) {
   char buf[32];
@@ -191,6 +194,7 @@ void compute_2d_layout(chem::Molecule& molecule) {
     adjacent[static_cast<std::size_t>(b.end)].push_back(b.begin);
   }
   constexpr double kBond = 1.5;
+  const std::vector<std::vector<std::int32_t>> rings = chem::perceive(molecule).rings;
   std::vector<int> component(static_cast<std::size_t>(n), -1);
   double offset_x = 0;
   for (std::int32_t seed = 0; seed < n; ++seed) {
@@ -227,13 +231,40 @@ void compute_2d_layout(chem::Molecule& molecule) {
       // Path distances overstate the span of chains (a zig-zag of k bonds spans about 0.87 k bonds).
       for (std::size_t t = 0; t < m; ++t) d[s * m + t] = kBond * (dist[t] <= 1 ? dist[t] : 0.87 * dist[t]);
     }
-    // 2. Stress majorisation (Gansner et al. 2004) from a circle: each step moves every atom to the
-    //    weighted mean of where its distances to the others place it, weights 1/d^2.
+    // Within a ring of size r, atoms k bonds apart along the ring sit on a regular polygon: chord
+    // length L sin(pi k / r) / sin(pi / r). Without this, path distances flatten rings.
+    for (const auto& ring : rings) {
+      const auto r = static_cast<double>(ring.size());
+      for (std::size_t a = 0; a < ring.size(); ++a)
+        for (std::size_t b = 0; b < ring.size(); ++b) {
+          const int la = local[static_cast<std::size_t>(ring[a])], lb = local[static_cast<std::size_t>(ring[b])];
+          if (a == b || la < 0 || lb < 0) continue;
+          const auto k = static_cast<double>(std::min(a > b ? a - b : b - a, ring.size() - (a > b ? a - b : b - a)));
+          d[static_cast<std::size_t>(la) * m + static_cast<std::size_t>(lb)] = kBond * std::sin(M_PI * k / r) / std::sin(M_PI / r);
+        }
+    }
+    // 2. Start from classical multidimensional scaling (the top two eigenvectors of the double-centred
+    //    squared distances: a global layout without folds), then refine by stress majorisation
+    //    (Gansner et al. 2004): each step moves every atom to the weighted mean of where its distances
+    //    to the others place it, weights 1/d^2.
     std::vector<Point> p(m);
-    for (std::size_t k = 0; k < m; ++k) {
-      const double angle = 2 * M_PI * static_cast<double>(k) / static_cast<double>(m);
-      p[k] = {kBond * static_cast<double>(m) / 6 * std::cos(angle) + 0.01 * static_cast<double>(k),
-              kBond * static_cast<double>(m) / 6 * std::sin(angle)};
+    if (m > 2) {
+      Eigen::MatrixXd b(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(m));
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < m; ++j) b(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = -0.5 * d[i * m + j] * d[i * m + j];
+      const Eigen::VectorXd row_mean = b.rowwise().mean();
+      const double total_mean = row_mean.mean();
+      b = (b.colwise() - row_mean).rowwise() - row_mean.transpose();
+      b.array() += total_mean;
+      const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(b);
+      const Eigen::Index last = eigen.eigenvalues().size() - 1;  // eigenvalues ascending
+      for (std::size_t k = 0; k < m; ++k) {
+        const auto row = static_cast<Eigen::Index>(k);
+        p[k] = {eigen.eigenvectors()(row, last) * std::sqrt(std::max(0.0, eigen.eigenvalues()(last))),
+                eigen.eigenvectors()(row, last - 1) * std::sqrt(std::max(0.0, eigen.eigenvalues()(last - 1))) + 1e-3 * static_cast<double>(k)};
+      }
+    } else if (m == 2) {
+      p[1] = {kBond, 0};
     }
     for (int iteration = 0; iteration < 300 && m > 1; ++iteration) {
       std::vector<Point> next(m);
@@ -252,6 +283,19 @@ void compute_2d_layout(chem::Molecule& molecule) {
       }
       p = next;
     }
+    // Turn the component so that its long axis is horizontal (principal axis of the positions).
+    Point mean;
+    for (const Point& q : p) mean = mean + q;
+    mean = (1.0 / static_cast<double>(m)) * mean;
+    double sxx = 0, syy = 0, sxy = 0;
+    for (const Point& q : p) {
+      sxx += (q.x - mean.x) * (q.x - mean.x);
+      syy += (q.y - mean.y) * (q.y - mean.y);
+      sxy += (q.x - mean.x) * (q.y - mean.y);
+    }
+    const double angle = 0.5 * std::atan2(2 * sxy, sxx - syy);
+    const double c = std::cos(-angle), sn = std::sin(-angle);
+    for (Point& q : p) q = {c * (q.x - mean.x) - sn * (q.y - mean.y), sn * (q.x - mean.x) + c * (q.y - mean.y)};
     double min_x = std::numeric_limits<double>::max(), max_x = -min_x;
     for (const Point& q : p) {
       min_x = std::min(min_x, q.x);
@@ -315,7 +359,11 @@ std::string molecule_svg(const chem::Molecule& molecule, const MoleculeShading& 
     // Hydrogens are written on heteroatoms only (OH, NH2), as chemists draw skeletal formulas.
     const int h = a.atomic_number == 6 || a.atomic_number == 1 ? (degree[i] == 0 ? perception.total_hydrogens[i] : 0)
                                                                 : perception.total_hydrogens[i];
-    labels[i] = atom_label(a, h, degree[i] == 0, bond_dx[i] > 1e-6);
+    // A lone atom follows the usual formula order: HCl, H2O, H2S, but NH3, CH4.
+    const int z = a.atomic_number;
+    const bool hydrogen_first = degree[i] == 0 ? z == 8 || z == 16 || z == 34 || z == 9 || z == 17 || z == 35 || z == 53
+                                               : bond_dx[i] > 1e-6;
+    labels[i] = atom_label(a, h, degree[i] == 0, hydrogen_first);
   }
 
   const auto [atom_lo, atom_hi] = value_range(shading.atom);
@@ -338,7 +386,7 @@ std::string molecule_svg(const chem::Molecule& molecule, const MoleculeShading& 
   svg += "</g>\n<g class=\"atom-shading\">\n";
   for (std::size_t i = 0; i < n; ++i)
     svg += "<circle class=\"atom\" data-atom=\"" + std::to_string(i + 1) + "\" data-value=\"" + num(shading.atom[i], 4) +
-           "\" cx=\"" + num(at[i].x) + "\" cy=\"" + num(at[i].y) + "\" r=\"" + num(kBondPixels * 0.36) + "\" fill=\"" +
+           "\" cx=\"" + num(at[i].x) + "\" cy=\"" + num(at[i].y) + "\" r=\"" + num(kBondPixels * 0.27) + "\" fill=\"" +
            colour(kAtomScale, (shading.atom[i] - atom_lo) / (atom_hi - atom_lo)) + "\" fill-opacity=\"0.9\"/>\n";
   svg += "</g>\n";
 
