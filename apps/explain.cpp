@@ -222,7 +222,7 @@ std::string node_top_k(const Args& args, Format format, const AttentionWeights& 
 }
 
 int explain_nodes(const Args& args) {
-  GATKIT_REQUIRE(!args.has("svg") && !args.has("molecule"), "--svg and --molecule apply to molecule models");
+  GATKIT_REQUIRE(!args.has("svg") && !args.has("on-error"), "--svg and --on-error apply to molecule models");
   const TrainedModel model = load_model(args.required("model"));
   const NodeDataset data = load_node_data(args, args.flag("quiet"));
   const AttentionWeights w = node_attention(model, data);

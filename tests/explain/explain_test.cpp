@@ -23,9 +23,9 @@ namespace {
 
 using explain::AttentionWeights;
 
-//   a - b - c
-//   |   |   |        (undirected; the model adds a self-loop to every node)
-//   d --+   e
+//   a - b - c - e
+//    \  |            (undirected; the model adds a self-loop to every node)
+//      d
 NodeDataset tiny_dataset() {
   NodeDataset d;
   d.name = "tiny";
@@ -148,6 +148,7 @@ TEST(ExplainRanking, TopIncomingIsOrderedByWeightThenSource) {
   AttentionWeights w;
   const std::vector<Edge> edges = {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {0, 1}};
   w.graph = build_graph(4, edges);
+  ASSERT_EQ(w.graph.num_edges(), 5);
   w.layers.push_back({1, {}});
   w.layers[0].alpha.resize(5);
   const float by_source[4] = {0.1f, 0.3f, 0.25f, 0.3f};
