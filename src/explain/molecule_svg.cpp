@@ -106,13 +106,14 @@ std::string line(Point a, Point b, const std::string& attributes) {
          attributes + "/>\n";
 }
 
-/// An atom's label: the element symbol (isotope and charge as superscripts) and its hydrogens ("H",
+/// An atom's label: the element symbol (isotope as a superscript), its charge ("+", "2\u2212"; drawn apart,
+/// in the widest free angle around the atom, so that it never sits on a bond) and its hydrogens ("H",
 /// "H2" with the count as a subscript), written after the symbol (OH, NH2) or, when the atom's bonds
 /// point right, before it (HO, H2N) so that the hydrogens never sit on a bond.
 struct AtomLabel {
   std::string symbol;     ///< empty: a plain carbon, no label
   std::string hydrogens;  ///< "", "H" or "H<sub>n"
-  std::string charge;     ///< superscript, "" when neutral
+  std::string charge;     ///< "", "+", "2+", "\u2212", ...
   bool hydrogens_left = false;
 };
 
@@ -129,8 +130,7 @@ AtomLabel atom_label(const chem::Atom& atom, int hydrogens, bool lone_carbon, bo
   }
   if (atom.formal_charge != 0) {
     const int c = std::abs(atom.formal_charge);
-    l.charge = "<tspan dy=\"-6\" font-size=\"11\">" + (c > 1 ? std::to_string(c) : std::string()) +
-               (atom.formal_charge > 0 ? "+" : "\u2212") + "</tspan><tspan dy=\"6\"></tspan>";
+    l.charge = (c > 1 ? std::to_string(c) : std::string()) + (atom.formal_charge > 0 ? "+" : "\u2212");
   }
   l.hydrogens_left = bonds_point_right && !l.hydrogens.empty();
   return l;
@@ -464,10 +464,36 @@ std::string molecule_svg(const chem::Molecule& molecule, const MoleculeShading& 
                               "\" stroke=\"white\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">";
     if (l.hydrogens_left)
       svg += "<text x=\"" + num(at[i].x + half) + "\" y=\"" + num(y) + "\" text-anchor=\"end" + style + l.hydrogens +
-             l.symbol + l.charge + "</text>\n";
+             l.symbol + "</text>\n";
     else
       svg += "<text x=\"" + num(at[i].x - half) + "\" y=\"" + num(y) + "\" text-anchor=\"start" + style + l.symbol +
-             l.hydrogens + l.charge + "</text>\n";
+             l.hydrogens + "</text>\n";
+    if (!l.charge.empty()) {
+      // The charge goes in the middle of the widest angle between the atom's bonds (and its hydrogens'
+      // side), up and to the right when that is free, as charges are usually written.
+      std::vector<double> angles;
+      for (const chem::Bond& b : molecule.bonds) {
+        const std::size_t other = b.begin == static_cast<std::int32_t>(i) ? static_cast<std::size_t>(b.end)
+                                  : b.end == static_cast<std::int32_t>(i) ? static_cast<std::size_t>(b.begin) : n;
+        if (other < n) angles.push_back(std::atan2(at[other].y - at[i].y, at[other].x - at[i].x));
+      }
+      if (!l.hydrogens.empty()) angles.push_back(l.hydrogens_left ? M_PI : 0.0);
+      double best = -M_PI / 4;  // up and to the right (SVG y points down)
+      if (!angles.empty()) {
+        std::sort(angles.begin(), angles.end());
+        double widest = -1;
+        for (std::size_t k = 0; k < angles.size(); ++k) {
+          const double from = angles[k], to = k + 1 < angles.size() ? angles[k + 1] : angles[0] + 2 * M_PI;
+          // Prefer the gap holding the upper right when gaps are about equal.
+          const double mid = (from + to) / 2;
+          const double score = (to - from) + 0.05 * std::cos(mid + M_PI / 4);
+          if (score > widest) widest = score, best = mid;
+        }
+      }
+      const double radius = half + 0.6 * kFontSize;  // clear of the symbol's glyphs
+      svg += "<text x=\"" + num(at[i].x + radius * std::cos(best)) + "\" y=\"" + num(at[i].y + radius * std::sin(best) + 4) +
+             "\" font-size=\"12\" text-anchor=\"middle" + style + l.charge + "</text>\n";
+    }
   }
   svg += "</g>\n";
 
