@@ -355,6 +355,8 @@ std::string svg_for(const Args& args, MoleculeRecord& r, const AttentionWeights&
 
 int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
   GATKIT_REQUIRE(!args.has("node") && !args.has("top"), "--node and --top apply to node models");
+  for (const std::string& option : node_data_options)
+    GATKIT_REQUIRE(option == "data" || !args.has(option), "--" + option + " applies to node data, not to molecule files");
   GraphPredictor predictor(load_graph_model(args.required("model")));
   const std::filesystem::path file = args.required("data");
   const bool svg = args.has("svg");

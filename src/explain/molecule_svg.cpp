@@ -30,7 +30,7 @@ constexpr double kMargin = 34;
 constexpr double kFontSize = 15;
 constexpr double kLabelGap = 10;       // bond lines stop this far from a labelled atom's centre
 constexpr double kLegendHeight = 118;
-constexpr double kMinWidth = 500;
+constexpr double kMinWidth = 540;
 
 struct Rgb {
   double r, g, b;
@@ -503,7 +503,7 @@ std::string molecule_svg(const chem::Molecule& molecule, const MoleculeShading& 
   svg += "<line x1=\"10\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(width - 10) + "\" y2=\"" + num(ly - 4) + "\" stroke=\"#ccc\"/>\n";
   svg += "<text x=\"14\" y=\"" + num(ly + 12) + "\" font-weight=\"bold\">" + xml_escape(caption.title) + "</text>\n";
   svg += "<text x=\"14\" y=\"" + num(ly + 28) + "\">" + xml_escape(caption.subtitle) + "</text>\n";
-  svg += legend_bar("atom-scale", kAtomScale, atom_lo, atom_hi, 14, ly + 40, "atom: attention received (sum over its out-edges)");
+  svg += legend_bar("atom-scale", kAtomScale, atom_lo, atom_hi, 14, ly + 40, "atom: attention received from neighbours and itself (sum)");
   svg += legend_bar("bond-scale", kBondScale, bond_lo, bond_hi, 14, ly + 76, "bond: mean weight of its two directions");
   svg += "</g>\n</svg>\n";
   return svg;

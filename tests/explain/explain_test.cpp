@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "gatkit/chem/featurize.hpp"
 #include "gatkit/explain/attention_weights.hpp"
@@ -286,6 +287,39 @@ TEST(MoleculeSvg, OneShapePerAtomAndBondAndALegend) {
   EXPECT_NE(svg.find(">OH<"), std::string::npos);  // the hydroxyl with its hydrogen
   EXPECT_NE(svg.find("phenol &lt;&amp;&gt; &quot;test&quot;"), std::string::npos);
   EXPECT_NE(svg.find("stroke-dasharray"), std::string::npos);  // aromatic input bonds: a dashed inner line
+}
+
+TEST(MoleculeSvg, ChargesAndLoneAtomsAreLabelled) {
+  // Nitromethane as [O-][N+](=O)C with a sodium ion beside it: charges are drawn apart from the symbol.
+  chem::Molecule m;
+  const int z[] = {8, 7, 8, 6, 11};
+  const int charge[] = {-1, 1, 0, 0, 1};
+  const double xy[][2] = {{0, 1.3}, {0.75, 0}, {0, -1.3}, {2.25, 0}, {5, 1}};
+  for (int k = 0; k < 5; ++k) {
+    chem::Atom a;
+    a.atomic_number = static_cast<std::uint8_t>(z[k]);
+    a.symbol = chem::element_symbol(z[k]);
+    a.formal_charge = charge[k];
+    a.x = xy[k][0];
+    a.y = xy[k][1];
+    m.atoms.push_back(a);
+  }
+  for (auto [b, e, order] : {std::tuple{0, 1, 1}, std::tuple{1, 2, 2}, std::tuple{1, 3, 1}}) {
+    chem::Bond bond;
+    bond.begin = b;
+    bond.end = e;
+    bond.order = static_cast<chem::BondOrder>(order);
+    m.bonds.push_back(bond);
+  }
+  const explain::MoleculeShading s{std::vector<double>(5, 1.0), std::vector<double>(3, 0.5)};
+  const std::string svg = explain::molecule_svg(m, s, {"nitromethane", "test"});
+  const auto classes = check_xml(svg);
+  EXPECT_EQ(classes.at("atom"), 5);
+  EXPECT_EQ(classes.at("bond"), 3);
+  EXPECT_NE(svg.find(">\u2212</text>"), std::string::npos);  // O-
+  EXPECT_EQ(std::count(svg.begin(), svg.end(), '+'), 2);      // N+ and Na+
+  EXPECT_NE(svg.find(">Na</text>"), std::string::npos);
+  EXPECT_EQ(svg.find(">C</text>"), std::string::npos);       // carbons stay unlabelled
 }
 
 TEST(MoleculeSvg, MissingCoordinatesAreRefusedOrLaidOut) {
