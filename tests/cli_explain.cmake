@@ -5,7 +5,8 @@
 #   node:      a five-person manifest with string ids (written here): the CSV table (row count, ids, self-loop
 #              and input-edge flags), --node top-k (ranks, CSV and text), JSON that parses;
 #   molecules: a model trained on labelled.sdf: rows of the chosen records only (1-based atoms, bond
-#              flags), JSON, and an SVG with one atom shape per atom, one bond shape per bond and a legend;
+#              flags), the same with 1 and 2 threads, JSON, and an SVG with one atom shape per atom, one
+#              bond shape per bond and a legend;
 #   errors:    unknown node id, molecule record, layer and head are usage errors (exit 2) that say what exists.
 cmake_minimum_required(VERSION 3.22)
 
@@ -116,6 +117,17 @@ if(MODE STREQUAL "molecules")
   expect_count(${dir}/m.csv "\n[^25][0-9]*," 0 "only records 2 and 5")
   expect_count(${dir}/m.csv "\n2,[^,]*,1,1,1,1,[A-Z][a-z]?,[A-Z][a-z]?,1,0," 1 "self-loop of atom 1 (1-based), not a bond")
   expect_count(${dir}/m.csv "\n[25],[^,]*,[12],[12],[0-9]+,[0-9]+,[A-Za-z]+,[A-Za-z]+,1,1," 0 "no self-loop is a bond")
+  # The same weights with 1 and 2 threads (the kernels reduce in a fixed order).
+  run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --threads 1)
+  set(one "${out}")
+  run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --threads 2)
+  if(NOT one STREQUAL out)
+    message(FATAL_ERROR "cli_explain: weights differ between 1 and 2 threads")
+  endif()
+  file(READ ${dir}/m.csv written)
+  if(NOT one STREQUAL written)
+    message(FATAL_ERROR "cli_explain: --molecule 2 --molecule 5 and --molecule 2,5 differ")
+  endif()
   run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --format json --layer 2 --head 1)
   string(JSON molecules LENGTH "${out}" molecules)
   string(JSON record GET "${out}" molecules 1 record)
