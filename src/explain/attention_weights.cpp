@@ -14,6 +14,15 @@ std::vector<NodeId> AttentionWeights::edge_targets() const {
   return targets;
 }
 
+void AttentionWeights::check_complete() const {
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const auto expected = static_cast<std::size_t>(graph.num_edges()) * static_cast<std::size_t>(layers[l].heads);
+    if (layers[l].heads < 1 || layers[l].alpha.size() != expected)
+      throw Error("explain: attention layer " + std::to_string(l + 1) + " holds " + std::to_string(layers[l].alpha.size()) +
+                  " weights, expected " + std::to_string(expected) + " (edges x heads); this model's attention weights are not available");
+  }
+}
+
 double edge_weight(const AttentionWeights& weights, int layer, int head, EdgeId e) {
   const LayerAttention& l = weights.layers[static_cast<std::size_t>(layer)];
   if (head >= 0) return l.weight(e, head);

@@ -332,6 +332,7 @@ explain::AttentionWeights GraphPredictor::attention(const chem::MoleculeGraph& g
   forward_batch(one, &w.graph);
   for (int l = 0; l < net_.num_layers(); ++l)
     w.layers.push_back({model_.config.heads, net_.attention_weights(l)});
+  w.check_complete();
   return w;
 }
 

@@ -245,6 +245,7 @@ explain::AttentionWeights node_attention(const TrainedModel& trained, const Node
   for (int l = 0; l < model.num_layers(); ++l)
     w.layers.push_back({trained.config.layer(l).heads, model.attention_weights(l)});
   w.graph = std::move(input.graph);
+  w.check_complete();
   return w;
 }
 

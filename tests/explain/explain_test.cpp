@@ -161,6 +161,10 @@ TEST(ExplainRanking, TopIncomingIsOrderedByWeightThenSource) {
   EXPECT_EQ(order, (std::vector<NodeId>{1, 3, 2}));
   EXPECT_EQ(explain::top_incoming(w, 0, 0, 0, 10).size(), 4u);
   EXPECT_EQ(explain::top_incoming(w, 0, -1, 0, 1).size(), 1u);  // the mean of one head is that head
+  w.check_complete();
+  w.layers[0].alpha.pop_back();  // a layer without its weights is refused, not read past its end
+  EXPECT_THROW(w.check_complete(), Error);
+  w.layers[0].alpha.push_back(1.0f);
   EXPECT_THROW(explain::top_incoming(w, 1, 0, 0, 3), InvalidArgument);
   EXPECT_THROW(explain::top_incoming(w, 0, 1, 0, 3), InvalidArgument);
 }

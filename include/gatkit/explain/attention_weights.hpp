@@ -30,6 +30,9 @@ struct AttentionWeights {
   int num_layers() const { return static_cast<int>(layers.size()); }
   /// Target (destination) node of every edge: the CSR row, expanded; size num_edges.
   std::vector<NodeId> edge_targets() const;
+  /// Throws gatkit::Error unless every layer holds num_edges x heads weights (a model whose layers keep
+  /// their weights elsewhere would otherwise hand back empty or stale vectors).
+  void check_complete() const;
 };
 
 /// The in-edges of `node` in `layer` ordered by weight, largest first (ties: smaller source first), at
