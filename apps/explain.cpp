@@ -186,7 +186,8 @@ std::string node_top_k(const Args& args, Format format, const AttentionWeights& 
   j.Key("in_edges"); j.Int64(g.in_degree(node));
   j.Key("top"); j.StartArray();
   text << "node '" << id << "': its in-edges by weight, largest first, at most " << top << " per head ("
-       << g.in_degree(node) << " in-edges in the attention graph, self-loop included)\n";
+       << g.in_degree(node) << " in-edges in the attention graph"
+       << (explain::find_edge(g, node, node) >= 0 ? ", self-loop included)\n" : ")\n");
   for (int l : chosen_layers(args, w))
     for (int h : chosen_heads(args, w, l)) {
       text << "layer " << l + 1 << " of " << w.num_layers() << ", head " << h + 1 << " of "
