@@ -47,6 +47,16 @@ usage:
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
   gatkit info    --data FILE.sdf|.json [--json] [--target NAME,...] [--on-error fail|skip]
                                             molecules, atoms, bonds, elements, rings, target balance
+  gatkit explain --model MODEL --data PATH [--output FILE.csv|.json] [--format csv|json]
+                 [--node ID [--top K]] [--layer L] [--head H]
+                                            attention weights per layer, head and edge:
+                                            layer,head,source,target,self_loop,input_edge,weight;
+                                            --node: the K (5) most attended neighbours per head
+  gatkit explain --model MODEL --data FILE.sdf|.json [--molecule N[,N...]]... [--svg DIR|FILE.svg]
+                 [--layer L] [--head H] [--output FILE.csv|.json] [--on-error fail|skip]
+                                            weights per molecule (record, 1-based atoms, bond flag);
+                                            --svg draws the molecules shaded by attention (layer L,
+                                            default the last; head H, default the mean over heads)
   gatkit --version | --help
 
 PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
@@ -553,6 +563,7 @@ int main(int argc, char** argv) {
     if (command == "predict") return is_molecule_file(args) ? cmd_predict_molecules(args) : cmd_predict(args);
     if (command == "info") return is_molecule_file(args) ? cmd_info_molecules(args) : cmd_info(args);
     if (command == "convert") return cmd_convert(args);
+    if (command == "explain") return cmd_explain(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";
     return 2;
   } catch (const gatkit::InvalidArgument& e) {

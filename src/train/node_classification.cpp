@@ -264,6 +264,26 @@ MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& da
   return predict_with<GatModel<float>>(trained, data);
 }
 
+explain::AttentionWeights node_attention(const TrainedModel& trained, const NodeDataset& data) {
+  GATKIT_REQUIRE(trained.config.kind == NodeModelKind::gat,
+                 "explain: the model is an MLP baseline (--model mlp), which has no attention weights");
+  const std::int64_t expected = trained.config.in_dim - trained.config.positional.columns();
+  GATKIT_REQUIRE(data.features.cols() == expected,
+                 "explain: the model expects " + std::to_string(expected) + " features per node, the data has " +
+                     std::to_string(data.features.cols()));
+  GatModel<float> model(trained.config);
+  GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "explain: parameter count mismatch");
+  model.parameters().values() = trained.parameters;
+  ModelInput input = model_input(data, model, trained.normalize_features);
+  model.forward(input.graph, input.x, /*training=*/false, 0);
+  explain::AttentionWeights w;
+  for (int l = 0; l < model.num_layers(); ++l)
+    w.layers.push_back({trained.config.layer(l).heads, model.attention_weights(l)});
+  w.graph = std::move(input.graph);
+  w.check_complete();
+  return w;
+}
+
 ExperimentSummary summarize(const std::vector<RunResult>& runs) {
   ExperimentSummary s;
   s.runs = runs;

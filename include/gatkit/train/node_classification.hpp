@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gatkit/explain/attention_weights.hpp"
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/nn/model.hpp"
 #include "gatkit/train/adam.hpp"
@@ -78,6 +79,11 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
 /// Class probabilities (num_nodes x num_classes) of a trained model on a data set with the same
 /// number of features (throws InvalidArgument otherwise).
 MatrixF predict_probabilities(const TrainedModel& model, const NodeDataset& data);
+
+/// The attention weights of every layer of a trained GAT on `data`, from the evaluation-mode forward pass
+/// predict_probabilities runs (same features, positional encoding and attention graph). Throws
+/// InvalidArgument for an MLP model (it has no attention) or data of another feature width.
+explain::AttentionWeights node_attention(const TrainedModel& model, const NodeDataset& data);
 
 /// Summary of several runs (seeds seed0 .. seed0 + runs - 1).
 struct ExperimentSummary {
