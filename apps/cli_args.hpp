@@ -71,6 +71,17 @@ class Args {
     return v;
   }
 
+  /// The options and flags given, sorted by name, leaving out `ignored`: what identifies a run for
+  /// --resume (the same options in any order give the same text).
+  std::string fingerprint(const std::set<std::string>& ignored) const {
+    std::string out;
+    for (const auto& [name, value] : values_)
+      if (!ignored.count(name)) out += (out.empty() ? "--" : " --") + name + "=" + value;
+    for (const auto& name : flags_)
+      if (!ignored.count(name)) out += (out.empty() ? "--" : " --") + name;
+    return out;
+  }
+
  private:
   std::map<std::string, std::string> values_;
   std::set<std::string> flags_;

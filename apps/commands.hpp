@@ -14,5 +14,8 @@ int cmd_predict_molecules(const std::vector<std::string>& argv);
 int cmd_convert(const std::vector<std::string>& argv);
 /// `gatkit info --data FILE` for a molecule file: counts, elements, rings, target balance.
 int cmd_info_molecules(const std::vector<std::string>& argv);
+/// `gatkit explain --model MODEL --data PATH`: attention weights per layer, head and edge (CSV/JSON),
+/// a node's top-k neighbours (--node), molecule drawings shaded by attention (--svg).
+int cmd_explain(const std::vector<std::string>& argv);
 
 }  // namespace gatkit::cli

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli_args.hpp"
+#include "resume.hpp"
 #include "commands.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
@@ -47,6 +48,16 @@ usage:
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
   gatkit info    --data FILE.sdf|.json [--json] [--target NAME,...] [--on-error fail|skip]
                                             molecules, atoms, bonds, elements, rings, target balance
+  gatkit explain --model MODEL --data PATH [--output FILE.csv|.json] [--format csv|json]
+                 [--node ID [--top K]] [--layer L] [--head H]
+                                            attention weights per layer, head and edge:
+                                            layer,head,source,target,self_loop,input_edge,weight;
+                                            --node: the K (5) most attended neighbours per head
+  gatkit explain --model MODEL --data FILE.sdf|.json [--molecule N[,N...]]... [--svg DIR|FILE.svg]
+                 [--layer L] [--head H] [--output FILE.csv|.json] [--on-error fail|skip]
+                                            weights per molecule (record, 1-based atoms, bond flag);
+                                            --svg draws the molecules shaded by attention (layer L,
+                                            default the last; head H, default the mean over heads)
   gatkit --version | --help
 
 PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
@@ -128,6 +139,14 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --select metric|loss|accuracy   what picks the best epoch on validation         [metric]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
   --save MODEL               the run with the best validation metric
+
+resumable training (train, node data and molecules):
+  --checkpoint FILE          write the training state to FILE every --checkpoint-every epochs [10];
+                             removed when the command completes
+  --resume FILE              go on from that state: the same command line (options in any order;
+                             --threads/--quiet/--log/--summary/--save may differ) ends exactly as the
+                             uninterrupted run would have; keeps writing states (to --checkpoint or FILE)
+  --stop-after-epochs N      stop after N epochs with the state written (job-queue time slices), exit 3
 
 limits (every command; a file beyond them is refused, see README "Limits"):
   --max-nodes N  --max-edges N  --max-atoms N  --max-line-length BYTES  --max-json-depth N  --max-features N
@@ -308,7 +327,8 @@ int cmd_train(const std::vector<std::string>& argv) {
                   {"data", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
                    "threads", "save", "log", "summary", "split", "label-column", "structural-features", "model",
-                   "class-weights", "range", "max-full-nodes", "max-range-edges", "pe"},
+                   "class-weights", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint", "checkpoint-every",
+                   "resume", "stop-after-epochs"},
                   {"no-self-loops", "no-normalize", "quiet"});
   apply_threads(args);
   TrainOptions options = train_options(args);
@@ -335,10 +355,23 @@ int cmd_train(const std::vector<std::string>& argv) {
       throw InvalidArgument(data.name + ": " + e.what());
     }
   }
+  // Resumption: the finished runs' results and the weights kept from them come from the state.
+  ResumableRuns resumable(args, "node_classifier");
   std::vector<RunResult> results;
   TrainedModel best_model;
   double best_val = -1;
-  for (std::int64_t run = 0; run < runs; ++run) {
+  int best_run = -1;
+  bool kept_from_state = false;
+  if (const auto& state = resumable.loaded()) {
+    for (const auto& f : state->finished) results.push_back(decode_run_result(f));
+    best_run = state->kept_run;
+    if (best_run >= 0) {
+      best_val = results.at(static_cast<std::size_t>(best_run)).val_accuracy;
+      best_model.parameters = state->kept_parameters;
+      kept_from_state = true;
+    }
+  }
+  for (std::int64_t run = resumable.first_run(); run < runs; ++run) {
     const auto seed = static_cast<std::uint64_t>(first_seed + run);
     auto last_print = std::chrono::steady_clock::now();
     auto progress = [&](const EpochStats& s) {
@@ -358,12 +391,30 @@ int cmd_train(const std::vector<std::string>& argv) {
         std::cerr << line << "\n";
       }
     };
+    resumable.attach(options, static_cast<int>(run), [&](TrainingState& state) {
+      for (const auto& f : results) state.finished.push_back(encode_run_result(f));
+      state.kept_run = best_run;
+      if (best_run >= 0) state.kept_parameters = best_model.parameters;
+    });
     TrainedModel model;
-    const RunResult r = train_node_classifier(data, options, seed, &model, progress);
+    RunResult r;
+    try {
+      r = train_node_classifier(data, options, seed, &model, progress);
+    } catch (const Interrupted& stop) {
+      if (!quiet && tty) std::cerr << "\r\033[K";
+      std::cerr << stop.message << "\n";
+      return 3;
+    }
     results.push_back(r);
     if (r.val_accuracy > best_val) {
       best_val = r.val_accuracy;
+      best_run = static_cast<int>(run);
       best_model = std::move(model);
+      kept_from_state = false;
+    } else if (kept_from_state) {  // weights from the state; the configuration is every run's
+      best_model.config = model.config;
+      best_model.normalize_features = model.normalize_features;
+      best_model.class_names = model.class_names;
     }
     {
       rapidjson::StringBuffer b;
@@ -395,6 +446,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   std::cout << "\n";
   if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
   if (args.has("save")) save_model(best_model, args.str("save"));
+  resumable.finish();
   return 0;
 }
 
@@ -525,6 +577,7 @@ int main(int argc, char** argv) {
     if (command == "predict") return is_molecule_file(args) ? cmd_predict_molecules(args) : cmd_predict(args);
     if (command == "info") return is_molecule_file(args) ? cmd_info_molecules(args) : cmd_info(args);
     if (command == "convert") return cmd_convert(args);
+    if (command == "explain") return cmd_explain(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";
     return 2;
   } catch (const gatkit::InvalidArgument& e) {

@@ -21,6 +21,7 @@
 #include "output.hpp"
 #include "block_options.hpp"
 #include "range_options.hpp"
+#include "resume.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -182,7 +183,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
                    "save", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
-                   "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe"},
+                   "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
+                   "checkpoint-every", "resume", "stop-after-epochs"},
                   {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -296,13 +298,51 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   TrainedGraphModel best_model;
   std::size_t best_run = 0;
   std::vector<GraphRunResult> results;
-  for (std::size_t r = 0; r < splits.size(); ++r) {
+  // Resumption: the finished runs' results, and the weights (and target scaling) kept from them, come
+  // from the state.
+  ResumableRuns resumable(args, "graph_model");
+  bool kept_from_state = false;
+  if (const auto& state = resumable.loaded()) {
+    GATKIT_REQUIRE(state->run < static_cast<int>(splits.size()), "--resume: the state is of run " +
+                                                                     std::to_string(state->run + 1) + " of " +
+                                                                     std::to_string(splits.size()));
+    for (const auto& f : state->finished) results.push_back(decode_graph_run_result(f));
+    if (state->kept_run >= 0) {
+      best_run = static_cast<std::size_t>(state->kept_run);
+      best_model.parameters = state->kept_parameters;
+      const auto half = static_cast<Eigen::Index>(state->kept_values.size() / 2);
+      best_model.target_mean = Eigen::Map<const Vector<double>>(state->kept_values.data(), half);
+      best_model.target_std = Eigen::Map<const Vector<double>>(state->kept_values.data() + half, half);
+      kept_from_state = true;
+    }
+  }
+  for (auto r = static_cast<std::size_t>(resumable.first_run()); r < splits.size(); ++r) {
     const std::uint64_t seed = first_seed + r;
+    resumable.attach(options, static_cast<int>(r), [&](TrainingState& state) {
+      for (const auto& f : results) state.finished.push_back(encode_run_result(f));
+      if (!results.empty()) {  // (kept with or without --save: a resumed command may add it)
+        state.kept_run = static_cast<int>(best_run);
+        state.kept_parameters = best_model.parameters;
+        state.kept_values.assign(best_model.target_mean.data(), best_model.target_mean.data() + best_model.target_mean.size());
+        state.kept_values.insert(state.kept_values.end(), best_model.target_std.data(),
+                                 best_model.target_std.data() + best_model.target_std.size());
+      }
+    });
     TrainedGraphModel trained;
-    const GraphRunResult result = train_graph_classifier(graphs, targets, splits[r], options, seed, save ? &trained : nullptr);
-    if (save && (r == 0 || sign * result.val_metric > sign * results[best_run].val_metric)) {
+    GraphRunResult result;
+    try {
+      result = train_graph_classifier(graphs, targets, splits[r], options, seed, &trained);
+    } catch (const Interrupted& stop) {
+      std::cerr << stop.message << "\n";
+      return 3;
+    }
+    if (results.empty() || sign * result.val_metric > sign * results[best_run].val_metric) {
       best_run = r;
       best_model = std::move(trained);
+      kept_from_state = false;
+    } else if (kept_from_state) {  // weights from the state; the configuration is every run's
+      best_model.config = trained.config;
+      best_model.task = trained.task;
     }
     results.push_back(result);
     if (!quiet)
@@ -402,6 +442,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       std::cerr << "saved run " << best_run + 1 << " (seed " << results[best_run].seed << ", validation " << metric_label << " "
                 << fixed(results[best_run].val_metric, 4) << ") to " << args.str("save") << "\n";
   }
+  resumable.finish();
   return 0;
 }
 

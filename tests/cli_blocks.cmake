@@ -2,9 +2,9 @@
 #   cmake -DCLI=<gatkit program> -DMODE=node|molecules -DDATA=<cora folder | labelled.sdf> -DWORK_DIR=<dir>
 #         -P cli_blocks.cmake
 # --block transformer and --ffn-hidden on the command line:
-#   node:      train Cora with 2 transformer blocks for a few epochs, save, predict (the checkpoint names the
-#              block and the feed-forward width); --ffn-hidden without --block transformer and an unknown
-#              block are usage errors (exit 2);
+#   node:      train Cora with 2 transformer blocks for a few epochs, save, predict and explain (the
+#              checkpoint names the block and the feed-forward width); --ffn-hidden without --block
+#              transformer and an unknown block are usage errors (exit 2);
 #   molecules: the same on labelled.sdf, and --block transformer with --residual is refused.
 cmake_minimum_required(VERSION 3.22)
 
@@ -49,6 +49,14 @@ if(MODE STREQUAL "node")
   if(NOT count EQUAL 2709)
     message(FATAL_ERROR "cli_blocks: ${count} prediction lines, expected 2709")
   endif()
+  # explain reads the attention weights of the blocks' attention layers and of the output layer: Cora's
+  # 10556 edges + 2708 self-loops, 2 + 2 + 1 heads over the 3 layers, and a header.
+  run(0 explain --model ${dir}/model.gk --data ${DATA} --output ${dir}/weights.csv --quiet)
+  file(STRINGS ${dir}/weights.csv rows)
+  list(LENGTH rows count)
+  if(NOT count EQUAL 66321)
+    message(FATAL_ERROR "cli_blocks: ${count} lines of attention weights, expected 66321")
+  endif()
   # A default model's checkpoint does not mention blocks.
   run(0 train --data ${DATA} --epochs 1 --quiet --save ${dir}/gat.gk)
   file(STRINGS ${dir}/gat.gk bytes REGEX "kind")
@@ -75,6 +83,9 @@ elseif(MODE STREQUAL "molecules")
   if(NOT count EQUAL 41)
     message(FATAL_ERROR "cli_blocks: ${count} prediction lines, expected 41")
   endif()
+  run(0 explain --model ${dir}/blocks.gk --data ${DATA} --molecule 2 --output ${dir}/weights.csv)
+  file(READ ${dir}/weights.csv weights)
+  expect_match("${weights}" "\n2,[^,]*,2,2,[0-9]+,[0-9]+," "explain: layer 2, head 2 of a block")
   run(2 train --data ${DATA} --target logp --block transformer --residual --runs 1 --epochs 1 --quiet)
   expect_match("${err}" "transformer blocks have their own residual connections" "residual refused")
 else()

@@ -17,6 +17,15 @@ void Adam::set_learning_rate(double rate) {
   config_.learning_rate = rate;
 }
 
+void Adam::restore(const Vector<float>& m, const Vector<float>& v, std::int64_t steps, double learning_rate) {
+  GATKIT_REQUIRE(m.size() == m_.size() && v.size() == v_.size(), "adam: restored moments have another size");
+  GATKIT_REQUIRE(steps >= 0, "adam: negative step count");
+  set_learning_rate(learning_rate);
+  m_ = m;
+  v_ = v;
+  step_ = steps;
+}
+
 void Adam::step(Parameters<float>& params) {
   GATKIT_REQUIRE(params.size() == m_.size(), "adam: parameter count changed");
   if (decay_mask_.size() != params.size()) {

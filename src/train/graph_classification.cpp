@@ -11,6 +11,7 @@
 #include "gatkit/util/parallel.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
+#include "checkpoint_file.hpp"
 #include "finite_check.hpp"
 
 namespace gatkit {
@@ -237,7 +238,31 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   std::vector<double> rates;
   RowMatrix<float> d_out;
   int waited = 0, waited_for_rate = 0, epoch = 0;
-  for (epoch = 1; epoch <= options.max_epochs; ++epoch) {
+  double seconds_before = 0;
+  if (const TrainingState* s = options.resume) {
+    detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
+                            options.max_epochs);
+    GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
+                                                        std::to_string(s->order.size()) + " molecules, this run's " +
+                                                        std::to_string(order.size()));
+    std::vector<std::int64_t> sorted = s->order, mine = order;
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(mine.begin(), mine.end());
+    GATKIT_REQUIRE(sorted == mine, "resume: the state's training set is not this run's");
+    model.parameters().values() = s->parameters;
+    adam.restore(s->adam_m, s->adam_v, s->adam_steps, s->learning_rate);
+    best_values = s->best_parameters;
+    result.best_epoch = s->best_epoch;
+    waited = s->waited;
+    waited_for_rate = s->waited_for_rate;
+    best = s->best_score;
+    best_loss = s->best_loss;
+    rng = Rng(s->shuffle_state);
+    order = s->order;
+    rates = s->timings;
+    seconds_before = s->seconds;
+  }
+  for (epoch = options.resume ? options.resume->epoch + 1 : 1; epoch <= options.max_epochs; ++epoch) {
     for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t step = 0;
@@ -275,6 +300,29 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
         waited_for_rate = 0;
       }
     }
+    if (options.state_every > 0 && epoch % options.state_every == 0 && epoch < options.max_epochs && options.save_state) {
+      TrainingState state;
+      state.trainer = detail::kGraphModelKind;
+      state.fingerprint = options.fingerprint;
+      state.seed = seed;
+      state.epoch = epoch;
+      state.parameters = model.parameters().values();
+      state.adam_m = adam.first_moment();
+      state.adam_v = adam.second_moment();
+      state.adam_steps = adam.steps();
+      state.learning_rate = adam.learning_rate();
+      state.best_parameters = best_values;
+      state.best_epoch = result.best_epoch;
+      state.waited = waited;
+      state.waited_for_rate = waited_for_rate;
+      state.best_score = best;
+      state.best_loss = best_loss;
+      state.shuffle_state = rng.state();
+      state.order = order;
+      state.timings = rates;
+      state.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      options.save_state(state);
+    }
   }
   model.parameters().values() = best_values;
   if (trained) {
@@ -300,7 +348,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   result.test_per_task = t.per_task;
   std::nth_element(rates.begin(), rates.begin() + static_cast<std::ptrdiff_t>(rates.size() / 2), rates.end());
   result.train_graphs_per_second = rates[rates.size() / 2];
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

@@ -299,16 +299,7 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
     const std::int64_t last = std::min(n, first + batch_size);
     batch.clear();
     for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
-    chem::MoleculeBatch b = chem::batch_molecules(batch);
-    const std::int64_t pe_columns = model_.config.positional.columns();
-    GATKIT_REQUIRE(b.atom_features.cols() + pe_columns == model_.config.in_dim && b.edge_features.cols() == model_.config.edge_dim,
-                   "GraphPredictor: graphs with feature widths " + std::to_string(b.atom_features.cols()) + "/" +
-                       std::to_string(b.edge_features.cols()) + ", the model expects " +
-                       std::to_string(model_.config.in_dim - pe_columns) + "/" + std::to_string(model_.config.edge_dim));
-    const auto input = net_.prepare(b.batch.graph, &b.edge_features, b.batch.offsets);
-    FeatureMatrix<float> x(std::move(b.atom_features));
-    if (pe_columns > 0) x = append_columns(x, positional_encoding<float>(b.batch.graph, model_.config.positional));
-    const RowMatrix<float>& y = net_.forward(input, x, b.batch.offsets, /*training=*/false, 0);
+    const RowMatrix<float>& y = forward_batch(batch);
     for (std::int64_t i = first; i < last; ++i) {
       if (model_.task == GraphTask::multiclass) {  // softmax over the class logits
         const double top = static_cast<double>(y.row(i - first).maxCoeff());
@@ -329,6 +320,32 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
     }
   }
   return out;
+}
+
+const RowMatrix<float>& GraphPredictor::forward_batch(std::span<const chem::MoleculeGraph* const> batch,
+                                                     Graph* attention_graph) {
+  chem::MoleculeBatch b = chem::batch_molecules(batch);
+  const std::int64_t pe_columns = model_.config.positional.columns();
+  GATKIT_REQUIRE(b.atom_features.cols() + pe_columns == model_.config.in_dim && b.edge_features.cols() == model_.config.edge_dim,
+                 "GraphPredictor: graphs with feature widths " + std::to_string(b.atom_features.cols()) + "/" +
+                     std::to_string(b.edge_features.cols()) + ", the model expects " +
+                     std::to_string(model_.config.in_dim - pe_columns) + "/" + std::to_string(model_.config.edge_dim));
+  const auto input = net_.prepare(b.batch.graph, &b.edge_features, b.batch.offsets);
+  FeatureMatrix<float> x(std::move(b.atom_features));
+  if (pe_columns > 0) x = append_columns(x, positional_encoding<float>(b.batch.graph, model_.config.positional));
+  const RowMatrix<float>& y = net_.forward(input, x, b.batch.offsets, /*training=*/false, 0);
+  if (attention_graph) *attention_graph = input.graph;
+  return y;
+}
+
+explain::AttentionWeights GraphPredictor::attention(const chem::MoleculeGraph& graph) {
+  const chem::MoleculeGraph* one[] = {&graph};
+  explain::AttentionWeights w;
+  forward_batch(one, &w.graph);
+  for (int l = 0; l < net_.num_layers(); ++l)
+    w.layers.push_back({model_.config.heads, net_.attention_weights(l)});
+  w.check_complete();
+  return w;
 }
 
 RowMatrix<double> GraphPredictor::predict(std::span<const chem::Molecule> molecules, int batch_size) {

@@ -11,6 +11,7 @@
 #include "gatkit/nn/random.hpp"
 #include "gatkit/train/metrics.hpp"
 #include "gatkit/util/error.hpp"
+#include "checkpoint_file.hpp"
 #include "finite_check.hpp"
 
 namespace gatkit {
@@ -137,8 +138,22 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   Vector<float> best_values = params.values();
   int best_epoch = 0, waited = 0, epoch = 0;
   std::vector<double> step_ms;
+  double seconds_before = 0;
+  if (const TrainingState* s = options.resume) {
+    detail::check_resumable(*s, detail::kNodeClassifierKind, options.fingerprint, seed, params.size(), options.max_epochs);
+    params.values() = s->parameters;
+    adam.restore(s->adam_m, s->adam_v, s->adam_steps, s->learning_rate);
+    best_values = s->best_parameters;
+    best_epoch = s->best_epoch;
+    waited = s->waited;
+    max_val_acc = s->best_score;
+    min_val_loss = s->best_loss;
+    step_ms = s->timings;
+    seconds_before = s->seconds;
+  }
+  const int first_epoch = options.resume ? options.resume->epoch + 1 : 1;
   RowMatrix<float> d_logits;
-  for (epoch = 1; epoch <= options.max_epochs; ++epoch) {
+  for (epoch = first_epoch; epoch <= options.max_epochs; ++epoch) {
     EpochStats stats;
     stats.epoch = epoch;
     const auto t0 = Clock::now();
@@ -179,6 +194,26 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
     }
     if (on_epoch) on_epoch(stats);
     if (waited >= options.patience) break;
+    if (options.state_every > 0 && epoch % options.state_every == 0 && epoch < options.max_epochs && options.save_state) {
+      TrainingState state;
+      state.trainer = detail::kNodeClassifierKind;
+      state.fingerprint = options.fingerprint;
+      state.seed = seed;
+      state.epoch = epoch;
+      state.parameters = params.values();
+      state.adam_m = adam.first_moment();
+      state.adam_v = adam.second_moment();
+      state.adam_steps = adam.steps();
+      state.learning_rate = adam.learning_rate();
+      state.best_parameters = best_values;
+      state.best_epoch = best_epoch;
+      state.waited = waited;
+      state.best_score = max_val_acc;
+      state.best_loss = min_val_loss;
+      state.timings = step_ms;
+      state.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - start).count();
+      options.save_state(state);
+    }
   }
 
   params.values() = best_values;
@@ -193,7 +228,7 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   score(eval, data, data.val, result.val_macro_f1, result.val_roc_auc);
   score(eval, data, data.test, result.test_macro_f1, result.test_roc_auc);
   result.train_step_ms_median = median(step_ms);
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - start).count();
   if (best) {
     best->config = model.config();
     best->normalize_features = options.normalize_features;
@@ -227,6 +262,26 @@ MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& da
                      std::to_string(data.features.cols()));
   if (trained.config.kind == NodeModelKind::mlp) return predict_with<MlpModel<float>>(trained, data);
   return predict_with<GatModel<float>>(trained, data);
+}
+
+explain::AttentionWeights node_attention(const TrainedModel& trained, const NodeDataset& data) {
+  GATKIT_REQUIRE(trained.config.kind == NodeModelKind::gat,
+                 "explain: the model is an MLP baseline (--model mlp), which has no attention weights");
+  const std::int64_t expected = trained.config.in_dim - trained.config.positional.columns();
+  GATKIT_REQUIRE(data.features.cols() == expected,
+                 "explain: the model expects " + std::to_string(expected) + " features per node, the data has " +
+                     std::to_string(data.features.cols()));
+  GatModel<float> model(trained.config);
+  GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "explain: parameter count mismatch");
+  model.parameters().values() = trained.parameters;
+  ModelInput input = model_input(data, model, trained.normalize_features);
+  model.forward(input.graph, input.x, /*training=*/false, 0);
+  explain::AttentionWeights w;
+  for (int l = 0; l < model.num_layers(); ++l)
+    w.layers.push_back({trained.config.layer(l).heads, model.attention_weights(l)});
+  w.graph = std::move(input.graph);
+  w.check_complete();
+  return w;
 }
 
 ExperimentSummary summarize(const std::vector<RunResult>& runs) {

@@ -123,6 +123,11 @@ class GraphGat {
   void backward(const Input& input, const FeatureMatrix<T>& x, std::span<const std::int64_t> offsets,
                 const RowMatrix<T>& d_outputs);
 
+  int num_layers() const { return static_cast<int>(layers_.size()); }
+  /// The attention weights of attention layer `layer` in the last forward (input.graph.num_edges() x
+  /// heads, edge-major, after the normaliser and before attention dropout).
+  const std::vector<T>& attention_weights(int layer) const { return caches_[static_cast<std::size_t>(layer)].alpha; }
+
  private:
   bool has_skip(std::size_t layer) const;
   /// Index in hidden_ of the ELU output of attention layer l.

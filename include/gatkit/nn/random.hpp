@@ -83,6 +83,8 @@ struct Dropout {
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : state_(seed) {}
+  /// The generator's position: Rng(r.state()) continues where r is (for resumable training).
+  std::uint64_t state() const { return state_; }
   std::uint64_t next() { return mix64(state_++ * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull); }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }

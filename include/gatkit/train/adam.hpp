@@ -24,6 +24,11 @@ class Adam {
   double learning_rate() const { return config_.learning_rate; }
   /// For learning-rate schedules: the rate of the following steps (moments are kept).
   void set_learning_rate(double rate);
+  /// The moments, for resumable training (train/training_state.hpp).
+  const Vector<float>& first_moment() const { return m_; }
+  const Vector<float>& second_moment() const { return v_; }
+  /// Continues from a saved state: moments, step count and learning rate (sizes as the constructor's).
+  void restore(const Vector<float>& m, const Vector<float>& v, std::int64_t steps, double learning_rate);
 
  private:
   AdamConfig config_;

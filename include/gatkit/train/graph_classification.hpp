@@ -16,6 +16,7 @@
 #include "gatkit/nn/graph_model.hpp"
 #include "gatkit/train/adam.hpp"
 #include "gatkit/train/splits.hpp"
+#include "gatkit/train/training_state.hpp"
 
 namespace gatkit {
 
@@ -50,6 +51,12 @@ struct GraphTrainOptions {
   double lr_decay = 1.0;
   int lr_patience = 10;
   double min_learning_rate = 1e-5;
+  /// Resumable training, as TrainOptions (node_classification.hpp): the state of every state_every-th
+  /// epoch goes to save_state; `resume` continues from one, ending bit for bit as the uninterrupted run.
+  int state_every = 0;
+  StateCallback save_state;
+  const TrainingState* resume = nullptr;
+  std::string fingerprint;
 };
 
 struct GraphRunResult {

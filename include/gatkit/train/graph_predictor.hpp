@@ -15,6 +15,7 @@
 
 #include "gatkit/chem/featurize.hpp"
 #include "gatkit/chem/molecule.hpp"
+#include "gatkit/explain/attention_weights.hpp"
 #include "gatkit/nn/graph_model.hpp"
 #include "gatkit/tensor.hpp"
 #include "gatkit/train/graph_classification.hpp"
@@ -74,7 +75,14 @@ class GraphPredictor {
   /// error of the first such molecule; callers that want to skip bad records featurise one by one.
   RowMatrix<double> predict(std::span<const chem::Molecule> molecules, int batch_size = 256);
 
+  /// The attention weights of every attention layer for one molecule, from the same evaluation-mode
+  /// forward pass predict() runs (the graph is the molecule's attention graph: range and self-loops applied).
+  explain::AttentionWeights attention(const chem::MoleculeGraph& graph);
+
  private:
+  /// Raw outputs (graphs x outputs) of one batch; the network's caches then hold its attention weights.
+  const RowMatrix<float>& forward_batch(std::span<const chem::MoleculeGraph* const> graphs, Graph* attention_graph = nullptr);
+
   TrainedGraphModel model_;
   GraphGat<float> net_;
 };

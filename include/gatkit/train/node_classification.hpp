@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "gatkit/explain/attention_weights.hpp"
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/nn/model.hpp"
 #include "gatkit/train/adam.hpp"
+#include "gatkit/train/training_state.hpp"
 
 namespace gatkit {
 
@@ -27,6 +29,14 @@ struct TrainOptions {
   /// The positional encoding (model.positional) of the data's graph, computed once and shared by runs
   /// (compute_positional_values); null: each run computes it. Ignored unless its encoding matches.
   std::shared_ptr<const PositionalValues> positional_values;
+  /// Resumable training (train/training_state.hpp): when state_every > 0, save_state receives the
+  /// trainer's state at the end of every state_every-th epoch that training goes on after. With
+  /// `resume`, training continues from that state (written with the same seed, data, options and
+  /// `fingerprint`) and ends as the uninterrupted run would have, bit for bit.
+  int state_every = 0;
+  StateCallback save_state;
+  const TrainingState* resume = nullptr;
+  std::string fingerprint;  ///< what a state must carry to be resumed here (the caller's description)
 };
 
 /// What one epoch did; handed to the progress callback.
@@ -69,6 +79,11 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
 /// Class probabilities (num_nodes x num_classes) of a trained model on a data set with the same
 /// number of features (throws InvalidArgument otherwise).
 MatrixF predict_probabilities(const TrainedModel& model, const NodeDataset& data);
+
+/// The attention weights of every layer of a trained GAT on `data`, from the evaluation-mode forward pass
+/// predict_probabilities runs (same features, positional encoding and attention graph). Throws
+/// InvalidArgument for an MLP model (it has no attention) or data of another feature width.
+explain::AttentionWeights node_attention(const TrainedModel& model, const NodeDataset& data);
 
 /// Summary of several runs (seeds seed0 .. seed0 + runs - 1).
 struct ExperimentSummary {

@@ -1,0 +1,79 @@
+# Run by ctest (tests cli_resume_*) as
+#   cmake -DCLI=<gatkit program> -DMODE=node|molecules -DDATA=<karate manifest | labelled.sdf> -DWORK_DIR=<dir>
+#         -P cli_resume.cmake
+# --checkpoint / --resume / --stop-after-epochs: a command stopped part-way (exit 3, state written) and
+# resumed, once or twice, across a run boundary, prints the same results and saves the same model as the
+# uninterrupted command; the state is removed at the end; another command line or a model file is
+# refused with a message.
+cmake_minimum_required(VERSION 3.22)
+
+foreach(var CLI MODE DATA WORK_DIR)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "cli_resume: -D${var}=... is required")
+  endif()
+endforeach()
+
+set(dir ${WORK_DIR}/cli_resume_${MODE})
+file(REMOVE_RECURSE ${dir})
+file(MAKE_DIRECTORY ${dir})
+
+function(run expected)
+  message(STATUS "cli_resume: gatkit ${ARGN}")
+  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+  if(NOT rc EQUAL expected)
+    message(FATAL_ERROR "cli_resume: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
+  endif()
+  set(out "${stdout}" PARENT_SCOPE)
+  set(err "${stderr}" PARENT_SCOPE)
+endfunction()
+
+function(expect_match text regex what)
+  if(NOT "${text}" MATCHES "${regex}")
+    message(FATAL_ERROR "cli_resume: ${what}: no match for '${regex}' in:\n${text}")
+  endif()
+endfunction()
+
+if(MODE STREQUAL "node")
+  set(common --data ${DATA} --runs 2 --epochs 30 --patience 1000 --quiet)
+  set(stop_at 40)  # run 2, epoch 10
+else()
+  set(common --data ${DATA} --target active --runs 2 --epochs 12 --patience 100 --batch-size 2
+    --layers 2 --heads 2 --hidden 4 --dropout 0.2 --lr-decay 0.5 --lr-patience 2 --quiet)
+  set(stop_at 7)  # run 1, epoch 7
+endif()
+
+# The printed results without the timings, which differ from run to run.
+function(results text var)
+  string(REGEX REPLACE "\\([^)]*(ms|graphs/s)[^)]*\\)" "" text "${text}")
+  set(${var} "${text}" PARENT_SCOPE)
+endfunction()
+
+run(0 train ${common} --save ${dir}/whole.gk --summary ${dir}/whole.json)
+results("${out}" whole_out)
+
+run(3 train ${common} --checkpoint ${dir}/run.state --checkpoint-every 4 --stop-after-epochs ${stop_at} --threads 1)
+expect_match("${err}" "stopped after ${stop_at} epoch\\(s\\) as asked.*--resume" "stop message")
+if(NOT EXISTS ${dir}/run.state)
+  message(FATAL_ERROR "cli_resume: no state after the stop")
+endif()
+# Another command line is refused, naming both.
+run(2 train ${common} --lr 0.5 --resume ${dir}/run.state)
+expect_match("${err}" "written by another command line" "fingerprint refusal")
+# A model is not a state.
+run(1 train ${common} --resume ${dir}/whole.gk)
+expect_match("${err}" "not a training state" "model refusal")
+# Second slice, then the rest (options in another order, other threads).
+run(3 train --threads 2 ${common} --resume ${dir}/run.state --stop-after-epochs 5 --checkpoint-every 4)
+run(0 train ${common} --resume ${dir}/run.state --save ${dir}/resumed.gk --summary ${dir}/resumed.json --threads 2)
+results("${out}" resumed_out)
+if("${resumed_out}" STREQUAL "" OR NOT "${resumed_out}" STREQUAL "${whole_out}")
+  message(FATAL_ERROR "cli_resume: resumed output differs:\n${resumed_out}\nuninterrupted:\n${whole_out}")
+endif()
+file(SHA256 ${dir}/whole.gk whole_hash)
+file(SHA256 ${dir}/resumed.gk resumed_hash)
+if(NOT whole_hash STREQUAL resumed_hash)
+  message(FATAL_ERROR "cli_resume: the resumed model differs from the uninterrupted one")
+endif()
+if(EXISTS ${dir}/run.state)
+  message(FATAL_ERROR "cli_resume: the state was left behind after the command completed")
+endif()

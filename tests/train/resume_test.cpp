@@ -1,0 +1,277 @@
+// Resumable training (train/training_state.hpp): a run interrupted right after a state was saved, and
+// resumed from that state read back from its file, ends bitwise as the uninterrupted run (weights,
+// epochs, metrics), for the node trainer and the graph trainer (shuffling, learning-rate schedule,
+// dropout). States from another run are refused with a message naming what differs.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "gatkit/chem/featurize.hpp"
+#include "gatkit/graph/graph.hpp"
+#include "gatkit/io/dataset.hpp"
+#include "gatkit/nn/random.hpp"
+#include "gatkit/train/graph_classification.hpp"
+#include "gatkit/train/graph_predictor.hpp"
+#include "gatkit/train/node_classification.hpp"
+#include "gatkit/train/training_state.hpp"
+#include "gatkit/util/error.hpp"
+
+namespace gatkit {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Interrupted {};  // thrown by a state callback: the process "dies" right after the state was written
+
+fs::path temp_file(const std::string& name) { return fs::temp_directory_path() / ("gatkit_resume_" + name); }
+
+NodeDataset ring_nodes() {
+  // 30 nodes on a ring with chords every 5; the class is the position modulo 3, features are noisy
+  // one-hots of it, so training moves for many epochs.
+  NodeDataset d;
+  std::vector<Edge> edges;
+  for (NodeId i = 0; i < 30; ++i) {
+    edges.push_back({i, (i + 1) % 30});
+    if (i % 5 == 0) edges.push_back({i, (i + 7) % 30});
+  }
+  d.graph = build_graph(30, edges, {}, {.symmetrize = true});
+  Rng rng(7);
+  MatrixF x(30, 6);
+  for (int i = 0; i < 30; ++i)
+    for (int j = 0; j < 6; ++j) x(i, j) = static_cast<float>(rng.uniform()) + (j == i % 3 ? 0.6f : 0.0f);
+  d.features = FeatureMatrix<float>(x);
+  d.num_classes = 3;
+  d.class_names = {"a", "b", "c"};
+  for (NodeId i = 0; i < 30; ++i) {
+    d.labels.push_back(static_cast<std::int32_t>(i % 3));
+    (i < 12 ? d.train : i < 21 ? d.val : d.test).push_back(i);
+  }
+  return d;
+}
+
+TrainOptions node_options() {
+  TrainOptions o;
+  o.max_epochs = 40;
+  o.patience = 1000;  // all 40 epochs
+  o.model.heads = 2;
+  o.model.hidden = 4;
+  o.optimizer.learning_rate = 0.01;
+  o.fingerprint = "ring";
+  return o;
+}
+
+TEST(Resume, NodeTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
+  const NodeDataset data = ring_nodes();
+  TrainedModel whole, resumed;
+  const RunResult a = train_node_classifier(data, node_options(), 3, &whole);
+
+  const fs::path file = temp_file("node.state");
+  TrainOptions first = node_options();
+  first.state_every = 7;
+  first.save_state = [&](const TrainingState& s) {
+    save_training_state(s, file);
+    if (s.epoch == 21) throw Interrupted{};
+  };
+  EXPECT_THROW(train_node_classifier(data, first, 3, nullptr), Interrupted);
+
+  const TrainingState state = load_training_state(file);
+  EXPECT_EQ(state.epoch, 21);
+  EXPECT_EQ(state.trainer, "node_classifier");
+  TrainOptions second = node_options();
+  second.resume = &state;
+  const RunResult b = train_node_classifier(data, second, 3, &resumed);
+  EXPECT_EQ(a.epochs, b.epochs);
+  EXPECT_EQ(a.best_epoch, b.best_epoch);
+  EXPECT_EQ(a.val_accuracy, b.val_accuracy);
+  EXPECT_EQ(a.val_loss, b.val_loss);
+  EXPECT_EQ(a.test_accuracy, b.test_accuracy);
+  ASSERT_EQ(whole.parameters.size(), resumed.parameters.size());
+  EXPECT_TRUE((whole.parameters.array() == resumed.parameters.array()).all());
+  fs::remove(file);
+}
+
+TEST(Resume, NodeStatesFromAnotherRunAreRefused) {
+  const NodeDataset data = ring_nodes();
+  std::optional<TrainingState> saved;
+  TrainOptions first = node_options();
+  first.state_every = 5;
+  first.save_state = [&](const TrainingState& s) {
+    saved = s;
+    throw Interrupted{};
+  };
+  EXPECT_THROW(train_node_classifier(data, first, 3, nullptr), Interrupted);
+  ASSERT_TRUE(saved);
+
+  TrainOptions other = node_options();
+  other.resume = &*saved;
+  try {
+    train_node_classifier(data, other, 4, nullptr);
+    FAIL() << "a state of seed 3 resumed seed 4";
+  } catch (const InvalidArgument& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("the state belongs to seed 3, not 4"));
+  }
+  other.fingerprint = "another data set";
+  try {
+    train_node_classifier(data, other, 3, nullptr);
+    FAIL() << "a state of other options was resumed";
+  } catch (const InvalidArgument& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("written with other options or data"));
+  }
+  other.fingerprint = "ring";
+  other.model.hidden = 5;
+  EXPECT_THROW(train_node_classifier(data, other, 3, nullptr), InvalidArgument);
+}
+
+std::vector<chem::MoleculeGraph> chains(RowMatrix<double>& targets) {
+  // Carbon chains of 3..8 atoms, some with an oxygen end; the training label is "has oxygen".
+  std::vector<chem::MoleculeGraph> graphs;
+  targets.resize(18, 1);
+  for (int m = 0; m < 18; ++m) {
+    chem::Molecule mol;
+    const int n = 3 + m % 6;
+    mol.atoms.resize(static_cast<std::size_t>(n));
+    for (auto& a : mol.atoms) {
+      a.atomic_number = 6;
+      a.symbol = "C";
+    }
+    if (m % 3 == 0) {
+      mol.atoms.back().atomic_number = 8;
+      mol.atoms.back().symbol = "O";
+    }
+    for (int k = 0; k + 1 < n; ++k) mol.bonds.push_back({k, k + 1, chem::BondOrder::single, 0, false});
+    graphs.push_back(chem::featurize(mol));
+    // Validation and test molecules (12..17) carry the opposite label: the better training fits, the
+    // worse validation gets, so the plateau schedule reduces the learning rate during the run.
+    targets(m, 0) = (m % 3 == 0) != (m >= 12) ? 1.0 : 0.0;
+  }
+  return graphs;
+}
+
+GraphTrainOptions graph_options() {
+  GraphTrainOptions o;
+  o.max_epochs = 24;
+  o.patience = 1000;
+  o.batch_size = 4;
+  o.model.layers = 2;
+  o.model.heads = 2;
+  o.model.hidden = 4;
+  o.model.dropout = 0.2;  // dropout masks are drawn from (seed, epoch, step): resumed runs draw the same
+  o.lr_decay = 0.5;       // and the schedule's counters are part of the state
+  o.lr_patience = 2;
+  o.selection = Selection::loss;
+  o.fingerprint = "chains";
+  return o;
+}
+
+TEST(Resume, GraphTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
+  RowMatrix<double> targets;
+  const auto graphs = chains(targets);
+  train::Split split;
+  split.train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  split.val = {12, 13, 14};
+  split.test = {15, 16, 17};
+  TrainedGraphModel whole, resumed;
+  const GraphRunResult a = train_graph_classifier(graphs, targets, split, graph_options(), 5, &whole);
+
+  const fs::path file = temp_file("graph.state");
+  GraphTrainOptions first = graph_options();
+  first.state_every = 5;
+  first.save_state = [&](const TrainingState& s) {
+    save_training_state(s, file);
+    if (s.epoch == 15) throw Interrupted{};
+  };
+  EXPECT_THROW(train_graph_classifier(graphs, targets, split, first, 5, nullptr), Interrupted);
+  const TrainingState state = load_training_state(file);
+  EXPECT_EQ(state.epoch, 15);
+  EXPECT_EQ(state.order.size(), split.train.size());
+  GraphTrainOptions second = graph_options();
+  second.resume = &state;
+  const GraphRunResult b = train_graph_classifier(graphs, targets, split, second, 5, &resumed);
+  EXPECT_EQ(a.epochs, b.epochs);
+  EXPECT_EQ(a.best_epoch, b.best_epoch);
+  EXPECT_EQ(a.val_metric, b.val_metric);
+  EXPECT_EQ(a.final_learning_rate, b.final_learning_rate);
+  EXPECT_LT(a.final_learning_rate, 1e-3) << "the schedule should have reduced the rate (else this checks less)";
+  EXPECT_EQ(a.test_metric, b.test_metric);
+  ASSERT_EQ(whole.parameters.size(), resumed.parameters.size());
+  EXPECT_TRUE((whole.parameters.array() == resumed.parameters.array()).all());
+  fs::remove(file);
+}
+
+TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {
+  TrainingState s;
+  s.trainer = "graph_model";
+  s.fingerprint = "x";
+  s.seed = 9;
+  s.epoch = 3;
+  s.parameters = Vector<float>::LinSpaced(5, -1, 1);
+  s.adam_m = s.parameters * 0.5f;
+  s.adam_v = s.parameters.cwiseAbs();
+  s.best_parameters = s.parameters * 2.0f;
+  s.adam_steps = 12;
+  s.learning_rate = 1e-3;
+  s.best_score = -std::numeric_limits<double>::infinity();
+  s.best_loss = std::numeric_limits<double>::infinity();
+  s.order = {4, 2, 0};
+  s.timings = {1.5, 2.25};
+  s.run = 1;
+  GraphRunResult r;
+  r.seed = 4;
+  r.metric = "rmse";
+  r.test_metric = 0.5;
+  r.test_roc_auc = std::numeric_limits<double>::quiet_NaN();
+  r.test_per_task = {0.25, 0.75};
+  s.finished = {encode_run_result(r)};
+  s.kept_run = 0;
+  s.kept_parameters = Vector<float>::Constant(5, 3.0f);
+  s.kept_values = {1.0, 2.0};
+  const fs::path file = temp_file("round.state");
+  save_training_state(s, file);
+  const TrainingState t = load_training_state(file);
+  EXPECT_EQ(t.best_score, s.best_score);
+  EXPECT_EQ(t.best_loss, s.best_loss);
+  EXPECT_EQ(t.order, s.order);
+  EXPECT_EQ(t.timings, s.timings);
+  EXPECT_TRUE((t.adam_v.array() == s.adam_v.array()).all());
+  EXPECT_TRUE((t.kept_parameters.array() == 3.0f).all());
+  const GraphRunResult back = decode_graph_run_result(t.finished.at(0));
+  EXPECT_EQ(back.metric, "rmse");
+  EXPECT_EQ(back.test_metric, 0.5);
+  EXPECT_TRUE(std::isnan(back.test_roc_auc));
+  EXPECT_EQ(back.test_per_task, r.test_per_task);
+
+  // Truncated: the container's checks name the file.
+  const auto size = fs::file_size(file);
+  fs::resize_file(file, size - 9);
+  try {
+    load_training_state(file);
+    FAIL() << "a truncated state was read";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr(file.string()));
+  }
+  fs::remove(file);
+}
+
+TEST(Resume, AModelCheckpointIsNotATrainingState) {
+  TrainedModel m;
+  m.config.in_dim = 3;
+  m.config.num_classes = 2;
+  m.class_names = {"a", "b"};
+  m.parameters = Vector<float>::Zero(m.config.parameter_count());
+  const fs::path file = temp_file("model.gatkit");
+  save_model(m, file);
+  try {
+    load_training_state(file);
+    FAIL() << "a model was read as a training state";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("not a training state"));
+  }
+  fs::remove(file);
+}
+
+}  // namespace
+}  // namespace gatkit
