@@ -3,7 +3,7 @@
 #         -P cli_blocks.cmake
 # --block transformer and --ffn-hidden on the command line:
 #   node:      train Cora with 2 transformer blocks for a few epochs, save, predict and explain (the
-#              checkpoint names the block and the feed-forward width); --ffn-hidden without --block
+#              checkpoint names the block and the feed-forward width); stop and resume to the same model; --ffn-hidden without --block
 #              transformer and an unknown block are usage errors (exit 2);
 #   molecules: the same on labelled.sdf, and --block transformer with --residual is refused.
 cmake_minimum_required(VERSION 3.22)
@@ -56,6 +56,16 @@ if(MODE STREQUAL "node")
   list(LENGTH rows count)
   if(NOT count EQUAL 66321)
     message(FATAL_ERROR "cli_blocks: ${count} lines of attention weights, expected 66321")
+  endif()
+  # Interrupted (--stop-after-epochs, exit 3) and resumed, the run ends with the same checkpoint.
+  set(blocks --block transformer --layers 3 --heads 2 --hidden 8 --epochs 6 --quiet)
+  run(0 train --data ${DATA} ${blocks} --save ${dir}/whole.gk)
+  run(3 train --data ${DATA} ${blocks} --checkpoint ${dir}/state.gk --stop-after-epochs 3 --save ${dir}/resumed.gk)
+  run(0 train --data ${DATA} ${blocks} --resume ${dir}/state.gk --save ${dir}/resumed.gk)
+  file(SHA256 ${dir}/whole.gk whole)
+  file(SHA256 ${dir}/resumed.gk resumed)
+  if(NOT whole STREQUAL resumed)
+    message(FATAL_ERROR "cli_blocks: the resumed run saved another model than the uninterrupted one")
   endif()
   # A default model's checkpoint does not mention blocks.
   run(0 train --data ${DATA} --epochs 1 --quiet --save ${dir}/gat.gk)
