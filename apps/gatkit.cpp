@@ -22,6 +22,7 @@
 #include "molecule_files.hpp"
 #include "node_data.hpp"
 #include "output.hpp"
+#include "block_options.hpp"
 #include "range_options.hpp"
 
 namespace gatkit::cli {
@@ -77,6 +78,11 @@ train options (defaults: the GAT paper's Cora setup):
                              heads of hidden layers: concatenated, then
                              projected by W_O, or averaged                   [concat]
   --layers N                 attention layers                                [2]
+  --block gat|transformer    hidden layers as GAT layers with ELU, or as transformer blocks:
+                             LayerNorm(h + attention(h)), then LayerNorm(h + FFN(h)), after a
+                             linear input embedding; the output layer stays attention [gat]
+  --ffn-hidden N             hidden width of the blocks' feed-forward layers
+                             (transformer only; 0 = 2 x the layer width)     [0]
   --heads N                  heads per hidden layer                          [8]
   --hidden N                 features per head in hidden layers              [8]
   --output-heads N           heads of the output layer (averaged)            [1]
@@ -118,6 +124,9 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --readout KIND[,KIND...]   mean|sum|max|attention; several are concatenated           [mean]
   --jk                       jumping knowledge: pool every layer's output, not only the last
   --residual                 skip connections around attention layers 2..N
+  --block gat|transformer    every attention layer as a transformer block (after a linear atom
+                             embedding; excludes --residual)                          [gat]
+  --ffn-hidden N             feed-forward width of the blocks (0 = 2 x layer width)   [0]
   --head-layers N            hidden ReLU layers of the head (0 = linear head)          [0]
   --head-hidden N            their width                                              [128]
   --dropout P                on every layer's input                                    [0.1]
@@ -203,6 +212,7 @@ TrainOptions train_options(const Args& a) {
   m.attention_dropout = a.number("attention-dropout", m.attention_dropout);
   m.negative_slope = a.number("negative-slope", m.negative_slope);
   m.self_loops = !a.flag("no-self-loops");
+  read_block_options(a, m.block, m.ffn_hidden);
   read_range_options(a, m.range, m.positional);
   o.optimizer.learning_rate = a.number("lr", o.optimizer.learning_rate);
   o.optimizer.weight_decay = a.number("weight-decay", o.optimizer.weight_decay);
@@ -288,6 +298,10 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.Key("attention"); w.String(to_string(o.model.attention).c_str());
   w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
   w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
+  w.Key("block"); w.String(to_string(o.model.block).c_str());
+  if (o.model.block == BlockKind::transformer) {
+    w.Key("ffn_hidden"); w.Int64(o.model.ffn_width());
+  }
   w.Key("range"); w.String(o.model.range.name().c_str());
   w.Key("positional"); w.String(o.model.positional.name().c_str());
   w.Key("layers"); w.Int(o.model.layers);
@@ -310,7 +324,7 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
 
 int cmd_train(const std::vector<std::string>& argv) {
   const Args args(argv,
-                  {"data", "attention", "normalizer", "head-merge", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
+                  {"data", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
                    "threads", "save", "log", "summary", "split", "label-column", "structural-features", "model",
                    "class-weights", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint", "checkpoint-every",

@@ -19,8 +19,9 @@
 #include "gatkit/util/parallel.hpp"
 #include "molecule_files.hpp"
 #include "output.hpp"
-#include "resume.hpp"
+#include "block_options.hpp"
 #include "range_options.hpp"
+#include "resume.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -152,6 +153,10 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
   w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
   w.Key("residual"); w.Bool(o.model.residual);
+  w.Key("block"); w.String(to_string(o.model.block).c_str());
+  if (o.model.block == BlockKind::transformer) {
+    w.Key("ffn_hidden"); w.Int64(o.model.ffn_width());
+  }
   w.Key("range"); w.String(o.model.range.name().c_str());
   w.Key("positional"); w.String(o.model.positional.name().c_str());
   w.Key("head_layers"); w.Int(o.model.head_layers);
@@ -177,7 +182,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "save", "attention", "normalizer", "head-merge", "head-layers", "head-hidden", "lr-decay", "lr-patience",
+                   "save", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
                    "checkpoint-every", "resume", "stop-after-epochs"},
                   {"quiet", "residual", "no-residual", "jk"});
@@ -248,6 +253,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.model.head_hidden = args.integer("head-hidden", 128);
   GATKIT_REQUIRE(!(args.flag("residual") && args.flag("no-residual")), "--residual and --no-residual exclude each other");
   options.model.residual = args.flag("residual") ? true : args.flag("no-residual") ? false : false;
+  read_block_options(args, options.model.block, options.model.ffn_hidden);
   options.optimizer.learning_rate = args.number("lr", 1e-3);
   options.optimizer.weight_decay = args.number("weight-decay", 0.0);
   options.lr_decay = args.number("lr-decay", 1.0);

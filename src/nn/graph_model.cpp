@@ -28,6 +28,11 @@ void GraphModelConfig::validate() const {
   range.validate();
   positional.validate();
   GATKIT_REQUIRE(in_dim > positional.columns(), "graph model: input dimension must exceed the positional-encoding columns");
+  GATKIT_REQUIRE(ffn_hidden >= 0, "graph model: feed-forward width must be >= 0 (0: twice the layer width)");
+  if (block == BlockKind::transformer)
+    GATKIT_REQUIRE(!residual, "graph model: transformer blocks have their own residual connections (drop --residual)");
+  else
+    GATKIT_REQUIRE(ffn_hidden == 0, "graph model: a feed-forward width applies to transformer blocks only");
 }
 
 std::int64_t GraphModelConfig::parameter_count() const {
@@ -55,12 +60,19 @@ std::int64_t GraphModelConfig::parameter_count() const {
     total += (k == 0 ? pooled : Wide{head_hidden}) * head_hidden + head_hidden;
   }
   total += (head_layers > 0 ? Wide{head_hidden} : pooled) * num_tasks + num_tasks;  // output layer
+  if (block == BlockKind::transformer) {  // the embedding and one block per attention layer
+    if (ffn_hidden < 0) return -1;
+    total += Wide{in_dim} * w + w;
+    const std::int64_t block_count = TransformerBlock<double>::parameter_count(width(), ffn_width());
+    if (block_count < 0) return -1;
+    total += Wide{block_count} * layers;
+  }
   return total > limit ? -1 : static_cast<std::int64_t>(total);
 }
 
 AttentionConfig GraphModelConfig::layer(int index) const {
   AttentionConfig a;
-  a.in_dim = index == 0 ? in_dim : width();
+  a.in_dim = index == 0 && block != BlockKind::transformer ? in_dim : width();  // blocks: the embedded input
   a.heads = heads;
   a.head_dim = hidden;
   a.set_merge(head_merge);
@@ -115,6 +127,12 @@ GraphGat<T>::GraphGat(const GraphModelConfig& config)
         return mlp;
       }()),
       head_(head_widths(config).back(), config.num_tasks, config.dropout, params_, "head") {
+  if (config_.block == BlockKind::transformer) {
+    embed_.emplace(config_.in_dim, config_.width(), config_.dropout, params_, "embed");
+    for (int l = 0; l < config_.layers; ++l)
+      blocks_.emplace_back(config_.width(), config_.ffn_width(), config_.dropout, params_, "block" + std::to_string(l));
+    block_caches_.resize(blocks_.size());
+  }
   params_.allocate();
   caches_.resize(layers_.size());
   outputs_.resize(layers_.size());
@@ -133,6 +151,9 @@ void GraphGat<T>::initialize(std::uint64_t seed) {
   for (const auto& readout : readouts_) readout.initialize(params_, rng);
   for (const auto& layer : mlp_) layer.initialize(params_, rng);
   head_.initialize(params_, rng);
+  // Drawn last, so that gat models draw exactly what they did before blocks.
+  if (embed_) embed_->initialize(params_, rng);
+  for (const auto& block : blocks_) block.initialize(params_, rng);
 }
 
 template <class T>
@@ -172,7 +193,18 @@ const RowMatrix<T>& GraphGat<T>::forward(const Input& input, const FeatureMatrix
                                          std::span<const std::int64_t> offsets, bool training, std::uint64_t seed) {
   const RowMatrix<T>* edges = config_.edge_dim > 0 ? &input.edge_features : nullptr;
   const FeatureMatrix<T>* in = &x;
+  if (embed_) {
+    embed_->forward(params_, x, training, derive_seed(seed, 0xe3bed), embed_cache_, embedded_.dense());
+    in = &embedded_;
+  }
   for (std::size_t l = 0; l < layers_.size(); ++l) {
+    if (embed_) {  // the attention layer keeps its seed derive_seed(seed, l)
+      const std::size_t next = output_slot(l);
+      blocks_[l].forward(params_, layers_[l], input.graph, *in, training, derive_seed(seed, l), caches_[l], block_caches_[l],
+                         hidden_[next].dense(), edges);
+      in = &hidden_[next];
+      continue;
+    }
     layers_[l].forward(params_, input.graph, *in, training, derive_seed(seed, l), caches_[l], outputs_[l], edges);
     if (has_skip(l)) outputs_[l] += in->dense();
     const std::size_t next = output_slot(l);  // the last ELU output goes to hidden_[0]
@@ -234,11 +266,18 @@ void GraphGat<T>::backward(const Input& input, const FeatureMatrix<T>& x, std::s
   }
   for (std::size_t l = layers_.size(); l-- > 0;) {
     if (l != last && config_.jumping_knowledge && readouts_.size() > 1) d_nodes_ += d_readout_[l];
+    if (embed_) {
+      const FeatureMatrix<T>& in = l == 0 ? embedded_ : hidden_[l];
+      blocks_[l].backward(params_, layers_[l], input.graph, in, caches_[l], block_caches_[l], d_nodes_, d_hidden_, edges);
+      d_nodes_.swap(d_hidden_);  // dL/d(block input)
+      continue;
+    }
     elu_backward(hidden_[output_slot(l)].dense(), d_nodes_, d_hidden_);
     const FeatureMatrix<T>& in = l == 0 ? x : hidden_[l];
     layers_[l].backward(params_, input.graph, in, caches_[l], d_hidden_, l == 0 ? nullptr : &d_nodes_, edges);
     if (has_skip(l)) d_nodes_ += d_hidden_;  // the skip passes the gradient through unchanged
   }
+  if (embed_) embed_->backward(params_, x, embed_cache_, d_nodes_, nullptr);
 }
 
 template class GraphGat<float>;

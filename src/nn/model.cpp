@@ -26,12 +26,20 @@ void ModelConfig::validate() const {
   range.validate();
   positional.validate();
   GATKIT_REQUIRE(in_dim > positional.columns(), "model: input dimension must exceed the positional-encoding columns");
+  GATKIT_REQUIRE(ffn_hidden >= 0, "model: feed-forward width must be >= 0 (0: twice the hidden width)");
+  if (block == BlockKind::transformer) {
+    GATKIT_REQUIRE(kind == NodeModelKind::gat, "model: transformer blocks need attention layers (model gat, not mlp)");
+    GATKIT_REQUIRE(layers >= 2, "model: transformer blocks need at least 2 layers (the blocks, then the output attention layer)");
+  } else {
+    GATKIT_REQUIRE(ffn_hidden == 0, "model: a feed-forward width applies to transformer blocks only");
+  }
 }
 
 AttentionConfig ModelConfig::layer(int index) const {
   AttentionConfig c;
   const bool last = index == layers - 1;
-  c.in_dim = index == 0 ? in_dim : hidden_width();
+  // Transformer blocks see the embedded input: every layer is then hidden_width() wide.
+  c.in_dim = index == 0 && block != BlockKind::transformer ? in_dim : hidden_width();
   c.heads = last ? output_heads : heads;
   c.head_dim = last ? num_classes : hidden;
   c.set_merge(last ? HeadMerge::mean : head_merge);
@@ -64,6 +72,15 @@ std::int64_t ModelConfig::parameter_count() const {
     total += count;
     if (total > (Wide{1} << 62)) return -1;
   }
+  if (block == BlockKind::transformer && kind == NodeModelKind::gat) {  // the embedding and layers - 1 blocks
+    if (in_dim < 0 || in_dim >= below || ffn_hidden < 0) return -1;
+    const Wide width = hidden_width();
+    total += Wide{in_dim} * width + width;
+    const std::int64_t block_count = TransformerBlock<double>::parameter_count(hidden_width(), ffn_width());
+    if (block_count < 0) return -1;
+    total += Wide{block_count} * (layers - 1);
+    if (total > (Wide{1} << 62)) return -1;
+  }
   return static_cast<std::int64_t>(total);
 }
 
@@ -77,8 +94,15 @@ GatModel<T>::GatModel(const ModelConfig& config) : config_(config) {
                  "model: " + (count < 0 ? std::string("more than 2^62") : std::to_string(count)) +
                      " parameters (input dimension " + std::to_string(config_.in_dim) +
                      ") is beyond what gatkit trains (at most 2^30); check the feature indices of the input");
+  const bool transformer = config_.block == BlockKind::transformer;
+  if (transformer) embed_.emplace(config_.in_dim, config_.hidden_width(), config_.dropout, params_, "embed");
   for (int l = 0; l < config_.layers; ++l)
     layers_.emplace_back(config_.layer(l), params_, "layer" + std::to_string(l));
+  if (transformer) {
+    for (int l = 0; l + 1 < config_.layers; ++l)
+      blocks_.emplace_back(config_.hidden_width(), config_.ffn_width(), config_.dropout, params_, "block" + std::to_string(l));
+    block_caches_.resize(blocks_.size());
+  }
   params_.allocate();
   caches_.resize(layers_.size());
   hidden_.resize(layers_.size());
@@ -88,6 +112,9 @@ template <class T>
 void GatModel<T>::initialize(std::uint64_t seed) {
   Rng rng(derive_seed(seed, 0x1417));
   for (const auto& layer : layers_) layer.initialize(params_, rng);
+  // Drawn after the attention layers, so that gat models draw exactly what they did before blocks.
+  if (embed_) embed_->initialize(params_, rng);
+  for (const auto& block : blocks_) block.initialize(params_, rng);
 }
 
 template <class T>
@@ -100,6 +127,7 @@ Graph GatModel<T>::prepare_graph(const Graph& g) const {
 template <class T>
 const RowMatrix<T>& GatModel<T>::forward(const Graph& graph, const FeatureMatrix<T>& x, bool training,
                                          std::uint64_t seed) {
+  if (embed_) return forward_blocks(graph, x, training, seed);
   const FeatureMatrix<T>* input = &x;
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const bool last = l + 1 == layers_.size();
@@ -115,6 +143,10 @@ const RowMatrix<T>& GatModel<T>::forward(const Graph& graph, const FeatureMatrix
 
 template <class T>
 void GatModel<T>::backward(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits) {
+  if (embed_) {
+    backward_blocks(graph, x, d_logits);
+    return;
+  }
   const RowMatrix<T>* dy = &d_logits;
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const FeatureMatrix<T>& input = l == 0 ? x : hidden_[l];
@@ -125,6 +157,33 @@ void GatModel<T>::backward(const Graph& graph, const FeatureMatrix<T>& x, const 
       dy = dx;
     }
   }
+}
+
+template <class T>
+const RowMatrix<T>& GatModel<T>::forward_blocks(const Graph& graph, const FeatureMatrix<T>& x, bool training,
+                                                std::uint64_t seed) {
+  embed_->forward(params_, x, training, derive_seed(seed, 0xe3bed), embed_cache_, embedded_.dense());
+  const FeatureMatrix<T>* input = &embedded_;
+  for (std::size_t l = 0; l < blocks_.size(); ++l) {  // attention layer l keeps its seed derive_seed(seed, l)
+    blocks_[l].forward(params_, layers_[l], graph, *input, training, derive_seed(seed, l), caches_[l], block_caches_[l],
+                       hidden_[l + 1].dense());
+    input = &hidden_[l + 1];
+  }
+  const std::size_t last = layers_.size() - 1;
+  layers_[last].forward(params_, graph, *input, training, derive_seed(seed, last), caches_[last], logits_);
+  return logits_;
+}
+
+template <class T>
+void GatModel<T>::backward_blocks(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits) {
+  const std::size_t last = layers_.size() - 1;  // >= 1: validate() asks for 2 layers or more
+  layers_[last].backward(params_, graph, hidden_[last], caches_[last], d_logits, &d_buffers_[last % 2]);
+  for (std::size_t l = blocks_.size(); l-- > 0;) {
+    const FeatureMatrix<T>& input = l == 0 ? embedded_ : hidden_[l];
+    blocks_[l].backward(params_, layers_[l], graph, input, caches_[l], block_caches_[l], d_buffers_[(l + 1) % 2],
+                        d_buffers_[l % 2]);
+  }
+  embed_->backward(params_, x, embed_cache_, d_buffers_[0], nullptr);
 }
 
 template class GatModel<float>;

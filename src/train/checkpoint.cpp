@@ -42,6 +42,10 @@ std::string config_json(const TrainedModel& m) {
     w.Key("architecture"); w.String(to_string(c.kind).c_str());
   }
   detail::write_range_members(w, c.range, c.positional);
+  if (c.block != BlockKind::gat) {  // absent means gat: checkpoints written before transformer blocks
+    w.Key("block"); w.String(to_string(c.block).c_str());
+    w.Key("ffn_hidden"); w.Int64(c.ffn_width());
+  }
   w.EndObject();
   w.Key("normalize_features"); w.Bool(m.normalize_features);
   w.Key("class_names"); w.StartArray();
@@ -93,6 +97,14 @@ TrainedModel load_model(const std::filesystem::path& file) {
     }
   }
   detail::read_range_members(m, c.range, c.positional);
+  if (m.has("block")) {  // absent: gat (validate() refuses ffn_hidden without transformer blocks)
+    try {
+      c.block = parse_block_kind(m.string("block"));
+    } catch (const InvalidArgument& e) {
+      m.fail(e.what());
+    }
+  }
+  if (m.has("ffn_hidden")) c.ffn_hidden = m.integer("ffn_hidden", 1, std::int64_t{1} << 24);
   model.normalize_features = root.boolean("normalize_features");
   model.class_names = root.strings("class_names");
   if (static_cast<std::int64_t>(model.class_names.size()) != c.num_classes)

@@ -60,6 +60,10 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
     w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
   }
   detail::write_range_members(w, c.range, c.positional);
+  if (c.block != BlockKind::gat) {  // absent means gat: checkpoints written before transformer blocks
+    w.Key("block"); w.String(to_string(c.block).c_str());
+    w.Key("ffn_hidden"); w.Int64(c.ffn_width());
+  }
   w.EndObject();
 }
 
@@ -117,6 +121,14 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
     }
   }
   detail::read_range_members(m, c.range, c.positional);  // older checkpoints: 1-hop, no positional encoding
+  if (m.has("block")) {  // older checkpoints: gat (validate() refuses ffn_hidden without transformer blocks)
+    try {
+      c.block = parse_block_kind(m.string("block"));
+    } catch (const InvalidArgument& e) {
+      m.fail(m.path() + ".block: " + e.what());
+    }
+  }
+  if (m.has("ffn_hidden")) c.ffn_hidden = m.integer("ffn_hidden", 1, std::int64_t{1} << 24);
   return c;
 }
 

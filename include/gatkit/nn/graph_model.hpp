@@ -10,7 +10,15 @@
 //   g = [r_1(h_1) | r_2(h_1) | ... | r_1(h_layers) | r_2(h_layers) | ...]
 // Dropout (inverted) applies to the input of every attention and head layer. The outputs are logits for
 // binary tasks (one per task), logits over the classes for a multi-class task, or values for regression.
+//
+// With block = transformer (nn/block.hpp) every attention layer becomes a transformer block over one
+// width w = width(), after a linear embedding of the atom features:
+//   h_0 = (x o M) W_embed + b_embed                                  (in_dim -> w)
+//   h_{l+1} = LN(h1 + FFN(h1)),  h1 = LN(h_l + attention_l(h_l))     l = 0 .. layers-1
+// and the readouts pool the blocks' outputs as they pool the ELU outputs above (no ELU; the residual
+// switch is refused, the blocks have their own).
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -18,6 +26,7 @@
 #include "gatkit/graph/positional.hpp"
 #include "gatkit/graph/range.hpp"
 #include "gatkit/nn/attention.hpp"
+#include "gatkit/nn/block.hpp"
 #include "gatkit/nn/linear.hpp"
 #include "gatkit/nn/readout.hpp"
 
@@ -57,6 +66,14 @@ struct GraphModelConfig {
   /// Columns appended to the atom features by the trainer and the predictor (graph/positional.hpp);
   /// in_dim counts them.
   PositionalEncoding positional;
+  /// gat: attention layers with ELU (and the optional residual); transformer: an input embedding, then
+  /// every attention layer wrapped in a transformer block (see above).
+  BlockKind block = BlockKind::gat;
+  /// Hidden width of the blocks' feed-forward layers; 0: 2 x width(). Transformer blocks only.
+  std::int64_t ffn_hidden = 0;
+
+  /// The feed-forward width the blocks use: ffn_hidden, or 2 x width() when it is 0.
+  std::int64_t ffn_width() const { return ffn_hidden > 0 ? ffn_hidden : 2 * width(); }
 
   /// Width of the edge features the attention layers see: edge_dim plus the range's hop-distance
   /// columns (0 without bond features).
@@ -137,6 +154,14 @@ class GraphGat {
   LinearCache<T> head_cache_;
   RowMatrix<T> out_;
   RowMatrix<T> d_pooled_, d_nodes_, d_hidden_, d_mlp_;
+
+  // Transformer blocks (config.block == transformer): embedded_ is the input of block 0, the block
+  // outputs go where the ELU outputs go (hidden_[output_slot(l)]). Registered after the head.
+  std::optional<Linear<T>> embed_;
+  std::vector<TransformerBlock<T>> blocks_;
+  std::vector<BlockCache<T>> block_caches_;
+  LinearCache<T> embed_cache_;
+  FeatureMatrix<T> embedded_;
 };
 
 }  // namespace gatkit

@@ -4,7 +4,16 @@
 // with dropout on every layer's input and on every layer's attention coefficients: the GAT paper's
 // architecture (Velickovic et al. 2018) and PyTorch Geometric's example of it. The hidden layers'
 // heads are concatenated by default (head_merge); the output layer always averages its heads.
+//
+// With block = transformer (nn/block.hpp) the hidden attention layers become transformer blocks over
+// one width w = hidden_width(), after a linear input embedding:
+//   h_0 = (x o M) W_embed + b_embed                          (in_dim -> w; sparse features stay sparse)
+//   h_{l+1} = Block_l(h_l) = LN(h1 + FFN(h1)), h1 = LN(h_l + attention_l(h_l))    l = 0 .. layers-2
+//   logits = attention_{layers-1}(h_{layers-1})              (output heads averaged, as above)
+// so `layers` still counts attention layers and the output layer is the same attention layer as GAT's;
+// no ELU is applied (the blocks' ReLU and normalisation take its place).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +22,8 @@
 #include "gatkit/graph/positional.hpp"
 #include "gatkit/graph/range.hpp"
 #include "gatkit/nn/attention.hpp"
+#include "gatkit/nn/block.hpp"
+#include "gatkit/nn/linear.hpp"
 #include "gatkit/nn/parameters.hpp"
 #include "gatkit/tensor.hpp"
 
@@ -47,6 +58,14 @@ struct ModelConfig {
   /// Columns appended to the node features by the trainer and by prediction (graph/positional.hpp);
   /// in_dim counts them.
   PositionalEncoding positional;
+  /// gat: attention layers with ELU between them; transformer: an input embedding, then every hidden
+  /// attention layer wrapped in a transformer block (see above). Needs layers >= 2 and kind gat.
+  BlockKind block = BlockKind::gat;
+  /// Hidden width of the blocks' feed-forward layers; 0: 2 x hidden_width(). Transformer blocks only.
+  std::int64_t ffn_hidden = 0;
+
+  /// The feed-forward width the blocks use: ffn_hidden, or 2 x hidden_width() when it is 0.
+  std::int64_t ffn_width() const { return ffn_hidden > 0 ? ffn_hidden : 2 * hidden_width(); }
 
   /// The configuration of attention layer `index` (0-based).
   AttentionConfig layer(int index) const;
@@ -95,6 +114,16 @@ class GatModel {
   std::vector<FeatureMatrix<T>> hidden_;   ///< ELU outputs: inputs of layers 1..L-1
   RowMatrix<T> logits_;                    ///< output of the last layer
   RowMatrix<T> d_buffers_[2];              ///< backward scratch (layer l writes d_buffers_[l % 2]), kept between steps
+
+  // Transformer blocks (config.block == transformer): embedded_ is the input of block 0, hidden_[l] that
+  // of block l >= 1 and hidden_[layers - 1] that of the output layer.
+  const RowMatrix<T>& forward_blocks(const Graph& graph, const FeatureMatrix<T>& x, bool training, std::uint64_t seed);
+  void backward_blocks(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits);
+  std::optional<Linear<T>> embed_;
+  std::vector<TransformerBlock<T>> blocks_;
+  std::vector<BlockCache<T>> block_caches_;
+  LinearCache<T> embed_cache_;
+  FeatureMatrix<T> embedded_;
 };
 
 }  // namespace gatkit
