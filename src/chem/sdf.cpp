@@ -637,10 +637,15 @@ void check_writable(const Molecule& m) {
   }
 }
 
-void write_record(std::ostream& out, const Molecule& m) {
+/// `first`: the record opens the file, where a title starting with the bytes of a byte order mark
+/// (a Latin-1 "\xff\xfe..." read from a later record of some file) would make readers take the file for
+/// UTF-16 or drop the mark: a leading space, which readers trim from titles, keeps it an ordinary title.
+void write_record(std::ostream& out, const Molecule& m, bool first) {
   std::string name = m.name;
   for (char& c : name)
     if (c == '\n' || c == '\r') c = ' ';
+  if (first && (name.starts_with("\xff\xfe") || name.starts_with("\xfe\xff") || name.starts_with("\xef\xbb\xbf")))
+    name.insert(0, 1, ' ');
   out << name << "\n  gatkit\n\n";
   print(out, "%3zu%3zu  0  0  0  0  0  0  0  0999 V2000\n", m.atoms.size(), m.bonds.size());
   for (const Atom& a : m.atoms)
@@ -678,7 +683,7 @@ void write_record(std::ostream& out, const Molecule& m) {
 void write_sdf(const std::filesystem::path& file, const std::vector<Molecule>& molecules) {
   for (const Molecule& m : molecules) check_writable(m);
   write_file_atomically(file, [&](std::ostream& out) {
-    for (const Molecule& m : molecules) write_record(out, m);
+    for (std::size_t k = 0; k < molecules.size(); ++k) write_record(out, molecules[k], k == 0);
   });
 }
 
