@@ -4,6 +4,9 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      default 60 s, every target
 #
+# FUZZ_SEED and FUZZ_RUNS make a run reproducible: libFuzzer's -seed, and at most FUZZ_RUNS inputs per
+# target (SECONDS stays the cap). CI uses both, so that its verdict does not depend on the machine's speed
+# or luck: exploratory fuzzing (no FUZZ_*, longer SECONDS) is how new inputs are found.
 # BUILD_DIR (default build-fuzz) is the build folder. Each target starts from the seeds in
 # fuzz/corpus/<target>/ plus what earlier runs found (BUILD_DIR/corpus/<target>/, kept between runs),
 # uses fuzz/dict/ when there is a dictionary for it, and stops at the first crash, leak, timeout
@@ -58,6 +61,7 @@ for t in "${targets[@]}"; do
   status=0
   "$build_dir/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
     -dict="$(dict_of "$t")" -artifact_prefix="$artifacts" -print_final_stats=1 \
+    ${FUZZ_SEED:+-seed="$FUZZ_SEED"} ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
     "$corpus" "fuzz/corpus/$t" >"$log" 2>&1 || status=$?
   elapsed=$(($(date +%s) - start))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
