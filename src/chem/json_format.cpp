@@ -25,6 +25,7 @@
 #include "gatkit/util/files.hpp"
 #include "../io/line_reader.hpp"
 #include "../util/json_depth.hpp"
+#include "../util/json_numbers.hpp"
 
 namespace gatkit::io {
 namespace {
@@ -75,55 +76,6 @@ std::string describe(const Value& v) {
 std::uint64_t line_of(const std::string& text, std::size_t offset) {
   offset = std::min(offset, text.size());
   return 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
-
-/// Rewrites numbers whose digits are all zero but that have a fraction or an exponent ("0e308",
-/// "-0.00E+5", "0.000...0" with many zeros) as "0" or "-0" padded with spaces (offsets, hence line
-/// numbers, stay). RapidJSON 1.1.0's full-precision parser normalises such a zero significand with
-/// __builtin_clzll(0), which is undefined behaviour.
-/// Strings are skipped; malformed numbers are left for the parser to report.
-void neutralise_zero_exponents(std::string& text) {
-  bool in_string = false;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    const char c = text[k];
-    if (in_string) {
-      if (c == '\\') ++k;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    if (c != '-' && (c < '0' || c > '9')) continue;
-    // A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-    const auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
-    std::size_t end = k + (c == '-' ? 1 : 0);
-    const std::size_t digits_from = end;
-    bool zero = true;
-    if (digit(end) && text[end] == '0') {
-      ++end;
-      if (digit(end)) continue;  // "00", "01": not a JSON number, the parser reports it
-    } else {
-      for (; digit(end); ++end) zero = false;
-    }
-    if (end < text.size() && text[end] == '.' && digit(end + 1))
-      for (++end; digit(end); ++end) zero = zero && text[end] == '0';
-    const bool exponent_marker = end < text.size() && (text[end] == 'e' || text[end] == 'E');
-    std::size_t exp_end = end + 1;
-    if (exponent_marker && exp_end < text.size() && (text[exp_end] == '+' || text[exp_end] == '-')) ++exp_end;
-    const bool exponent = exponent_marker && digit(exp_end);
-    if (exponent) {
-      while (digit(exp_end)) ++exp_end;
-      end = exp_end;
-    }
-    if (end == digits_from) continue;  // a lone '-'
-    if (zero && end - digits_from > 1) {  // "0.000...", "0e5": not plain "0"
-      text[digits_from] = '0';
-      std::fill(text.begin() + static_cast<std::ptrdiff_t>(digits_from) + 1, text.begin() + static_cast<std::ptrdiff_t>(end), ' ');
-    }
-    k = end - 1;
-  }
 }
 
 class EntryReader {
@@ -564,7 +516,7 @@ GraphFile read_graph_json(const std::filesystem::path& file, std::vector<Skipped
                      "invalid JSON: nested more than " + std::to_string(limits.max_json_depth) + " levels deep: " +
                          gatkit::detail::limit_note(limits.max_json_depth, "levels", "max_json_depth", "max-json-depth"));
 
-  neutralise_zero_exponents(text);
+  gatkit::detail::neutralise_zero_exponents(text);
   rapidjson::Document doc;
   rapidjson::MemoryStream stream(text.data(), text.size());
   doc.ParseStream<kParseFlags, rapidjson::UTF8<>>(stream);

@@ -22,6 +22,7 @@
 #include "gatkit/util/files.hpp"
 #include "gatkit/util/limits.hpp"
 #include "../util/json_depth.hpp"
+#include "../util/json_numbers.hpp"
 
 namespace gatkit::detail {
 namespace {
@@ -106,7 +107,11 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& file) : file_(file) 
   if (detail::find_too_deep(json, max_depth) != std::string_view::npos)
     fail("corrupt checkpoint configuration: JSON nested more than " + std::to_string(max_depth) + " levels deep (" +
          limit_note(max_depth, "levels", "max_json_depth", "max-json-depth") + ")");
-  doc_.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  // Full precision: the doubles of a configuration (target mean and std, dropout rates) read back bit
+  // for bit, on every build (the default fast path may round differently across compilers and flags).
+  std::string text(json);
+  detail::neutralise_zero_exponents(text);
+  doc_.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
   if (doc_.HasParseError()) fail("corrupt checkpoint configuration (invalid JSON)");
   if (!doc_.IsObject()) fail("corrupt checkpoint configuration: expected a JSON object");
   kind_ = ConfigReader(file_, doc_, "config").string("kind");
