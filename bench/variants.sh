@@ -26,6 +26,7 @@ mol_patience=${MOL_PATIENCE:-50}
 skip_done=${SKIP_DONE:-1}
 datasets=${DATASETS:-cora citeseer esol bbbp}
 D=../shared/datasets/molecules
+# Transformer blocks (--block transformer) are run as extra combinations, see BENCHMARKS.md.
 common="additive/softmax/1-hop/none gatv2/softmax/1-hop/none dot/softmax/1-hop/none additive/sparsemax/1-hop/none
  additive/relu/1-hop/none additive/softmax/k-hop:2/none additive/softmax/1-hop/lap:8 additive/softmax/1-hop/rw:16"
 node_combos=${NODE_COMBOS:-$common}
@@ -59,8 +60,10 @@ for data in $datasets; do
       done ;;
     bbbp)
       for combo in $bbbp_combos; do
+        residual=--residual  # (transformer blocks have their own residual connections)
+        [[ "$combo" == *--block,transformer* ]] && residual=
         run bbbp "$combo" --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --runs "$mol_runs" \
-          --epochs "$mol_epochs" --patience "$mol_patience" --readout mean,max --jk --dropout 0.2 --residual
+          --epochs "$mol_epochs" --patience "$mol_patience" --readout mean,max --jk --dropout 0.2 $residual
       done ;;
     *) echo "unknown data set $data" >&2; exit 2 ;;
   esac
