@@ -8,31 +8,8 @@
 #   molecules: the same on labelled.sdf, and --block transformer with --residual is refused.
 cmake_minimum_required(VERSION 3.22)
 
-foreach(var CLI MODE DATA WORK_DIR)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "cli_blocks: -D${var}=... is required")
-  endif()
-endforeach()
-
-set(dir ${WORK_DIR}/cli_blocks_${MODE})
-file(REMOVE_RECURSE ${dir})
-file(MAKE_DIRECTORY ${dir})
-
-function(run expected)
-  message(STATUS "cli_blocks: gatkit ${ARGN}")
-  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
-  if(NOT rc EQUAL expected)
-    message(FATAL_ERROR "cli_blocks: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
-  endif()
-  set(out "${stdout}" PARENT_SCOPE)
-  set(err "${stderr}" PARENT_SCOPE)
-endfunction()
-
-function(expect_match text regex what)
-  if(NOT "${text}" MATCHES "${regex}")
-    message(FATAL_ERROR "cli_blocks: ${what}: no match for '${regex}' in:\n${text}")
-  endif()
-endfunction()
+set(CLI_TEST cli_blocks)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 if(MODE STREQUAL "node")
   run(0 train --data ${DATA} --block transformer --ffn-hidden 32 --layers 3 --heads 2 --hidden 8 --epochs 3

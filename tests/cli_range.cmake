@@ -8,31 +8,8 @@
 #              naming file and record (exit 1), skipped with --on-error skip, in training and prediction.
 cmake_minimum_required(VERSION 3.22)
 
-foreach(var CLI MODE DATA WORK_DIR)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "cli_range: -D${var}=... is required")
-  endif()
-endforeach()
-
-set(dir ${WORK_DIR}/cli_range_${MODE})
-file(REMOVE_RECURSE ${dir})
-file(MAKE_DIRECTORY ${dir})
-
-function(run expected)
-  message(STATUS "cli_range: gatkit ${ARGN}")
-  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
-  if(NOT rc EQUAL expected)
-    message(FATAL_ERROR "cli_range: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
-  endif()
-  set(out "${stdout}" PARENT_SCOPE)
-  set(err "${stderr}" PARENT_SCOPE)
-endfunction()
-
-function(expect_match text regex what)
-  if(NOT "${text}" MATCHES "${regex}")
-    message(FATAL_ERROR "cli_range: ${what}: no match for '${regex}' in:\n${text}")
-  endif()
-endfunction()
+set(CLI_TEST cli_range)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 if(MODE STREQUAL "node")
   run(0 train --data ${DATA} --range k-hop:2 --pe rw:4 --epochs 3 --threads 2 --quiet --save ${dir}/model.gk

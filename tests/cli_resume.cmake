@@ -7,31 +7,8 @@
 # refused with a message.
 cmake_minimum_required(VERSION 3.22)
 
-foreach(var CLI MODE DATA WORK_DIR)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "cli_resume: -D${var}=... is required")
-  endif()
-endforeach()
-
-set(dir ${WORK_DIR}/cli_resume_${MODE})
-file(REMOVE_RECURSE ${dir})
-file(MAKE_DIRECTORY ${dir})
-
-function(run expected)
-  message(STATUS "cli_resume: gatkit ${ARGN}")
-  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
-  if(NOT rc EQUAL expected)
-    message(FATAL_ERROR "cli_resume: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
-  endif()
-  set(out "${stdout}" PARENT_SCOPE)
-  set(err "${stderr}" PARENT_SCOPE)
-endfunction()
-
-function(expect_match text regex what)
-  if(NOT "${text}" MATCHES "${regex}")
-    message(FATAL_ERROR "cli_resume: ${what}: no match for '${regex}' in:\n${text}")
-  endif()
-endfunction()
+set(CLI_TEST cli_resume)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 if(MODE STREQUAL "node")
   set(common --data ${DATA} --runs 2 --epochs 30 --patience 1000 --quiet)

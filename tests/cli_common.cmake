@@ -1,0 +1,30 @@
+# Shared by the cli_*.cmake test scripts: include() it after setting CLI_TEST (the script's name, used
+# in messages and in the work folder). Checks -DCLI -DMODE -DDATA -DWORK_DIR, makes an empty folder
+# ${dir} = WORK_DIR/<CLI_TEST>_<MODE>, and defines
+#   run(EXPECTED_EXIT args...)           runs gatkit, fails unless the exit status matches; sets out, err
+#   expect_match(TEXT REGEX WHAT)        fails unless TEXT matches REGEX
+foreach(var CLI MODE DATA WORK_DIR)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "${CLI_TEST}: -D${var}=... is required")
+  endif()
+endforeach()
+
+set(dir ${WORK_DIR}/${CLI_TEST}_${MODE})
+file(REMOVE_RECURSE ${dir})
+file(MAKE_DIRECTORY ${dir})
+
+function(run expected)
+  message(STATUS "${CLI_TEST}: gatkit ${ARGN}")
+  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
+  if(NOT rc EQUAL expected)
+    message(FATAL_ERROR "${CLI_TEST}: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
+  endif()
+  set(out "${stdout}" PARENT_SCOPE)
+  set(err "${stderr}" PARENT_SCOPE)
+endfunction()
+
+function(expect_match text regex what)
+  if(NOT "${text}" MATCHES "${regex}")
+    message(FATAL_ERROR "${CLI_TEST}: ${what}: no match for '${regex}' in:\n${text}")
+  endif()
+endfunction()
