@@ -10,32 +10,8 @@
 #   info:    counts, target balance and skipped records, as text and as JSON.
 cmake_minimum_required(VERSION 3.22)
 
-foreach(var CLI MODE DATA WORK_DIR)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "cli_molecules: -D${var}=... is required")
-  endif()
-endforeach()
-
-set(dir ${WORK_DIR}/cli_molecules_${MODE})
-file(REMOVE_RECURSE ${dir})
-file(MAKE_DIRECTORY ${dir})
-
-# run(EXPECTED_EXIT_CODE args...): runs the program; sets out and err in the caller.
-function(run expected)
-  message(STATUS "cli_molecules: gatkit ${ARGN}")
-  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
-  if(NOT rc EQUAL expected)
-    message(FATAL_ERROR "cli_molecules: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
-  endif()
-  set(out "${stdout}" PARENT_SCOPE)
-  set(err "${stderr}" PARENT_SCOPE)
-endfunction()
-
-function(expect_match text regex what)
-  if(NOT "${text}" MATCHES "${regex}")
-    message(FATAL_ERROR "cli_molecules: ${what}: no match for '${regex}' in:\n${text}")
-  endif()
-endfunction()
+set(CLI_TEST cli_molecules)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 function(expect_equal a b what)
   if(NOT "${a}" STREQUAL "${b}")
