@@ -5,6 +5,12 @@
 //  - parallel_blocks: block boundaries are fixed multiples of `block`, whatever the thread count, so a
 //    body whose arithmetic depends on its block (a GEMM on a row block) is still reproducible;
 //  - deterministic_sum: partial results over fixed blocks, added in block order.
+//
+// ThreadSanitizer: the distribution's libtbb is not instrumented, so TSan cannot see that a parallel
+// loop's tasks start after the caller's earlier writes and finish before the caller goes on. ForkJoin
+// states exactly that order (caller -> every task -> caller) with TSan's annotations; tasks stay unordered
+// among themselves, so a race between two tasks of one loop is still reported. Outside TSan builds it is
+// empty and compiles away.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -12,7 +18,61 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#if defined(__SANITIZE_THREAD__)
+#define GATKIT_TSAN_ANNOTATE 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GATKIT_TSAN_ANNOTATE 1
+#endif
+#endif
+
+#ifdef GATKIT_TSAN_ANNOTATE
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#endif
+
 namespace gatkit {
+
+namespace detail {
+
+/// The fork/join order of parallel loops, for ThreadSanitizer (see the top of this file). The caller makes
+/// the loop body (a closure whose captures the tasks read) first, then calls start(), runs the loop and calls
+/// join(); each task calls enter() first and leave() last. enter() reads nothing of the caller's (its
+/// synchronisation object is global), so a task acquires the caller's writes before it reads even the
+/// closure. One global pair serves every loop: at worst, with nested loops, a task appears ordered after a
+/// sibling that ran a nested loop (a missed report, never a false one).
+class ForkJoin {
+ public:
+#ifdef GATKIT_TSAN_ANNOTATE
+  static void start() {
+    __asm__ __volatile__("" ::: "memory");  // the loop's captures are stored before the release
+    __tsan_release(&start_);
+  }
+  static void enter() {
+    __tsan_acquire(&start_);
+    __asm__ __volatile__("" ::: "memory");  // and the task reads nothing before the acquire
+  }
+  static void leave() {
+    __asm__ __volatile__("" ::: "memory");
+    __tsan_release(&done_);
+  }
+  static void join() {
+    __tsan_acquire(&done_);
+    __asm__ __volatile__("" ::: "memory");
+  }
+
+ private:
+  static inline char start_ = 0;
+  static inline char done_ = 0;
+#else
+  static void start() {}
+  static void enter() {}
+  static void leave() {}
+  static void join() {}
+#endif
+};
+
+}  // namespace detail
 
 /// Limits gatkit's parallel loops to n threads (n <= 0: all hardware threads). Global, like TBB's own
 /// global_control; call it from the main thread before running kernels.
@@ -28,8 +88,14 @@ void parallel_rows(std::int64_t n, std::int64_t grain, Body&& body) {
     body(std::int64_t{0}, n);
     return;
   }
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, std::max<std::int64_t>(1, grain)),
-                    [&](const tbb::blocked_range<std::int64_t>& r) { body(r.begin(), r.end()); });
+  const auto task = [&](const tbb::blocked_range<std::int64_t>& r) {
+    detail::ForkJoin::enter();
+    body(r.begin(), r.end());
+    detail::ForkJoin::leave();
+  };
+  detail::ForkJoin::start();
+  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, std::max<std::int64_t>(1, grain)), task);
+  detail::ForkJoin::join();
 }
 
 /// body(begin, end) on the fixed blocks [k*block, min(n, (k+1)*block)), in parallel over k.
@@ -41,9 +107,14 @@ void parallel_blocks(std::int64_t n, std::int64_t block, Body&& body) {
     body(std::int64_t{0}, n);
     return;
   }
-  tbb::parallel_for(std::int64_t{0}, blocks, [&](std::int64_t k) {
+  const auto task = [&](std::int64_t k) {
+    detail::ForkJoin::enter();
     body(k * block, std::min(n, (k + 1) * block));
-  });
+    detail::ForkJoin::leave();
+  };
+  detail::ForkJoin::start();
+  tbb::parallel_for(std::int64_t{0}, blocks, task);
+  detail::ForkJoin::join();
 }
 
 /// Row ranges over a CSR graph (offsets has n+1 entries) balanced by edge count: body(begin, end) gets
@@ -71,9 +142,14 @@ void parallel_rows_by_edges(const Offset* offsets, std::int64_t n, std::int64_t 
     }
     cut[k] = lo;
   }
-  tbb::parallel_for(std::int64_t{0}, tasks, [&](std::int64_t k) {
+  const auto task = [&](std::int64_t k) {
+    detail::ForkJoin::enter();
     if (cut[k] < cut[k + 1]) body(cut[k], cut[k + 1]);
-  });
+    detail::ForkJoin::leave();
+  };
+  detail::ForkJoin::start();
+  tbb::parallel_for(std::int64_t{0}, tasks, task);
+  detail::ForkJoin::join();
 }
 
 /// Sum over [0, n) of partial(begin, end, acc), where acc is a zero-initialised accumulator of type Acc
@@ -84,9 +160,14 @@ Acc deterministic_sum(std::int64_t n, std::int64_t block, const Acc& zero, Parti
   if (n <= 0) return zero;
   const std::int64_t blocks = (n + block - 1) / block;
   std::vector<Acc> parts(static_cast<std::size_t>(blocks), zero);
-  tbb::parallel_for(std::int64_t{0}, blocks, [&](std::int64_t k) {
+  const auto task = [&](std::int64_t k) {
+    detail::ForkJoin::enter();
     partial(k * block, std::min(n, (k + 1) * block), parts[static_cast<std::size_t>(k)]);
-  });
+    detail::ForkJoin::leave();
+  };
+  detail::ForkJoin::start();
+  tbb::parallel_for(std::int64_t{0}, blocks, task);
+  detail::ForkJoin::join();
   Acc total = parts[0];
   for (std::int64_t k = 1; k < blocks; ++k) total += parts[static_cast<std::size_t>(k)];
   return total;
