@@ -17,7 +17,7 @@ run() {
   /usr/bin/time -f "wall %e s, peak RSS %M KiB" "$bin" train "$@" --threads "$threads" --quiet --summary "$out/mol_$name.json"
 }
 run mutag_kfold10 --data $D/mutag/mutag.sdf --target class --split kfold:10 \
-  --readout mean,max --jk --head-layers 1 --batch-size 32 --dropout 0.1 --select accuracy
+  --readout mean,max --jk --head-layers 1 --batch-size 32 --dropout 0.1 --select accuracy --lr 2e-4 --epochs 600 --patience 100
 run bbbp_random --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --runs 3 \
   --readout mean,max --jk --dropout 0.2 --residual --epochs 400 --patience 50
 run bbbp_scaffold --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --split scaffold --runs 3 \
