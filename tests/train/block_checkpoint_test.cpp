@@ -22,87 +22,16 @@
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/train/splits.hpp"
 #include "gatkit/util/error.hpp"
+#include "checkpoint_test_util.hpp"
 
 namespace gatkit {
 namespace {
 
+using test::container;
+using test::json_of;
 namespace fs = std::filesystem;
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_bytes(const fs::path& file, const std::string& bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-/// A container (format of src/train/checkpoint_file.cpp) around `json` and `params`, checksum valid.
-std::string container(const std::string& json, const std::vector<float>& params) {
-  std::string out = "GATKITCK";
-  auto put = [&](auto v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  put(std::uint32_t{1});
-  put(std::uint32_t{0});
-  put(std::uint64_t{json.size()});
-  out += json;
-  put(std::uint64_t{params.size()});
-  out.append(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float));
-  put(fnv1a(out));
-  return out;
-}
-
-/// The configuration JSON of a checkpoint file.
-std::string json_of(const fs::path& file) {
-  const std::string bytes = read_bytes(file);
-  std::uint64_t size = 0;
-  std::memcpy(&size, bytes.data() + 16, 8);
-  return bytes.substr(24, size);
-}
-
-class BlockCheckpointTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("gatkit_block_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  /// `load` of `bytes` must throw gatkit::Error naming the file and containing `needle`.
-  template <class Load>
-  void expect_error(const std::string& what, const std::string& bytes, const std::string& needle, Load load) {
-    const fs::path f = dir_ / "forged.gk";
-    write_bytes(f, bytes);
-    try {
-      (void)load(f);
-      ADD_FAILURE() << what << ": loaded without error";
-    } catch (const Error& e) {
-      const std::string message = e.what();
-      EXPECT_NE(message.find(f.string()), std::string::npos) << what << ": does not name the file: " << message;
-      EXPECT_NE(message.find(needle), std::string::npos) << what << ": expected '" << needle << "' in: " << message;
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << what << ": threw a non-gatkit exception: " << e.what();
-    }
-  }
-
-  fs::path dir_;
-};
+using BlockCheckpointTest = test::TempDirTest;
 
 TrainedModel node_model(BlockKind block, std::int64_t ffn_hidden) {
   TrainedModel m;
@@ -166,13 +95,10 @@ TEST_F(BlockCheckpointTest, NodeModelRoundTripsAndHostileValuesAreRefused) {
 }
 
 TEST_F(BlockCheckpointTest, MoleculeModelTrainsRoundTripsAndPredictsTheSame) {
-  const auto molecules = chem::read_sdf(fs::path(GATKIT_TEST_DATA) / "chem" / "labelled" / "labelled.sdf");
-  std::vector<chem::MoleculeGraph> graphs;
-  RowMatrix<double> logp(static_cast<Eigen::Index>(molecules.size()), 1);
-  for (std::size_t i = 0; i < molecules.size(); ++i) {
-    graphs.push_back(chem::featurize(molecules[i]));
-    logp(static_cast<Eigen::Index>(i), 0) = std::stod(*molecules[i].property("logp"));
-  }
+  const test::Labelled d = test::labelled();
+  const auto& molecules = d.molecules;
+  const auto& graphs = d.graphs;
+  const RowMatrix<double> logp = d.targets.col(1);
   GraphTrainOptions o;
   o.task = GraphTask::regression;
   o.model.layers = 2;

@@ -17,6 +17,7 @@
 
 #include "gatkit/nn/model.hpp"
 #include "gatkit/train/node_classification.hpp"
+#include "checkpoint_test_util.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit {
@@ -24,14 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
+using test::fnv1a;
+using test::read_bytes;
+using test::write_bytes;
 
 template <class T>
 void put(std::string& out, T value) {
@@ -70,19 +66,6 @@ struct Forge {
   }
 };
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_bytes(const fs::path& file, const std::string& bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good());
-}
-
 TrainedModel sample_model(const ModelConfig& config, std::vector<std::string> names) {
   TrainedModel m;
   m.config = config;
@@ -119,19 +102,8 @@ ModelConfig small_config() {
   return c;
 }
 
-class CheckpointTest : public ::testing::Test {
+class CheckpointTest : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("gatkit_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
 
   /// The JSON that save_model writes for `m`, read back out of a real checkpoint.
   std::string saved_json(const TrainedModel& m) {
@@ -159,8 +131,6 @@ class CheckpointTest : public ::testing::Test {
       ADD_FAILURE() << what << ": threw a non-gatkit exception: " << e.what();
     }
   }
-
-  fs::path dir_;
 };
 
 TEST_F(CheckpointTest, RoundTripKeepsEverything) {

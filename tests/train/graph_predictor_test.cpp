@@ -19,67 +19,17 @@
 #include "gatkit/nn/model.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
+#include "checkpoint_test_util.hpp"
 
 namespace gatkit {
 namespace {
 
+using test::container;
+using test::Labelled;
+using test::labelled;
+using test::read_bytes;
+using test::write_bytes;
 namespace fs = std::filesystem;
-
-const fs::path kLabelled = fs::path(GATKIT_TEST_DATA) / "chem" / "labelled" / "labelled.sdf";
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_bytes(const fs::path& file, const std::string& bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-/// A container (format of src/train/checkpoint_file.cpp) around `json` and `params`, checksum valid.
-std::string container(const std::string& json, const std::vector<float>& params) {
-  std::string out = "GATKITCK";
-  auto put = [&](auto v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  put(std::uint32_t{1});
-  put(std::uint32_t{0});
-  put(std::uint64_t{json.size()});
-  out += json;
-  put(std::uint64_t{params.size()});
-  out.append(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float));
-  put(fnv1a(out));
-  return out;
-}
-
-struct Labelled {
-  std::vector<chem::Molecule> molecules;
-  std::vector<chem::MoleculeGraph> graphs;
-  RowMatrix<double> targets;  // active (0/1/NaN), logp
-};
-
-Labelled labelled() {
-  Labelled d;
-  d.molecules = chem::read_sdf(kLabelled);
-  d.targets.resize(static_cast<Eigen::Index>(d.molecules.size()), 2);
-  for (std::size_t i = 0; i < d.molecules.size(); ++i) {
-    d.graphs.push_back(chem::featurize(d.molecules[i]));
-    const std::string& active = *d.molecules[i].property("active");
-    d.targets(static_cast<Eigen::Index>(i), 0) = active.empty() ? std::nan("") : std::stod(active);
-    d.targets(static_cast<Eigen::Index>(i), 1) = std::stod(*d.molecules[i].property("logp"));
-  }
-  return d;
-}
 
 /// A model trained for a few epochs on labelled.sdf (task binary: column 0; regression: column 1).
 TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout = ReadoutKind::mean,
@@ -102,40 +52,11 @@ TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout
   return m;
 }
 
-class GraphCheckpointTest : public ::testing::Test {
+class GraphCheckpointTest : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("gatkit_graph_checkpoint_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  /// `load` must throw gatkit::Error whose message names the file and contains `needle`.
-  template <class Load>
-  void expect_error(const std::string& what, const std::string& bytes, const std::string& needle, Load load) {
-    const fs::path f = dir_ / "damaged.gk";
-    write_bytes(f, bytes);
-    try {
-      (void)load(f);
-      ADD_FAILURE() << what << ": loaded without error";
-    } catch (const Error& e) {
-      const std::string message = e.what();
-      EXPECT_NE(message.find(f.string()), std::string::npos) << what << ": does not name the file: " << message;
-      EXPECT_NE(message.find(needle), std::string::npos) << what << ": expected '" << needle << "' in: " << message;
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << what << ": threw a non-gatkit exception: " << e.what();
-    }
-  }
   void expect_graph_error(const std::string& what, const std::string& bytes, const std::string& needle) {
     expect_error(what, bytes, needle, [](const fs::path& f) { return load_graph_model(f); });
   }
-
-  fs::path dir_;
 };
 
 TEST(GraphModelConfigTest, ParameterCountMatchesTheModel) {

@@ -15,18 +15,14 @@
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/parallel.hpp"
+#include "checkpoint_test_util.hpp"
 
 namespace gatkit {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_bytes;
 
 /// Two communities of 60 nodes with noisy features (as learnability_test's planted partition, smaller).
 NodeDataset two_communities() {
@@ -65,20 +61,7 @@ TrainOptions node_options(const std::string& range, const std::string& pe) {
   return o;
 }
 
-class RangeTrainingTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("gatkit_range_training_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
-};
+using RangeTrainingTest = test::TempDirTest;
 
 TEST_F(RangeTrainingTest, NodeRunsAreThreadIndependentAndCheckpointsKeepRangeAndEncoding) {
   const NodeDataset data = two_communities();
