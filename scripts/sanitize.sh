@@ -22,7 +22,8 @@ jobs=${JOBS:-2}
 case $mode in
   asan)
     build_dir=${BUILD_DIR:-build-asan}
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGATKIT_SANITIZE=address,undefined
+    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGATKIT_SANITIZE=address,undefined -DGATKIT_BUILD_APPS=ON \
+      -DGATKIT_BUILD_TESTS=ON
     cmake --build "$build_dir" -j"$jobs"
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/scripts/ubsan.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
