@@ -83,7 +83,8 @@ class TempDirTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  /// `load` of a file holding `bytes` must throw gatkit::Error naming the file and containing `needle`.
+  /// `load` of a file holding `bytes` must throw gatkit::Error naming the file and containing `needle`
+  /// (empty: any message that names the file).
   template <class Load>
   void expect_error(const std::string& what, const std::string& bytes, const std::string& needle, Load load) {
     const fs::path f = dir_ / "damaged.gk";
