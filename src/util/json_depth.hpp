@@ -6,27 +6,28 @@
 #include <cstdint>
 #include <string_view>
 
+#include "json_scan.hpp"
+
 namespace gatkit::detail {
 
 /// The offset of the first '[' or '{' nested deeper than max_depth, or npos. Strings are skipped (with
 /// their escapes); anything malformed is left for the parser to report.
 inline std::size_t find_too_deep(std::string_view text, std::int64_t max_depth) {
   std::int64_t depth = 0;
-  bool in_string = false;
-  for (std::size_t k = 0; k < text.size(); ++k) {
+  std::size_t found = std::string_view::npos;
+  scan_outside_strings(text, [&](std::size_t k) {
     const char c = text[k];
-    if (in_string) {
-      if (c == '\\') ++k;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return k;
+    if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        found = k;
+        return text.size();
+      }
     } else if (c == ']' || c == '}') {
       --depth;
     }
-  }
-  return std::string_view::npos;
+    return k;
+  });
+  return found;
 }
 
 }  // namespace gatkit::detail

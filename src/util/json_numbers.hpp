@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "json_scan.hpp"
+
 namespace gatkit::detail {
 
 /// Rewrites numbers whose digits are all zero but that have a fraction or an exponent ("0e308",
@@ -14,19 +16,9 @@ namespace gatkit::detail {
 /// __builtin_clzll(0), which is undefined behaviour.
 /// Strings are skipped; malformed numbers are left for the parser to report.
 inline void neutralise_zero_exponents(std::string& text) {
-  bool in_string = false;
-  for (std::size_t k = 0; k < text.size(); ++k) {
+  scan_outside_strings(text, [&](std::size_t k) {
     const char c = text[k];
-    if (in_string) {
-      if (c == '\\') ++k;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    if (c != '-' && (c < '0' || c > '9')) continue;
+    if (c != '-' && (c < '0' || c > '9')) return k;
     // A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
     const auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
     std::size_t end = k + (c == '-' ? 1 : 0);
@@ -34,7 +26,7 @@ inline void neutralise_zero_exponents(std::string& text) {
     bool zero = true;
     if (digit(end) && text[end] == '0') {
       ++end;
-      if (digit(end)) continue;  // "00", "01": not a JSON number, the parser reports it
+      if (digit(end)) return k;  // "00", "01": not a JSON number, the parser reports it
     } else {
       for (; digit(end); ++end) zero = false;
     }
@@ -48,13 +40,13 @@ inline void neutralise_zero_exponents(std::string& text) {
       while (digit(exp_end)) ++exp_end;
       end = exp_end;
     }
-    if (end == digits_from) continue;  // a lone '-'
+    if (end == digits_from) return k;  // a lone '-'
     if (zero && end - digits_from > 1) {  // "0.000...", "0e5": not plain "0"
       text[digits_from] = '0';
       std::fill(text.begin() + static_cast<std::ptrdiff_t>(digits_from) + 1, text.begin() + static_cast<std::ptrdiff_t>(end), ' ');
     }
-    k = end - 1;
-  }
+    return end - 1;
+  });
 }
 
 }  // namespace gatkit::detail
