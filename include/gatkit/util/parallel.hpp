@@ -35,9 +35,9 @@ namespace gatkit {
 
 namespace detail {
 
-/// The fork/join order of parallel loops, for ThreadSanitizer (see the top of this file). The caller makes
-/// the loop body (a closure whose captures the tasks read) first, then calls start(), runs the loop and calls
-/// join(); each task calls enter() first and leave() last. enter() reads nothing of the caller's (its
+/// The fork/join order of parallel loops, for ThreadSanitizer (see the top of this file), used by
+/// fork_join below: the caller makes the loop body (a closure whose captures the tasks read) first, then
+/// calls start(), runs the loop and calls join(); each task calls enter() first and leave() last. enter() reads nothing of the caller's (its
 /// synchronisation object is global), so a task acquires the caller's writes before it reads even the
 /// closure. One global pair serves every loop: at worst, with nested loops, a task appears ordered after a
 /// sibling that ran a nested loop (a missed report, never a false one).
@@ -72,6 +72,21 @@ class ForkJoin {
 #endif
 };
 
+/// task(begin, end) on disjoint sub-ranges of [0, n) (split while longer than `grain`), in parallel: the one
+/// call of tbb::parallel_for, with the fork/join order stated for ThreadSanitizer. `annotated` is made
+/// before start(), so the tasks find every capture written before the release they acquire.
+template <class Task>
+void fork_join(std::int64_t n, std::int64_t grain, Task&& task) {
+  const auto annotated = [&](const tbb::blocked_range<std::int64_t>& r) {
+    ForkJoin::enter();
+    task(r.begin(), r.end());
+    ForkJoin::leave();
+  };
+  ForkJoin::start();
+  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, grain), annotated);
+  ForkJoin::join();
+}
+
 }  // namespace detail
 
 /// Limits gatkit's parallel loops to n threads (n <= 0: all hardware threads). Global, like TBB's own
@@ -88,14 +103,7 @@ void parallel_rows(std::int64_t n, std::int64_t grain, Body&& body) {
     body(std::int64_t{0}, n);
     return;
   }
-  const auto task = [&](const tbb::blocked_range<std::int64_t>& r) {
-    detail::ForkJoin::enter();
-    body(r.begin(), r.end());
-    detail::ForkJoin::leave();
-  };
-  detail::ForkJoin::start();
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, std::max<std::int64_t>(1, grain)), task);
-  detail::ForkJoin::join();
+  detail::fork_join(n, std::max<std::int64_t>(1, grain), body);
 }
 
 /// body(begin, end) on the fixed blocks [k*block, min(n, (k+1)*block)), in parallel over k.
@@ -107,14 +115,9 @@ void parallel_blocks(std::int64_t n, std::int64_t block, Body&& body) {
     body(std::int64_t{0}, n);
     return;
   }
-  const auto task = [&](std::int64_t k) {
-    detail::ForkJoin::enter();
-    body(k * block, std::min(n, (k + 1) * block));
-    detail::ForkJoin::leave();
-  };
-  detail::ForkJoin::start();
-  tbb::parallel_for(std::int64_t{0}, blocks, task);
-  detail::ForkJoin::join();
+  detail::fork_join(blocks, 1, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t k = first; k < last; ++k) body(k * block, std::min(n, (k + 1) * block));
+  });
 }
 
 /// Row ranges over a CSR graph (offsets has n+1 entries) balanced by edge count: body(begin, end) gets
@@ -142,14 +145,10 @@ void parallel_rows_by_edges(const Offset* offsets, std::int64_t n, std::int64_t 
     }
     cut[k] = lo;
   }
-  const auto task = [&](std::int64_t k) {
-    detail::ForkJoin::enter();
-    if (cut[k] < cut[k + 1]) body(cut[k], cut[k + 1]);
-    detail::ForkJoin::leave();
-  };
-  detail::ForkJoin::start();
-  tbb::parallel_for(std::int64_t{0}, tasks, task);
-  detail::ForkJoin::join();
+  detail::fork_join(tasks, 1, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t k = first; k < last; ++k)
+      if (cut[k] < cut[k + 1]) body(cut[k], cut[k + 1]);
+  });
 }
 
 /// Sum over [0, n) of partial(begin, end, acc), where acc is a zero-initialised accumulator of type Acc
@@ -160,14 +159,10 @@ Acc deterministic_sum(std::int64_t n, std::int64_t block, const Acc& zero, Parti
   if (n <= 0) return zero;
   const std::int64_t blocks = (n + block - 1) / block;
   std::vector<Acc> parts(static_cast<std::size_t>(blocks), zero);
-  const auto task = [&](std::int64_t k) {
-    detail::ForkJoin::enter();
-    partial(k * block, std::min(n, (k + 1) * block), parts[static_cast<std::size_t>(k)]);
-    detail::ForkJoin::leave();
-  };
-  detail::ForkJoin::start();
-  tbb::parallel_for(std::int64_t{0}, blocks, task);
-  detail::ForkJoin::join();
+  detail::fork_join(blocks, 1, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t k = first; k < last; ++k)
+      partial(k * block, std::min(n, (k + 1) * block), parts[static_cast<std::size_t>(k)]);
+  });
   Acc total = parts[0];
   for (std::int64_t k = 1; k < blocks; ++k) total += parts[static_cast<std::size_t>(k)];
   return total;
