@@ -7,12 +7,13 @@
 //  - deterministic_sum: partial results over fixed blocks, added in block order.
 //
 // ThreadSanitizer: the distribution's libtbb is not instrumented, so TSan cannot see that a parallel
-// loop's tasks start after the caller's earlier writes and finish before the caller goes on. ForkJoin
-// states exactly that order (caller -> every task -> caller) with TSan's annotations; tasks stay unordered
-// among themselves, so a race between two tasks of one loop is still reported. Outside TSan builds it is
-// empty and compiles away.
+// loop's tasks start after the writes of the thread that made them and finish before the caller goes on.
+// detail::AnnotatedBody states exactly that order (splitting thread -> task -> caller) with TSan's
+// annotations; tasks stay otherwise unordered among themselves, so a race between two tasks of one loop is
+// still reported. Outside TSan builds the annotations are empty and compile away.
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -35,56 +36,71 @@ namespace gatkit {
 
 namespace detail {
 
-/// The fork/join order of parallel loops, for ThreadSanitizer (see the top of this file), used by
-/// fork_join below: the caller makes the loop body (a closure whose captures the tasks read) first, then
-/// calls start(), runs the loop and calls join(); each task calls enter() first and leave() last. enter() reads nothing of the caller's (its
-/// synchronisation object is global), so a task acquires the caller's writes before it reads even the
-/// closure. One global pair serves every loop: at worst, with nested loops, a task appears ordered after a
-/// sibling that ran a nested loop (a missed report, never a false one).
-class ForkJoin {
- public:
 #ifdef GATKIT_TSAN_ANNOTATE
-  static void start() {
-    __asm__ __volatile__("" ::: "memory");  // the loop's captures are stored before the release
-    __tsan_release(&start_);
-  }
-  static void enter() {
-    __tsan_acquire(&start_);
-    __asm__ __volatile__("" ::: "memory");  // and the task reads nothing before the acquire
-  }
-  static void leave() {
-    __asm__ __volatile__("" ::: "memory");
-    __tsan_release(&done_);
-  }
-  static void join() {
-    __tsan_acquire(&done_);
-    __asm__ __volatile__("" ::: "memory");
+inline void tsan_release(const void* addr) {
+  __asm__ __volatile__("" ::: "memory");  // every store before this point is made before the release
+  __tsan_release(const_cast<void*>(addr));
+}
+inline void tsan_acquire(const void* addr) {
+  __tsan_acquire(const_cast<void*>(addr));
+  __asm__ __volatile__("" ::: "memory");  // and nothing is read before the acquire
+}
+#else
+inline void tsan_release(const void*) {}
+inline void tsan_acquire(const void*) {}
+#endif
+
+/// The loop body handed to tbb::parallel_for, stating the order TBB gives for ThreadSanitizer (see the top
+/// of this file). TBB copies the body into every task it creates, in the thread that splits the range,
+/// after it has stored the task's range (start_for's members: range, then body), and it recycles the
+/// memory of finished tasks for new ones. So:
+///  - a copy acquires the body it copies from (a thread may split a task it stole before running it),
+///    and the copy's own address (whoever used that memory before has finished with it), writes itself,
+///    then releases its address;
+///  - a task acquires its body's address before it reads anything, so everything the splitting thread
+///    wrote before (the caller's data, the task's range and body) comes before the task: the order TBB's
+///    spawn really gives. When it is done it releases that address again (for the next user of the
+///    memory) and `done`, which the caller acquires after the loop.
+/// Tasks are otherwise unordered among themselves, so a race between two tasks is still reported. The
+/// edges through recycled memory are TBB's own (its task pool hands the memory over); with them a race
+/// can go unreported, never be made up.
+template <class Task>
+class AnnotatedBody {
+ public:
+  explicit AnnotatedBody(Task* task) : task_(task) { tsan_release(this); }
+  AnnotatedBody(const AnnotatedBody& other) : task_(copied(other, this)) { tsan_release(this); }
+  AnnotatedBody& operator=(const AnnotatedBody&) = delete;
+
+  void operator()(const tbb::blocked_range<std::int64_t>& r) const {
+    tsan_acquire(this);
+    (*task_)(r.begin(), r.end());
+    tsan_release(this);
+    tsan_release(&done);
   }
 
+  /// Called by the caller after the loop: every task's writes come before what follows.
+  static void join() { tsan_acquire(&done); }
+
  private:
-  static inline char start_ = 0;
-  static inline char done_ = 0;
-#else
-  static void start() {}
-  static void enter() {}
-  static void leave() {}
-  static void join() {}
-#endif
+  static Task* copied(const AnnotatedBody& from, const AnnotatedBody* to) {
+    tsan_acquire(&from);
+    tsan_acquire(to);
+    Task* task = from.task_;
+    tsan_release(&from);
+    return task;
+  }
+
+  Task* task_;
+  static inline char done = 0;
 };
 
 /// task(begin, end) on disjoint sub-ranges of [0, n) (split while longer than `grain`), in parallel: the one
-/// call of tbb::parallel_for, with the fork/join order stated for ThreadSanitizer. `annotated` is made
-/// before start(), so the tasks find every capture written before the release they acquire.
+/// call of tbb::parallel_for, with the fork/join order stated for ThreadSanitizer.
 template <class Task>
 void fork_join(std::int64_t n, std::int64_t grain, Task&& task) {
-  const auto annotated = [&](const tbb::blocked_range<std::int64_t>& r) {
-    ForkJoin::enter();
-    task(r.begin(), r.end());
-    ForkJoin::leave();
-  };
-  ForkJoin::start();
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, grain), annotated);
-  ForkJoin::join();
+  using Body = AnnotatedBody<std::remove_reference_t<Task>>;
+  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, grain), Body(&task));
+  Body::join();
 }
 
 }  // namespace detail
