@@ -359,6 +359,15 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
   for (const std::string& option : node_data_options)
     GATKIT_REQUIRE(option == "data" || !args.has(option), "--" + option + " applies to node data, not to molecule files");
   GraphPredictor predictor(load_graph_model(args.required("model")));
+  // An ensemble's members attend differently; one is explained (--member K, 1-based; default the first).
+  const int members = predictor.model().members;
+  const auto member = args.integer("member", 1);
+  GATKIT_REQUIRE(member >= 1 && member <= members,
+                 "--member " + std::to_string(member) + ": the model has " + std::to_string(members) + " member" +
+                     (members == 1 ? "" : "s") + " (1-based)");
+  if (members > 1 && !args.has("member") && !args.flag("quiet"))
+    std::cerr << "note: the model is an ensemble of " << members << "; these are the attention weights of member 1 "
+              << "(--member K for another)\n";
   const std::filesystem::path file = args.required("data");
   const bool svg = args.has("svg");
   const std::filesystem::path svg_path = args.str("svg");
@@ -395,7 +404,7 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
     } catch (const InvalidArgument& e) {
       throw ParseError(file, r.molecule.line, e.what());
     }
-    const AttentionWeights w = predictor.attention(graph);
+    const AttentionWeights w = predictor.attention(graph, static_cast<int>(member - 1));
     if (table && format == Format::csv) molecule_csv_rows(args, r, w, csv);
     if (table && format == Format::json) molecule_json(args, r, w, json);
     if (svg) drawings[r.number] = svg_for(args, r, w, predictor.model());
@@ -425,7 +434,8 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
 int cmd_explain(const std::vector<std::string>& argv) {
   std::vector<std::string> rest = argv;
   const std::set<std::uint64_t> molecules = take_molecule_options(rest);
-  std::set<std::string> options = {"model", "output", "format", "node", "top", "layer", "head", "svg", "threads", "on-error"};
+  std::set<std::string> options = {"model", "output", "format", "node", "top", "layer", "head", "svg", "threads", "on-error",
+                                   "member"};
   options.insert(node_data_options.begin(), node_data_options.end());
   const Args args(rest, options, {"quiet"});
   const auto threads = args.integer("threads", 0);
@@ -434,6 +444,8 @@ int cmd_explain(const std::vector<std::string>& argv) {
   const std::string kind = checkpoint_kind(args.required("model"));
   if (kind == "graph_model") return explain_molecules(args, molecules);
   GATKIT_REQUIRE(molecules.empty(), "--molecule applies to molecule models; " + args.str("model") + " is a node classifier");
+  GATKIT_REQUIRE(!args.has("member"), "--member applies to ensembles of molecule models; " + args.str("model") +
+                                          " is a node classifier");
   return explain_nodes(args);
 }
 

@@ -54,8 +54,9 @@ usage:
                                             layer,head,source,target,self_loop,input_edge,weight;
                                             --node: the K (5) most attended neighbours per head
   gatkit explain --model MODEL --data FILE.sdf|.json [--molecule N[,N...]]... [--svg DIR|FILE.svg]
-                 [--layer L] [--head H] [--output FILE.csv|.json] [--on-error fail|skip]
+                 [--layer L] [--head H] [--member K] [--output FILE.csv|.json] [--on-error fail|skip]
                                             weights per molecule (record, 1-based atoms, bond flag);
+                                            --member: which model of an ensemble (1-based) [1];
                                             --svg draws the molecules shaded by attention (layer L,
                                             default the last; head H, default the mean over heads)
   gatkit --version | --help
@@ -137,6 +138,9 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --epochs N / --patience N  maximum epochs / early stopping                      [200 / 30]
   --batch-size N             molecules per mini-batch                                 [128]
   --select metric|loss|accuracy   what picks the best epoch on validation         [metric]
+  --ensemble M               per run, M models from seeds derived from the run's seed, each
+                             early-stopped on its own; evaluated and saved as the mean of their
+                             predictions (M times the training time; not resumable)   [1]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
   --save MODEL               the run with the best validation metric
 

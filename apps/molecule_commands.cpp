@@ -172,6 +172,7 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("patience"); w.Int(o.patience);
   w.Key("select"); w.String(to_string(o.selection).c_str());
   w.Key("batch_size"); w.Int(o.batch_size);
+  w.Key("ensemble"); w.Int(o.ensemble);
   w.Key("threads"); w.Int(num_threads());
   w.EndObject();
 }
@@ -184,7 +185,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
                    "save", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
-                   "checkpoint-every", "resume", "stop-after-epochs"},
+                   "checkpoint-every", "resume", "stop-after-epochs", "ensemble"},
                   {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -264,6 +265,12 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.batch_size = static_cast<int>(args.integer("batch-size", 128));
   options.num_classes = static_cast<int>(args.integer("classes", 0));
   options.selection = parse_selection(args.str("select", "metric"));
+  options.ensemble = static_cast<int>(args.integer("ensemble", 1));
+  GATKIT_REQUIRE(options.ensemble >= 1 && options.ensemble <= kMaxEnsembleMembers,
+                 "--ensemble must be 1 to " + std::to_string(kMaxEnsembleMembers));
+  GATKIT_REQUIRE(options.ensemble == 1 || !(args.has("checkpoint") || args.has("resume") || args.has("stop-after-epochs")),
+                 "--ensemble " + std::to_string(options.ensemble) +
+                     " excludes --checkpoint, --resume and --stop-after-epochs: resumable training takes a single model");
   GATKIT_REQUIRE(options.num_classes >= 0, "--classes must be >= 0");
 
   const std::string split_kind = args.str("split", "random");

@@ -98,14 +98,21 @@ struct Evaluation {
   std::vector<double> per_task;
 };
 
-Evaluation evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, GraphTask task,
-                    const Vector<double>& mean, const Vector<double>& scale) {
+// A model's scores on a set of prepared evaluation batches (row-major: item x output), the labels in
+// the same layout (multi-class: one label per item), and the mean training loss over the labels present.
+struct Scored {
   std::vector<double> scores, labels;
-  double loss_sum = 0, labels_present = 0;
   Eigen::Index outputs = 0;
+  double loss = 0;
+};
+
+Scored score(GraphGat<float>& model, std::vector<PreparedBatch>& batches, GraphTask task, const Vector<double>& mean,
+             const Vector<double>& scale) {
+  Scored s;
+  double loss_sum = 0, labels_present = 0;
   for (auto& b : batches) {
     const RowMatrix<float>& out = model.forward(b.input, b.x, b.offsets, false, 0);
-    outputs = out.cols();
+    s.outputs = out.cols();
     const double present = static_cast<double>(b.targets.unaryExpr([](float y) { return std::isnan(y) ? 0.0f : 1.0f; }).sum());
     const double loss = task == GraphTask::binary       ? masked_bce_with_logits<float>(out, b.targets, nullptr)
                         : task == GraphTask::regression ? masked_mse<float>(out, b.targets, nullptr)
@@ -115,20 +122,32 @@ Evaluation evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches,
     if (task == GraphTask::multiclass) {
       const RowMatrix<float> p = softmax_rows(out);
       for (Eigen::Index i = 0; i < out.rows(); ++i) {
-        for (Eigen::Index c = 0; c < out.cols(); ++c) scores.push_back(static_cast<double>(p(i, c)));
-        labels.push_back(static_cast<double>(b.targets(i, 0)));
+        for (Eigen::Index c = 0; c < out.cols(); ++c) s.scores.push_back(static_cast<double>(p(i, c)));
+        s.labels.push_back(static_cast<double>(b.targets(i, 0)));
       }
       continue;
     }
     for (Eigen::Index i = 0; i < out.rows(); ++i)
       for (Eigen::Index t = 0; t < out.cols(); ++t) {
         const double z = static_cast<double>(out(i, t)), y = static_cast<double>(b.targets(i, t));
-        scores.push_back(task == GraphTask::binary ? 1.0 / (1.0 + std::exp(-z)) : z * scale(t) + mean(t));
-        labels.push_back(task == GraphTask::binary ? y : y * scale(t) + mean(t));
+        s.scores.push_back(task == GraphTask::binary ? 1.0 / (1.0 + std::exp(-z)) : z * scale(t) + mean(t));
+        s.labels.push_back(task == GraphTask::binary ? y : y * scale(t) + mean(t));
       }
   }
+  s.loss = labels_present > 0 ? loss_sum / labels_present : 0.0;
+  return s;
+}
+
+Evaluation metrics(const Scored& s, GraphTask task) {
+  const std::vector<double>& scores = s.scores;
+  const std::vector<double>& labels = s.labels;
+  const Eigen::Index outputs = s.outputs;
   Evaluation e;
-  e.loss = labels_present > 0 ? loss_sum / labels_present : 0.0;
+  e.loss = s.loss;
+  if (labels.empty()) {  // no evaluation set
+    e.metric = kNaN;
+    return e;
+  }
   const auto n = static_cast<std::int64_t>(labels.size()) / (task == GraphTask::multiclass ? 1 : outputs);
   if (task == GraphTask::multiclass) {
     e.accuracy = e.metric = train::multiclass_accuracy(scores, labels, n, outputs);
@@ -150,7 +169,38 @@ Evaluation evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches,
   return e;
 }
 
+Evaluation evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches, GraphTask task,
+                    const Vector<double>& mean, const Vector<double>& scale) {
+  return metrics(score(model, batches, task, mean, scale), task);
+}
+
+/// An ensemble's evaluation: the members' scores averaged (summed in member order), their losses too.
+Evaluation evaluate_ensemble(GraphGat<float>& model, const std::vector<Vector<float>>& members,
+                             std::vector<PreparedBatch>& batches, GraphTask task, const Vector<double>& mean,
+                             const Vector<double>& scale) {
+  Scored total;
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    model.parameters().values() = members[m];
+    Scored s = score(model, batches, task, mean, scale);
+    if (m == 0) {
+      total = std::move(s);
+      continue;
+    }
+    for (std::size_t k = 0; k < s.scores.size(); ++k) total.scores[k] += s.scores[k];
+    total.loss += s.loss;
+  }
+  const auto count = static_cast<double>(members.size());
+  for (double& v : total.scores) v /= count;
+  total.loss /= count;
+  return metrics(total, task);
+}
+
 }  // namespace
+
+std::uint64_t ensemble_member_seed(std::uint64_t seed, int member) {
+  GATKIT_REQUIRE(member >= 0, "ensemble member index must be >= 0");
+  return member == 0 ? seed : derive_seed(seed, 0xe45e'0000ULL + static_cast<std::uint64_t>(member));
+}
 
 GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& molecules, const RowMatrix<double>& targets,
                                       const train::Split& split, const GraphTrainOptions& options, std::uint64_t seed,
@@ -164,6 +214,12 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
                  "graph training: selection on accuracy needs a classification task");
   GATKIT_REQUIRE(options.lr_decay > 0 && options.lr_decay <= 1 && options.lr_patience >= 1 && options.min_learning_rate > 0,
                  "graph training: learning-rate decay must be in (0, 1], its patience and floor positive");
+  GATKIT_REQUIRE(options.ensemble >= 1 && options.ensemble <= kMaxEnsembleMembers,
+                 "graph training: an ensemble has 1 to " + std::to_string(kMaxEnsembleMembers) + " members, not " +
+                     std::to_string(options.ensemble));
+  GATKIT_REQUIRE(options.ensemble == 1 || (options.resume == nullptr && options.state_every == 0),
+                 "graph training: resumable training (training states, --checkpoint, --resume) takes a single model, "
+                 "not an ensemble of " + std::to_string(options.ensemble));
   const auto start = std::chrono::steady_clock::now();
   GraphModelConfig config = options.model;
   config.in_dim = molecules.front().atom_features.cols() + options.model.positional.columns();
@@ -187,8 +243,6 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
                    "graph training: multi-class needs at least 2 classes and labels below num_classes");
   }
   GraphGat<float> model(config);
-  model.initialize(seed);
-  Adam adam(options.optimizer, model.parameters().size());
   // A molecule too large for the range is refused before any training, by its index.
   for (std::size_t i = 0; i < molecules.size(); ++i)
     check_range_size(config.range, molecules[i].graph.num_nodes(), "graph training: molecule " + std::to_string(i));
@@ -217,8 +271,6 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   std::vector<PreparedBatch> val = prepare_all(model, molecules, scaled, split.val, 512);
   std::vector<PreparedBatch> test = prepare_all(model, molecules, scaled, split.test, 512);
 
-  Rng rng(derive_seed(seed, 0xba7c));
-  std::vector<std::int64_t> order = split.train;
   GraphRunResult result;
   result.seed = seed;
   result.metric = regression ? "rmse" : multiclass ? "accuracy" : "roc_auc";
@@ -233,113 +285,136 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     }
     return e.metric;
   };
-  double best = -std::numeric_limits<double>::infinity(), best_loss = std::numeric_limits<double>::infinity();
-  Vector<float> best_values = model.parameters().values();
+  // An ensemble trains its members one after another, each from its own seed and with its own early
+  // stopping; member 0 is the single model of `seed`.
+  std::vector<Vector<float>> kept;  // every member's best weights
   std::vector<double> rates;
   RowMatrix<float> d_out;
-  int waited = 0, waited_for_rate = 0, epoch = 0;
+  int epochs_sum = 0, best_epoch_sum = 0;
   double seconds_before = 0;
-  if (const TrainingState* s = options.resume) {
-    detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
-                            options.max_epochs);
-    GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
-                                                        std::to_string(s->order.size()) + " molecules, this run's " +
-                                                        std::to_string(order.size()));
-    std::vector<std::int64_t> sorted = s->order, mine = order;
-    std::sort(sorted.begin(), sorted.end());
-    std::sort(mine.begin(), mine.end());
-    GATKIT_REQUIRE(sorted == mine, "resume: the state's training set is not this run's");
-    model.parameters().values() = s->parameters;
-    adam.restore(s->adam_m, s->adam_v, s->adam_steps, s->learning_rate);
-    best_values = s->best_parameters;
-    result.best_epoch = s->best_epoch;
-    waited = s->waited;
-    waited_for_rate = s->waited_for_rate;
-    best = s->best_score;
-    best_loss = s->best_loss;
-    rng = Rng(s->shuffle_state);
-    order = s->order;
-    rates = s->timings;
-    seconds_before = s->seconds;
-  }
-  for (epoch = options.resume ? options.resume->epoch + 1 : 1; epoch <= options.max_epochs; ++epoch) {
-    for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
-    const auto t0 = std::chrono::steady_clock::now();
-    std::uint64_t step = 0;
-    for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(options.batch_size)) {
-      const std::size_t last = std::min(order.size(), first + static_cast<std::size_t>(options.batch_size));
-      const std::uint64_t step_seed = derive_seed(seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step);
-      const std::uint64_t flip_seed = derive_seed(step_seed, 0xf11b);
-      PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)}, &flip_seed);
-      model.parameters().zero_grads();
-      const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, step_seed);
-      const double loss = regression ? masked_mse(logits, b.targets, &d_out)
-                          : multiclass ? masked_softmax_cross_entropy(logits, b.targets, &d_out)
-                                       : masked_bce_with_logits(logits, b.targets, &d_out);
-      model.backward(b.input, b.x, b.offsets, d_out);
-      detail::check_finite_step(loss, model.parameters(), epoch, static_cast<std::int64_t>(step));
-      adam.step(model.parameters());
+  for (int member = 0; member < options.ensemble; ++member) {
+    const std::uint64_t member_seed = ensemble_member_seed(seed, member);
+    model.initialize(member_seed);
+    Adam adam(options.optimizer, model.parameters().size());
+    Rng rng(derive_seed(member_seed, 0xba7c));
+    std::vector<std::int64_t> order = split.train;
+    double best = -std::numeric_limits<double>::infinity(), best_loss = std::numeric_limits<double>::infinity();
+    Vector<float> best_values = model.parameters().values();
+    int waited = 0, waited_for_rate = 0, epoch = 0, best_epoch = 0;
+    if (const TrainingState* s = options.resume) {
+      detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
+                              options.max_epochs);
+      GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
+                                                          std::to_string(s->order.size()) + " molecules, this run's " +
+                                                          std::to_string(order.size()));
+      std::vector<std::int64_t> sorted = s->order, mine = order;
+      std::sort(sorted.begin(), sorted.end());
+      std::sort(mine.begin(), mine.end());
+      GATKIT_REQUIRE(sorted == mine, "resume: the state's training set is not this run's");
+      model.parameters().values() = s->parameters;
+      adam.restore(s->adam_m, s->adam_v, s->adam_steps, s->learning_rate);
+      best_values = s->best_parameters;
+      best_epoch = s->best_epoch;
+      waited = s->waited;
+      waited_for_rate = s->waited_for_rate;
+      best = s->best_score;
+      best_loss = s->best_loss;
+      rng = Rng(s->shuffle_state);
+      order = s->order;
+      rates = s->timings;
+      seconds_before = s->seconds;
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
-    const Evaluation v = evaluate(model, val, options.task, mean, scale);
-    if (on_epoch) on_epoch(epoch, v.metric);
-    // Better: a higher score, or the same with a lower loss (small validation sets give many ties in
-    // ROC-AUC and accuracy; the loss then prefers the better calibrated model).
-    const double score = score_of(v);
-    if (score > best || (score == best && v.loss < best_loss)) {
-      best = score;
-      best_loss = v.loss;
-      best_values = model.parameters().values();
-      result.best_epoch = epoch;
-      waited = waited_for_rate = 0;
-    } else {
-      if (++waited >= options.patience) break;
-      if (options.lr_decay < 1 && ++waited_for_rate >= options.lr_patience) {
-        adam.set_learning_rate(std::max(options.min_learning_rate, adam.learning_rate() * options.lr_decay));
-        waited_for_rate = 0;
+    for (epoch = options.resume ? options.resume->epoch + 1 : 1; epoch <= options.max_epochs; ++epoch) {
+      for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
+      const auto t0 = std::chrono::steady_clock::now();
+      std::uint64_t step = 0;
+      for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(options.batch_size)) {
+        const std::size_t last = std::min(order.size(), first + static_cast<std::size_t>(options.batch_size));
+        const std::uint64_t step_seed = derive_seed(member_seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step);
+        const std::uint64_t flip_seed = derive_seed(step_seed, 0xf11b);
+        PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)}, &flip_seed);
+        model.parameters().zero_grads();
+        const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, step_seed);
+        const double loss = regression ? masked_mse(logits, b.targets, &d_out)
+                            : multiclass ? masked_softmax_cross_entropy(logits, b.targets, &d_out)
+                                         : masked_bce_with_logits(logits, b.targets, &d_out);
+        model.backward(b.input, b.x, b.offsets, d_out);
+        detail::check_finite_step(loss, model.parameters(), epoch, static_cast<std::int64_t>(step));
+        adam.step(model.parameters());
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
+      const Evaluation v = evaluate(model, val, options.task, mean, scale);
+      if (on_epoch) on_epoch(epoch, v.metric);
+      // Better: a higher score, or the same with a lower loss (small validation sets give many ties in
+      // ROC-AUC and accuracy; the loss then prefers the better calibrated model).
+      const double score = score_of(v);
+      if (score > best || (score == best && v.loss < best_loss)) {
+        best = score;
+        best_loss = v.loss;
+        best_values = model.parameters().values();
+        best_epoch = epoch;
+        waited = waited_for_rate = 0;
+      } else {
+        if (++waited >= options.patience) break;
+        if (options.lr_decay < 1 && ++waited_for_rate >= options.lr_patience) {
+          adam.set_learning_rate(std::max(options.min_learning_rate, adam.learning_rate() * options.lr_decay));
+          waited_for_rate = 0;
+        }
+      }
+      if (options.state_every > 0 && epoch % options.state_every == 0 && epoch < options.max_epochs && options.save_state) {
+        TrainingState state;
+        state.trainer = detail::kGraphModelKind;
+        state.fingerprint = options.fingerprint;
+        state.seed = seed;
+        state.epoch = epoch;
+        state.parameters = model.parameters().values();
+        state.adam_m = adam.first_moment();
+        state.adam_v = adam.second_moment();
+        state.adam_steps = adam.steps();
+        state.learning_rate = adam.learning_rate();
+        state.best_parameters = best_values;
+        state.best_epoch = best_epoch;
+        state.waited = waited;
+        state.waited_for_rate = waited_for_rate;
+        state.best_score = best;
+        state.best_loss = best_loss;
+        state.shuffle_state = rng.state();
+        state.order = order;
+        state.timings = rates;
+        state.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        options.save_state(state);
       }
     }
-    if (options.state_every > 0 && epoch % options.state_every == 0 && epoch < options.max_epochs && options.save_state) {
-      TrainingState state;
-      state.trainer = detail::kGraphModelKind;
-      state.fingerprint = options.fingerprint;
-      state.seed = seed;
-      state.epoch = epoch;
-      state.parameters = model.parameters().values();
-      state.adam_m = adam.first_moment();
-      state.adam_v = adam.second_moment();
-      state.adam_steps = adam.steps();
-      state.learning_rate = adam.learning_rate();
-      state.best_parameters = best_values;
-      state.best_epoch = result.best_epoch;
-      state.waited = waited;
-      state.waited_for_rate = waited_for_rate;
-      state.best_score = best;
-      state.best_loss = best_loss;
-      state.shuffle_state = rng.state();
-      state.order = order;
-      state.timings = rates;
-      state.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      options.save_state(state);
-    }
+    kept.push_back(best_values);
+    epochs_sum += std::min(epoch, options.max_epochs);
+    best_epoch_sum += best_epoch;
+    result.final_learning_rate = adam.learning_rate();
   }
-  model.parameters().values() = best_values;
   if (trained) {
     trained->config = config;
     trained->task = options.task;
-    trained->parameters = best_values;
+    trained->members = options.ensemble;
+    trained->parameters.resize(static_cast<Eigen::Index>(kept.size()) * kept.front().size());
+    for (std::size_t m = 0; m < kept.size(); ++m)
+      trained->parameters.segment(static_cast<Eigen::Index>(m) * kept.front().size(), kept.front().size()) = kept[m];
     trained->target_mean = regression ? mean : Vector<double>();
     trained->target_std = regression ? scale : Vector<double>();
   }
-  result.epochs = std::min(epoch, options.max_epochs);
-  result.final_learning_rate = adam.learning_rate();
-  const Evaluation v = evaluate(model, val, options.task, mean, scale);
+  // An ensemble reports its members' mean epoch counts (rounded down).
+  result.epochs = epochs_sum / options.ensemble;
+  result.best_epoch = best_epoch_sum / options.ensemble;
+  Evaluation v, t;
+  if (options.ensemble == 1) {
+    model.parameters().values() = kept.front();
+    v = evaluate(model, val, options.task, mean, scale);
+    t = evaluate(model, test, options.task, mean, scale);
+  } else {
+    v = evaluate_ensemble(model, kept, val, options.task, mean, scale);
+    t = evaluate_ensemble(model, kept, test, options.task, mean, scale);
+  }
   result.val_metric = v.metric;
   result.val_accuracy = v.accuracy;
-  Evaluation t;
-  t.metric = kNaN;
-  if (!test.empty()) t = evaluate(model, test, options.task, mean, scale);
   result.test_metric = t.metric;
   result.test_accuracy = t.accuracy;
   result.test_roc_auc = t.roc_auc;

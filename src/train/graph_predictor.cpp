@@ -5,11 +5,14 @@
 //    "task": "binary" | "regression",
 //    "targets": ["p_np", ...],                                   one per task
 //    "featurizer": {"hybridisation": true, "atom_features": [column names], "bond_features": [...]},
-//    "target_mean": [...], "target_std": [...]}                  regression only, one per task
+//    "target_mean": [...], "target_std": [...],                  regression only, one per task
+//    "members": M}                                                an ensemble only (absent: 1); the
+//                                                                 parameter block holds M buffers
 #include "gatkit/train/graph_predictor.hpp"
 
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -161,10 +164,13 @@ void validate(const TrainedGraphModel& m) {
     GATKIT_REQUIRE(m.target_mean.size() == 0 && m.target_std.size() == 0,
                    "graph model: target mean/std are for regression only");
   }
+  GATKIT_REQUIRE(m.members >= 1 && m.members <= kMaxEnsembleMembers,
+                 "graph model: an ensemble has 1 to " + std::to_string(kMaxEnsembleMembers) + " members, not " +
+                     std::to_string(m.members));
   const std::int64_t needed = c.parameter_count();
-  GATKIT_REQUIRE(needed >= 0 && needed == m.parameters.size(),
+  GATKIT_REQUIRE(needed >= 0 && needed * m.members == m.parameters.size(),
                  "graph model: " + std::to_string(m.parameters.size()) + " parameters, the configuration needs " +
-                     std::to_string(needed));
+                     std::to_string(needed) + (m.members > 1 ? " for each of " + std::to_string(m.members) + " members" : ""));
 }
 
 TrainedGraphModel checked(TrainedGraphModel m) {
@@ -200,6 +206,9 @@ std::string config_json(const TrainedGraphModel& m) {
   if (m.task == GraphTask::regression) {
     w.Key("target_mean"); write_numbers(w, m.target_mean);
     w.Key("target_std"); write_numbers(w, m.target_std);
+  }
+  if (m.members > 1) {  // absent: one network, as every checkpoint before ensembles
+    w.Key("members"); w.Int(m.members);
   }
   w.EndObject();
   return buffer.GetString();
@@ -258,6 +267,7 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
     m.target_mean = to_vector(root.numbers("target_mean"));
     m.target_std = to_vector(root.numbers("target_std"));
   }
+  if (root.has("members")) m.members = static_cast<int>(root.integer("members", 1, kMaxEnsembleMembers));
   try {
     m.config.validate();
   } catch (const InvalidArgument& e) {
@@ -265,7 +275,10 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
   }
   // The parameter count comes from the validated configuration (overflow-checked) and must equal the
   // count the file holds before anything is copied.
-  m.parameters = checkpoint.parameters(m.config.parameter_count());
+  const std::int64_t per_member = m.config.parameter_count();
+  if (per_member > std::numeric_limits<std::int64_t>::max() / m.members)
+    root.fail("the configuration's parameter count times " + std::to_string(m.members) + " members overflows");
+  m.parameters = checkpoint.parameters(per_member * m.members);
   try {
     validate(m);
   } catch (const InvalidArgument& e) {
@@ -279,7 +292,16 @@ std::string checkpoint_kind(const std::filesystem::path& file) { return detail::
 // ---- GraphPredictor ---------------------------------------------------------------------------------
 
 GraphPredictor::GraphPredictor(TrainedGraphModel model) : model_(checked(std::move(model))), net_(model_.config) {
-  net_.parameters().values() = model_.parameters;
+  use_member(0);
+}
+
+void GraphPredictor::use_member(int m) {
+  GATKIT_REQUIRE(m >= 0 && m < model_.members, "GraphPredictor: member " + std::to_string(m) + " of an ensemble of " +
+                                                   std::to_string(model_.members));
+  if (m == loaded_member_) return;
+  const Eigen::Index count = net_.parameters().values().size();
+  net_.parameters().values() = model_.parameters.segment(m * count, count);
+  loaded_member_ = m;
 }
 
 chem::MoleculeGraph GraphPredictor::featurize(const chem::Molecule& molecule) const {
@@ -293,32 +315,39 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
   GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
   const auto n = static_cast<std::int64_t>(graphs.size());
   const int tasks = model_.config.num_tasks;
-  RowMatrix<double> out(n, tasks);
+  RowMatrix<double> out = RowMatrix<double>::Zero(n, tasks), member_out(n, tasks);
   std::vector<const chem::MoleculeGraph*> batch;
-  for (std::int64_t first = 0; first < n; first += batch_size) {
-    const std::int64_t last = std::min(n, first + batch_size);
-    batch.clear();
-    for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
-    const RowMatrix<float>& y = forward_batch(batch);
-    for (std::int64_t i = first; i < last; ++i) {
-      if (model_.task == GraphTask::multiclass) {  // softmax over the class logits
-        const double top = static_cast<double>(y.row(i - first).maxCoeff());
-        double sum = 0;
-        for (int c = 0; c < tasks; ++c) sum += out(i, c) = std::exp(static_cast<double>(y(i - first, c)) - top);
-        out.row(i) /= sum;
-        continue;
-      }
-      for (int t = 0; t < tasks; ++t) {
-        const double z = static_cast<double>(y(i - first, t));
-        double& v = out(i, t);
-        switch (model_.task) {
-          case GraphTask::binary: v = 1.0 / (1.0 + std::exp(-z)); break;
-          case GraphTask::regression: v = z * model_.target_std(t) + model_.target_mean(t); break;
-          case GraphTask::multiclass: break;
+  // Members one after another (each loads its parameters once), their predictions summed in member order.
+  for (int m = 0; m < model_.members; ++m) {
+    use_member(m);
+    RowMatrix<double>& mine = model_.members == 1 ? out : member_out;
+    for (std::int64_t first = 0; first < n; first += batch_size) {
+      const std::int64_t last = std::min(n, first + batch_size);
+      batch.clear();
+      for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
+      const RowMatrix<float>& y = forward_batch(batch);
+      for (std::int64_t i = first; i < last; ++i) {
+        if (model_.task == GraphTask::multiclass) {  // softmax over the class logits
+          const double top = static_cast<double>(y.row(i - first).maxCoeff());
+          double sum = 0;
+          for (int c = 0; c < tasks; ++c) sum += mine(i, c) = std::exp(static_cast<double>(y(i - first, c)) - top);
+          mine.row(i) /= sum;
+          continue;
+        }
+        for (int t = 0; t < tasks; ++t) {
+          const double z = static_cast<double>(y(i - first, t));
+          double& v = mine(i, t);
+          switch (model_.task) {
+            case GraphTask::binary: v = 1.0 / (1.0 + std::exp(-z)); break;
+            case GraphTask::regression: v = z * model_.target_std(t) + model_.target_mean(t); break;
+            case GraphTask::multiclass: break;
+          }
         }
       }
     }
+    if (model_.members > 1) out += member_out;
   }
+  if (model_.members > 1) out /= static_cast<double>(model_.members);
   return out;
 }
 
@@ -338,7 +367,8 @@ const RowMatrix<float>& GraphPredictor::forward_batch(std::span<const chem::Mole
   return y;
 }
 
-explain::AttentionWeights GraphPredictor::attention(const chem::MoleculeGraph& graph) {
+explain::AttentionWeights GraphPredictor::attention(const chem::MoleculeGraph& graph, int member) {
+  use_member(member);
   const chem::MoleculeGraph* one[] = {&graph};
   explain::AttentionWeights w;
   forward_batch(one, &w.graph);

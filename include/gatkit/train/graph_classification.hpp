@@ -46,6 +46,11 @@ struct GraphTrainOptions {
   /// Multi-class: number of classes, the model's outputs (0: 1 + the largest label in the data).
   int num_classes = 0;
   Selection selection = Selection::metric;
+  /// Ensemble size: this many models, trained one after another from the seeds
+  /// ensemble_member_seed(seed, 0 .. ensemble - 1), each with its own early stopping; the run is
+  /// evaluated (and saved) as the mean of their predictions (probabilities, or values in the targets'
+  /// units). 1: one model. Resumable training (state_every, resume) takes one model only.
+  int ensemble = 1;
   /// Reduce-on-plateau schedule: after lr_patience epochs without a better validation score the
   /// learning rate is multiplied by lr_decay (not below min_learning_rate). 1: a constant rate.
   double lr_decay = 1.0;
@@ -59,9 +64,13 @@ struct GraphTrainOptions {
   std::string fingerprint;
 };
 
+/// The seed of an ensemble's member `member`: member 0 is `seed` itself (an ensemble of one is the single
+/// model), the others are derived from it.
+std::uint64_t ensemble_member_seed(std::uint64_t seed, int member);
+
 struct GraphRunResult {
   std::uint64_t seed = 0;
-  int epochs = 0, best_epoch = 0;
+  int epochs = 0, best_epoch = 0;            ///< an ensemble: the members' mean, rounded down
   std::string metric;                        ///< "roc_auc" (binary), "rmse" (regression), "accuracy" (multi-class)
   double val_metric = 0, test_metric = 0;    ///< mean over tasks (ROC-AUC: tasks with both classes)
   /// Binary: accuracy at probability 0.5, all tasks pooled; multi-class: arg-max accuracy.
@@ -83,8 +92,9 @@ struct GraphRunResult {
 /// Trains on molecules[split.train], selects on split.val, reports on split.test. `targets` is
 /// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression, and
 /// for multi-class T = 1 with class indices 0, 1, ... or NaN.
-/// `trained` (optional) receives the restored model (the best validation epoch's weights): its config,
-/// task, parameters and, for regression, the target mean/std; the caller, which featurised the
+/// `trained` (optional) receives the restored model (the best validation epoch's weights; an ensemble's
+/// members one after another): its config, task, members, parameters and, for regression, the target
+/// mean/std; the caller, which featurised the
 /// molecules, adds the target names and the featuriser options before saving it.
 GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& molecules, const RowMatrix<double>& targets,
                                       const train::Split& split, const GraphTrainOptions& options, std::uint64_t seed,

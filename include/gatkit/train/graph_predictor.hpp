@@ -35,8 +35,16 @@ struct TrainedGraphModel {
   /// Regression: per task, the mean and standard deviation the targets were standardised with
   /// (prediction = output * target_std + target_mean). Empty for binary tasks.
   Vector<double> target_mean, target_std;
-  Vector<float> parameters;           ///< the flat parameter buffer of GraphGat<float>
+  /// An ensemble (`gatkit train --ensemble M`): `members` networks of the same configuration, trained
+  /// from different seeds; predictions are the mean of the members' (probabilities, or values in the
+  /// targets' units). 1: a single network.
+  int members = 1;
+  /// The flat parameter buffers of GraphGat<float>, one per member, one after another.
+  Vector<float> parameters;
 };
+
+/// The most members an ensemble checkpoint may hold.
+inline constexpr int kMaxEnsembleMembers = 64;
 
 /// Writes `model` as a checkpoint of kind "graph_model", atomically (temporary file + rename). Throws
 /// InvalidArgument when the model is inconsistent (a target name per task, feature widths matching
@@ -67,7 +75,8 @@ class GraphPredictor {
 
   /// One row per graph, one column per task: for binary tasks the probability of class 1, for
   /// regression the value in the targets' own units; for a multi-class task (one target) one column per
-  /// class, the class probabilities. Graphs are scored in batches of `batch_size`. The
+  /// class, the class probabilities; an ensemble gives the mean over its members. Graphs are scored in
+  /// batches of `batch_size`. The
   /// same graphs in the same batches give bit-identical results; the other graphs of a batch change a
   /// graph's result only by float rounding (about 1e-8: dense projections are blocked by rows).
   RowMatrix<double> predict(std::span<const chem::MoleculeGraph> graphs, int batch_size = 256);
@@ -76,15 +85,20 @@ class GraphPredictor {
   RowMatrix<double> predict(std::span<const chem::Molecule> molecules, int batch_size = 256);
 
   /// The attention weights of every attention layer for one molecule, from the same evaluation-mode
-  /// forward pass predict() runs (the graph is the molecule's attention graph: range and self-loops applied).
-  explain::AttentionWeights attention(const chem::MoleculeGraph& graph);
+  /// forward pass predict() runs (the graph is the molecule's attention graph: range and self-loops
+  /// applied). An ensemble's members attend differently: `member` picks one (0 .. members - 1).
+  explain::AttentionWeights attention(const chem::MoleculeGraph& graph, int member = 0);
 
  private:
   /// Raw outputs (graphs x outputs) of one batch; the network's caches then hold its attention weights.
   const RowMatrix<float>& forward_batch(std::span<const chem::MoleculeGraph* const> graphs, Graph* attention_graph = nullptr);
 
+  /// Loads member `m`'s parameters into the network (a no-op when they are there already).
+  void use_member(int m);
+
   TrainedGraphModel model_;
   GraphGat<float> net_;
+  int loaded_member_ = -1;
 };
 
 }  // namespace gatkit
