@@ -368,11 +368,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
         state.fingerprint = options.fingerprint;
         state.seed = seed;
         state.epoch = epoch;
-        state.parameters = model.parameters().values();
-        state.adam_m = adam.first_moment();
-        state.adam_v = adam.second_moment();
-        state.adam_steps = adam.steps();
-        state.learning_rate = adam.learning_rate();
+        detail::capture_optimizer(state, model.parameters().values(), adam);
         state.best_parameters = best_values;
         state.best_epoch = best_epoch;
         state.waited = waited;

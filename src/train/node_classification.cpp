@@ -200,11 +200,7 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
       state.fingerprint = options.fingerprint;
       state.seed = seed;
       state.epoch = epoch;
-      state.parameters = params.values();
-      state.adam_m = adam.first_moment();
-      state.adam_v = adam.second_moment();
-      state.adam_steps = adam.steps();
-      state.learning_rate = adam.learning_rate();
+      detail::capture_optimizer(state, params.values(), adam);
       state.best_parameters = best_values;
       state.best_epoch = best_epoch;
       state.waited = waited;

@@ -241,5 +241,13 @@ void check_resumable(const TrainingState& s, const std::string& trainer, const s
                                             ", beyond the " + std::to_string(max_epochs) + " epochs of this run");
 }
 
+void capture_optimizer(TrainingState& state, const Vector<float>& parameters, const Adam& adam) {
+  state.parameters = parameters;
+  state.adam_m = adam.first_moment();
+  state.adam_v = adam.second_moment();
+  state.adam_steps = adam.steps();
+  state.learning_rate = adam.learning_rate();
+}
+
 }  // namespace detail
 }  // namespace gatkit

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gatkit/tensor.hpp"
+#include "gatkit/train/adam.hpp"
 
 namespace gatkit {
 
@@ -78,6 +79,8 @@ namespace detail {
 /// weights: throws InvalidArgument naming what differs.
 void check_resumable(const TrainingState& state, const std::string& trainer, const std::string& fingerprint,
                      std::uint64_t seed, std::int64_t parameters, int max_epochs);
+/// Stores the weights and the optimiser in `state`: parameters, Adam's moments, step count and rate.
+void capture_optimizer(TrainingState& state, const Vector<float>& parameters, const Adam& adam);
 }  // namespace detail
 
 }  // namespace gatkit
