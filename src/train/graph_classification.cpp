@@ -174,7 +174,8 @@ Evaluation evaluate(GraphGat<float>& model, std::vector<PreparedBatch>& batches,
   return metrics(score(model, batches, task, mean, scale), task);
 }
 
-/// An ensemble's evaluation: the members' scores averaged (summed in member order), their losses too.
+/// An ensemble's evaluation (or a single model's, as an ensemble of one): the members' scores averaged
+/// (summed in member order), their losses too.
 Evaluation evaluate_ensemble(GraphGat<float>& model, const std::vector<Vector<float>>& members,
                              std::vector<PreparedBatch>& batches, GraphTask task, const Vector<double>& mean,
                              const Vector<double>& scale) {
@@ -311,8 +312,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
       std::sort(sorted.begin(), sorted.end());
       std::sort(mine.begin(), mine.end());
       GATKIT_REQUIRE(sorted == mine, "resume: the state's training set is not this run's");
-      model.parameters().values() = s->parameters;
-      adam.restore(s->adam_m, s->adam_v, s->adam_steps, s->learning_rate);
+      detail::restore_optimizer(*s, model.parameters().values(), adam);
       best_values = s->best_parameters;
       best_epoch = s->best_epoch;
       waited = s->waited;
@@ -400,15 +400,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   // An ensemble reports its members' mean epoch counts (rounded down).
   result.epochs = epochs_sum / options.ensemble;
   result.best_epoch = best_epoch_sum / options.ensemble;
-  Evaluation v, t;
-  if (options.ensemble == 1) {
-    model.parameters().values() = kept.front();
-    v = evaluate(model, val, options.task, mean, scale);
-    t = evaluate(model, test, options.task, mean, scale);
-  } else {
-    v = evaluate_ensemble(model, kept, val, options.task, mean, scale);
-    t = evaluate_ensemble(model, kept, test, options.task, mean, scale);
-  }
+  // (One member: its own scores, divided by 1, which is exact.)
+  const Evaluation v = evaluate_ensemble(model, kept, val, options.task, mean, scale);
+  const Evaluation t = evaluate_ensemble(model, kept, test, options.task, mean, scale);
   result.val_metric = v.metric;
   result.val_accuracy = v.accuracy;
   result.test_metric = t.metric;

@@ -168,7 +168,8 @@ void validate(const TrainedGraphModel& m) {
                  "graph model: an ensemble has 1 to " + std::to_string(kMaxEnsembleMembers) + " members, not " +
                      std::to_string(m.members));
   const std::int64_t needed = c.parameter_count();
-  GATKIT_REQUIRE(needed >= 0 && needed * m.members == m.parameters.size(),
+  // (Divided, not multiplied: a forged configuration's count times the members could overflow.)
+  GATKIT_REQUIRE(needed >= 0 && m.parameters.size() % m.members == 0 && needed == m.parameters.size() / m.members,
                  "graph model: " + std::to_string(m.parameters.size()) + " parameters, the configuration needs " +
                      std::to_string(needed) + (m.members > 1 ? " for each of " + std::to_string(m.members) + " members" : ""));
 }

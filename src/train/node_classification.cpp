@@ -141,8 +141,7 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   double seconds_before = 0;
   if (const TrainingState* s = options.resume) {
     detail::check_resumable(*s, detail::kNodeClassifierKind, options.fingerprint, seed, params.size(), options.max_epochs);
-    params.values() = s->parameters;
-    adam.restore(s->adam_m, s->adam_v, s->adam_steps, s->learning_rate);
+    detail::restore_optimizer(*s, params.values(), adam);
     best_values = s->best_parameters;
     best_epoch = s->best_epoch;
     waited = s->waited;

@@ -249,5 +249,10 @@ void capture_optimizer(TrainingState& state, const Vector<float>& parameters, co
   state.learning_rate = adam.learning_rate();
 }
 
+void restore_optimizer(const TrainingState& state, Vector<float>& parameters, Adam& adam) {
+  parameters = state.parameters;
+  adam.restore(state.adam_m, state.adam_v, state.adam_steps, state.learning_rate);
+}
+
 }  // namespace detail
 }  // namespace gatkit

@@ -81,6 +81,8 @@ void check_resumable(const TrainingState& state, const std::string& trainer, con
                      std::uint64_t seed, std::int64_t parameters, int max_epochs);
 /// Stores the weights and the optimiser in `state`: parameters, Adam's moments, step count and rate.
 void capture_optimizer(TrainingState& state, const Vector<float>& parameters, const Adam& adam);
+/// The inverse: the weights and the optimiser as `state` holds them (after check_resumable).
+void restore_optimizer(const TrainingState& state, Vector<float>& parameters, Adam& adam);
 }  // namespace detail
 
 }  // namespace gatkit
