@@ -359,22 +359,12 @@ int cmd_train(const std::vector<std::string>& argv) {
       throw InvalidArgument(data.name + ": " + e.what());
     }
   }
-  // Resumption: the finished runs' results and the weights kept from them come from the state.
+  // --save keeps the run with the best validation accuracy; on --resume, the finished runs' results
+  // and the weights kept from them come from the state.
   ResumableRuns resumable(args, "node_classifier");
-  std::vector<RunResult> results;
-  TrainedModel best_model;
-  double best_val = -1;
-  int best_run = -1;
-  bool kept_from_state = false;
-  if (const auto& state = resumable.loaded()) {
-    for (const auto& f : state->finished) results.push_back(decode_run_result(f));
-    best_run = state->kept_run;
-    if (best_run >= 0) {
-      best_val = results.at(static_cast<std::size_t>(best_run)).val_accuracy;
-      best_model.parameters = state->kept_parameters;
-      kept_from_state = true;
-    }
-  }
+  FinishedRuns<RunResult, TrainedModel> finished(
+      [](const RunResult& a, const RunResult& b) { return a.val_accuracy > b.val_accuracy; });
+  if (const auto& state = resumable.loaded()) finished.restore(*state, decode_run_result);
   for (std::int64_t run = resumable.first_run(); run < runs; ++run) {
     const auto seed = static_cast<std::uint64_t>(first_seed + run);
     auto last_print = std::chrono::steady_clock::now();
@@ -395,11 +385,7 @@ int cmd_train(const std::vector<std::string>& argv) {
         std::cerr << line << "\n";
       }
     };
-    resumable.attach(options, static_cast<int>(run), [&](TrainingState& state) {
-      for (const auto& f : results) state.finished.push_back(encode_run_result(f));
-      state.kept_run = best_run;
-      if (best_run >= 0) state.kept_parameters = best_model.parameters;
-    });
+    resumable.attach(options, static_cast<int>(run), [&](TrainingState& state) { finished.store(state); });
     TrainedModel model;
     RunResult r;
     try {
@@ -409,17 +395,7 @@ int cmd_train(const std::vector<std::string>& argv) {
       std::cerr << stop.message << "\n";
       return 3;
     }
-    results.push_back(r);
-    if (r.val_accuracy > best_val) {
-      best_val = r.val_accuracy;
-      best_run = static_cast<int>(run);
-      best_model = std::move(model);
-      kept_from_state = false;
-    } else if (kept_from_state) {  // weights from the state; the configuration is every run's
-      best_model.config = model.config;
-      best_model.normalize_features = model.normalize_features;
-      best_model.class_names = model.class_names;
-    }
+    finished.add(r, std::move(model));
     {
       rapidjson::StringBuffer b;
       JsonWriter w(b);
@@ -439,7 +415,7 @@ int cmd_train(const std::vector<std::string>& argv) {
                 << "  step " << fixed(r.train_step_ms_median, 3) << " ms  " << fixed(r.seconds, 2) << " s\n";
     }
   }
-  const ExperimentSummary summary = summarize(results);
+  const ExperimentSummary summary = summarize(finished.results());
   std::cout << "test accuracy " << fixed(100 * summary.test_mean, 2) << " +- " << fixed(100 * summary.test_std, 2)
             << " % over " << runs << " run" << (runs > 1 ? "s" : "") << "  (median train step "
             << fixed(summary.train_step_ms_median, 3) << " ms, " << num_threads() << " threads)\n";
@@ -449,7 +425,7 @@ int cmd_train(const std::vector<std::string>& argv) {
     std::cout << "  ROC-AUC " << fixed(summary.test_roc_auc_mean, 4) << " +- " << fixed(summary.test_roc_auc_std, 4);
   std::cout << "\n";
   if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
-  if (args.has("save")) save_model(best_model, args.str("save"));
+  if (args.has("save")) save_model(finished.best(), args.str("save"));
   resumable.finish();
   return 0;
 }

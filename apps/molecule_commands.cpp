@@ -302,39 +302,21 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   // as node training keeps the run with the best validation accuracy.
   const bool save = args.has("save");
   const double sign = options.task == GraphTask::regression ? -1.0 : 1.0;
-  TrainedGraphModel best_model;
-  std::size_t best_run = 0;
-  std::vector<GraphRunResult> results;
-  // Resumption: the finished runs' results, and the weights (and target scaling) kept from them, come
+  // On --resume, the finished runs' results, and the weights (and target scaling) kept from them, come
   // from the state.
   ResumableRuns resumable(args, "graph_model");
-  bool kept_from_state = false;
+  FinishedRuns<GraphRunResult, TrainedGraphModel> finished(
+      [sign](const GraphRunResult& a, const GraphRunResult& b) { return sign * a.val_metric > sign * b.val_metric; });
   if (const auto& state = resumable.loaded()) {
     GATKIT_REQUIRE(state->run < static_cast<int>(splits.size()), "--resume: the state is of run " +
                                                                      std::to_string(state->run + 1) + " of " +
                                                                      std::to_string(splits.size()));
-    for (const auto& f : state->finished) results.push_back(decode_graph_run_result(f));
-    if (state->kept_run >= 0) {
-      best_run = static_cast<std::size_t>(state->kept_run);
-      best_model.parameters = state->kept_parameters;
-      const auto half = static_cast<Eigen::Index>(state->kept_values.size() / 2);
-      best_model.target_mean = Eigen::Map<const Vector<double>>(state->kept_values.data(), half);
-      best_model.target_std = Eigen::Map<const Vector<double>>(state->kept_values.data() + half, half);
-      kept_from_state = true;
-    }
+    finished.restore(*state, decode_graph_run_result);
   }
+  const std::vector<GraphRunResult>& results = finished.results();
   for (auto r = static_cast<std::size_t>(resumable.first_run()); r < splits.size(); ++r) {
     const std::uint64_t seed = first_seed + r;
-    resumable.attach(options, static_cast<int>(r), [&](TrainingState& state) {
-      for (const auto& f : results) state.finished.push_back(encode_run_result(f));
-      if (!results.empty()) {  // (kept with or without --save: a resumed command may add it)
-        state.kept_run = static_cast<int>(best_run);
-        state.kept_parameters = best_model.parameters;
-        state.kept_values.assign(best_model.target_mean.data(), best_model.target_mean.data() + best_model.target_mean.size());
-        state.kept_values.insert(state.kept_values.end(), best_model.target_std.data(),
-                                 best_model.target_std.data() + best_model.target_std.size());
-      }
-    });
+    resumable.attach(options, static_cast<int>(r), [&](TrainingState& state) { finished.store(state); });
     TrainedGraphModel trained;
     GraphRunResult result;
     try {
@@ -343,15 +325,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       std::cerr << stop.message << "\n";
       return 3;
     }
-    if (results.empty() || sign * result.val_metric > sign * results[best_run].val_metric) {
-      best_run = r;
-      best_model = std::move(trained);
-      kept_from_state = false;
-    } else if (kept_from_state) {  // weights from the state; the configuration is every run's
-      best_model.config = trained.config;
-      best_model.task = trained.task;
-    }
-    results.push_back(result);
+    finished.add(result, std::move(trained));
     if (!quiet)
       std::cerr << "run " << r + 1 << "/" << splits.size() << " seed " << seed << ": test " << metric_label << " "
                 << fixed(result.test_metric, 4) << "  val " << fixed(result.val_metric, 4) << "  epochs " << result.epochs
@@ -403,7 +377,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     for (const auto& rec : set.skipped) w.Uint64(rec.number);
     w.EndArray();
     if (save) {
-      w.Key("saved_run"); w.Uint64(best_run);
+      w.Key("saved_run"); w.Int(finished.best_run());
     }
     w.Key("targets"); w.StartArray();
     for (const auto& name : names) w.String(name.c_str());
@@ -442,12 +416,14 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     write_file_atomically(args.str("summary"), std::string(b.GetString()) + "\n");
   }
   if (save) {
+    TrainedGraphModel& best_model = finished.best();
+    const auto& kept = results[static_cast<std::size_t>(finished.best_run())];
     best_model.targets = names;
     best_model.featurizer = featurizer;
     save_graph_model(best_model, args.str("save"));
     if (!quiet)
-      std::cerr << "saved run " << best_run + 1 << " (seed " << results[best_run].seed << ", validation " << metric_label << " "
-                << fixed(results[best_run].val_metric, 4) << ") to " << args.str("save") << "\n";
+      std::cerr << "saved run " << finished.best_run() + 1 << " (seed " << kept.seed << ", validation " << metric_label << " "
+                << fixed(kept.val_metric, 4) << ") to " << args.str("save") << "\n";
   }
   resumable.finish();
   return 0;

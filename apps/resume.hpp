@@ -14,8 +14,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_args.hpp"
+#include "gatkit/train/graph_predictor.hpp"
+#include "gatkit/train/node_classification.hpp"
 #include "gatkit/train/training_state.hpp"
 
 namespace gatkit::cli {
@@ -96,6 +100,87 @@ class ResumableRuns {
   std::filesystem::path file_;
   std::optional<TrainingState> loaded_;
   std::int64_t every_ = 10, budget_ = -1, epochs_ = 0;
+};
+
+// What a kept model holds besides its weights that differs between runs (the state's `kept_values`),
+// and what it takes from any later run (the configuration, alike in every run of a command).
+inline std::vector<double> kept_values(const TrainedModel&) { return {}; }
+inline void restore_kept_values(const std::vector<double>&, TrainedModel&) {}
+inline void adopt_configuration(TrainedModel& kept, const TrainedModel& run) {
+  kept.config = run.config;
+  kept.normalize_features = run.normalize_features;
+  kept.class_names = run.class_names;
+}
+/// Regression models keep their run's target scaling: the means, then the standard deviations.
+inline std::vector<double> kept_values(const TrainedGraphModel& m) {
+  std::vector<double> v(m.target_mean.data(), m.target_mean.data() + m.target_mean.size());
+  v.insert(v.end(), m.target_std.data(), m.target_std.data() + m.target_std.size());
+  return v;
+}
+inline void restore_kept_values(const std::vector<double>& v, TrainedGraphModel& m) {
+  const auto half = static_cast<Eigen::Index>(v.size() / 2);
+  m.target_mean = Eigen::Map<const Vector<double>>(v.data(), half);
+  m.target_std = Eigen::Map<const Vector<double>>(v.data() + half, half);
+}
+inline void adopt_configuration(TrainedGraphModel& kept, const TrainedGraphModel& run) {
+  kept.config = run.config;
+  kept.task = run.task;
+}
+
+/// The runs a command has finished and the model of the best one (what --save writes), carried
+/// across --resume in the state's `finished`, `kept_run`, `kept_parameters` and `kept_values`.
+template <class Result, class Model>
+class FinishedRuns {
+ public:
+  /// `better(a, b)`: whether run result a beats b (the best so far).
+  explicit FinishedRuns(std::function<bool(const Result&, const Result&)> better) : better_(std::move(better)) {}
+
+  const std::vector<Result>& results() const { return results_; }
+  /// The best run's index (-1 before the first run) and model.
+  int best_run() const { return best_run_; }
+  Model& best() { return best_; }
+
+  /// The finished runs of a loaded state; `decode` turns its encoded results back into Results.
+  template <class Decode>
+  void restore(const TrainingState& s, Decode decode) {
+    for (const auto& f : s.finished) results_.push_back(decode(f));
+    if (s.kept_run < 0) return;
+    GATKIT_REQUIRE(static_cast<std::size_t>(s.kept_run) < results_.size(),
+                   "--resume: the state keeps run " + std::to_string(s.kept_run + 1) + " of " +
+                       std::to_string(results_.size()) + " finished");
+    best_run_ = s.kept_run;
+    best_.parameters = s.kept_parameters;
+    restore_kept_values(s.kept_values, best_);
+    best_from_state_ = true;
+  }
+
+  /// Writes the finished runs and the kept model into a state about to be saved.
+  void store(TrainingState& s) const {
+    for (const auto& r : results_) s.finished.push_back(encode_run_result(r));
+    s.kept_run = best_run_;
+    if (best_run_ < 0) return;
+    s.kept_parameters = best_.parameters;
+    s.kept_values = kept_values(best_);
+  }
+
+  /// Adds the next run; its model is kept when it is the first or beats the best so far.
+  void add(Result result, Model&& model) {
+    results_.push_back(std::move(result));
+    if (best_run_ < 0 || better_(results_.back(), results_[static_cast<std::size_t>(best_run_)])) {
+      best_run_ = static_cast<int>(results_.size() - 1);
+      best_ = std::move(model);
+      best_from_state_ = false;
+    } else if (best_from_state_) {  // the state held the weights; the configuration is every run's
+      adopt_configuration(best_, model);
+    }
+  }
+
+ private:
+  std::function<bool(const Result&, const Result&)> better_;
+  std::vector<Result> results_;
+  Model best_;
+  int best_run_ = -1;
+  bool best_from_state_ = false;
 };
 
 }  // namespace gatkit::cli

@@ -1,5 +1,6 @@
 # Run by ctest (tests cli_resume_*) as
-#   cmake -DCLI=<gatkit program> -DMODE=node|molecules -DDATA=<karate manifest | labelled.sdf> -DWORK_DIR=<dir>
+#   cmake -DCLI=<gatkit program> -DMODE=node|molecules|regression -DDATA=<karate manifest | labelled.sdf>
+#         -DWORK_DIR=<dir>
 #         -P cli_resume.cmake
 # --checkpoint / --resume / --stop-after-epochs: a command stopped part-way (exit 3, state written) and
 # resumed, once or twice, across a run boundary, prints the same results and saves the same model as the
@@ -13,6 +14,12 @@ include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 if(MODE STREQUAL "node")
   set(common --data ${DATA} --runs 2 --epochs 30 --patience 1000 --quiet)
   set(stop_at 40)  # run 2, epoch 10
+elseif(MODE STREQUAL "regression")
+  # Stopped in run 2: run 1's weights and its target scaling (mean and std of its training split) are
+  # kept in the state and must come back as they were.
+  set(common --data ${DATA} --target logp --runs 2 --epochs 12 --patience 100 --batch-size 4
+    --layers 2 --heads 2 --hidden 4 --dropout 0.2 --quiet)
+  set(stop_at 15)  # run 2, epoch 3
 else()
   set(common --data ${DATA} --target active --runs 2 --epochs 12 --patience 100 --batch-size 2
     --layers 2 --heads 2 --hidden 4 --dropout 0.2 --lr-decay 0.5 --lr-patience 2 --quiet)
