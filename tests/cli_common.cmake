@@ -2,6 +2,7 @@
 # in messages and in the work folder). Checks -DCLI -DMODE -DDATA -DWORK_DIR, makes an empty folder
 # ${dir} = WORK_DIR/<CLI_TEST>_<MODE>, and defines
 #   run(EXPECTED_EXIT args...)           runs gatkit, fails unless the exit status matches; sets out, err
+#   run_match(EXPECTED_EXIT REGEX args...)  the same, and fails unless stdout + stderr match REGEX
 #   expect_match(TEXT REGEX WHAT)        fails unless TEXT matches REGEX
 foreach(var CLI MODE DATA WORK_DIR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
@@ -21,6 +22,15 @@ function(run expected)
   endif()
   set(out "${stdout}" PARENT_SCOPE)
   set(err "${stderr}" PARENT_SCOPE)
+endfunction()
+
+function(run_match expected regex)
+  run(${expected} ${ARGN})
+  if(NOT "${out}${err}" MATCHES "${regex}")
+    message(FATAL_ERROR "${CLI_TEST}: gatkit ${ARGN}: no match for '${regex}' in:\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
 endfunction()
 
 function(expect_match text regex what)

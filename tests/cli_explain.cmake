@@ -10,35 +10,8 @@
 #   errors:    unknown node id, molecule record, layer and head are usage errors (exit 2) that say what exists.
 cmake_minimum_required(VERSION 3.22)
 
-foreach(var CLI MODE DATA WORK_DIR)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "cli_explain: -D${var}=... is required")
-  endif()
-endforeach()
-
-set(dir ${WORK_DIR}/cli_explain_${MODE})
-file(REMOVE_RECURSE ${dir})
-file(MAKE_DIRECTORY ${dir})
-
-# run(EXPECTED_EXIT_CODE REGEX args...): runs the program, checks its exit code and that stdout+stderr
-# match REGEX; sets out in the caller.
-function(run expected regex)
-  message(STATUS "cli_explain: gatkit ${ARGN}")
-  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE stderr)
-  if(NOT rc EQUAL expected)
-    message(FATAL_ERROR "cli_explain: exit ${rc}, expected ${expected}\nstdout:\n${stdout}\nstderr:\n${stderr}")
-  endif()
-  if(NOT "${stdout}${stderr}" MATCHES "${regex}")
-    message(FATAL_ERROR "cli_explain: no match for '${regex}' in:\n${stdout}\n${stderr}")
-  endif()
-  set(out "${stdout}" PARENT_SCOPE)
-endfunction()
-
-function(expect_match text regex what)
-  if(NOT "${text}" MATCHES "${regex}")
-    message(FATAL_ERROR "cli_explain: ${what}: no match for '${regex}' in:\n${text}")
-  endif()
-endfunction()
+set(CLI_TEST cli_explain)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 function(expect_count file regex expected what)
   file(READ ${file} text)
@@ -64,12 +37,12 @@ file(WRITE ${people}/manifest.json [=[{"format": "gatkit-node-manifest", "name":
 set(node_model ${dir}/people.gk)
 
 if(MODE STREQUAL "node" OR MODE STREQUAL "errors")
-  run(0 "" train --data ${people}/manifest.json --epochs 20 --heads 2 --save ${node_model} --quiet)
+  run_match(0 "" train --data ${people}/manifest.json --epochs 20 --heads 2 --save ${node_model} --quiet)
 endif()
 
 if(MODE STREQUAL "node")
   # 10 directed edges + 5 self-loops; layer 1 has 2 heads, layer 2 (output) 1: 45 rows and a header.
-  run(0 "" explain --model ${node_model} --data ${people}/manifest.json --output ${dir}/w.csv --quiet)
+  run_match(0 "" explain --model ${node_model} --data ${people}/manifest.json --output ${dir}/w.csv --quiet)
   file(STRINGS ${dir}/w.csv rows)
   list(LENGTH rows n)
   if(NOT n EQUAL 46)
@@ -82,15 +55,15 @@ if(MODE STREQUAL "node")
   expect_count(${dir}/w.csv "\n[12],[12],[a-z]+,[a-z]+,1,1," 0 "no self-loop is an input edge")
   expect_count(${dir}/w.csv "\n1,1,[a-z]+,carol," 4 "carol's in-edges: alice, bob, dave and itself")
   # --node: CSV with ranks, three per layer and head: (2 + 1) x 3 rows.
-  run(0 "" explain --model ${node_model} --data ${people}/manifest.json --node carol --top 3 --format csv --quiet)
+  run_match(0 "" explain --model ${node_model} --data ${people}/manifest.json --node carol --top 3 --format csv --quiet)
   file(WRITE ${dir}/top.csv "${out}")
   expect_match("${out}" "^layer,head,rank,source,self_loop,weight\n1,1,1,[a-z]+,[01],[0-9.e-]+\n1,1,2,[a-z]+,[01],[0-9.e-]+\n1,1,3,"
                "top-3 rows in rank order")
   expect_count(${dir}/top.csv "\n[12],[12],[123]," 9 "top-3 rows")
-  run(0 "node 'carol'.*layer 2 of 2, head 1 of 1:\n  1\\. [0-9.]+  [a-z]+" explain --model ${node_model}
+  run_match(0 "node 'carol'.*layer 2 of 2, head 1 of 1:\n  1\\. [0-9.]+  [a-z]+" explain --model ${node_model}
       --data ${people}/manifest.json --node carol --quiet)
   # JSON parses and has both layers, with the ids of the manifest.
-  run(0 "" explain --model ${node_model} --data ${people}/manifest.json --output ${dir}/w.json --quiet)
+  run_match(0 "" explain --model ${node_model} --data ${people}/manifest.json --output ${dir}/w.json --quiet)
   file(READ ${dir}/w.json json)
   string(JSON layers LENGTH "${json}" layers)
   string(JSON edges LENGTH "${json}" layers 0 edges)
@@ -104,12 +77,12 @@ endif()
 
 set(mol_model ${dir}/active.gk)
 if(MODE STREQUAL "molecules" OR MODE STREQUAL "errors")
-  run(0 "" train --data ${DATA}/labelled.sdf --target active --epochs 3 --runs 1 --batch-size 8 --layers 2 --heads 2
+  run_match(0 "" train --data ${DATA}/labelled.sdf --target active --epochs 3 --runs 1 --batch-size 8 --layers 2 --heads 2
       --hidden 8 --save ${mol_model} --quiet)
 endif()
 
 if(MODE STREQUAL "molecules")
-  run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2 --molecule 5 --output ${dir}/m.csv)
+  run_match(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2 --molecule 5 --output ${dir}/m.csv)
   file(STRINGS ${dir}/m.csv rows)
   list(GET rows 0 header)
   expect_match("${header}"
@@ -118,9 +91,9 @@ if(MODE STREQUAL "molecules")
   expect_count(${dir}/m.csv "\n2,[^,]*,1,1,1,1,[A-Z][a-z]?,[A-Z][a-z]?,1,0," 1 "self-loop of atom 1 (1-based), not a bond")
   expect_count(${dir}/m.csv "\n[25],[^,]*,[12],[12],[0-9]+,[0-9]+,[A-Za-z]+,[A-Za-z]+,1,1," 0 "no self-loop is a bond")
   # The same weights with 1 and 2 threads (the kernels reduce in a fixed order).
-  run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --threads 1)
+  run_match(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --threads 1)
   set(one "${out}")
-  run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --threads 2)
+  run_match(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --threads 2)
   if(NOT one STREQUAL out)
     message(FATAL_ERROR "cli_explain: weights differ between 1 and 2 threads")
   endif()
@@ -129,12 +102,12 @@ if(MODE STREQUAL "molecules")
     message(FATAL_ERROR "cli_explain: --molecule 2 --molecule 5 and --molecule 2,5 differ")
   endif()
   # The same molecules read from gatkit JSON give the same rows.
-  run(0 "" convert --data ${DATA}/labelled.sdf --out ${dir}/labelled.json)
-  run(0 "" explain --model ${mol_model} --data ${dir}/labelled.json --molecule 2,5)
+  run_match(0 "" convert --data ${DATA}/labelled.sdf --out ${dir}/labelled.json)
+  run_match(0 "" explain --model ${mol_model} --data ${dir}/labelled.json --molecule 2,5)
   if(NOT one STREQUAL out)
     message(FATAL_ERROR "cli_explain: JSON input gives other rows than SDF input:\n${out}")
   endif()
-  run(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --format json --layer 2 --head 1)
+  run_match(0 "" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,5 --format json --layer 2 --head 1)
   string(JSON molecules LENGTH "${out}" molecules)
   string(JSON record GET "${out}" molecules 1 record)
   string(JSON layer GET "${out}" molecules 0 layers 0 layer)
@@ -142,7 +115,7 @@ if(MODE STREQUAL "molecules")
     message(FATAL_ERROR "cli_explain: JSON: ${molecules} molecules, second record ${record}, layer ${layer}")
   endif()
   # The SVG of record 2: count its atoms and bonds in the SDF's counts line.
-  run(0 "wrote 1 drawing" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2 --svg ${dir}/two.svg)
+  run_match(0 "wrote 1 drawing" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2 --svg ${dir}/two.svg)
   file(STRINGS ${DATA}/labelled.sdf lines)
   set(record 1)
   foreach(line IN LISTS lines)
@@ -160,7 +133,7 @@ if(MODE STREQUAL "molecules")
   expect_count(${dir}/two.svg "<line [^>]*class=\"bond\"" ${bonds} "one bond shape per bond")
   expect_count(${dir}/two.svg "<g class=\"legend\"" 1 "a legend")
   expect_count(${dir}/two.svg "record 2: " 1 "the record in the legend")
-  run(0 "wrote 2 drawings" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,3 --svg ${dir}/svgs --head 2)
+  run_match(0 "wrote 2 drawings" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 2,3 --svg ${dir}/svgs --head 2)
   if(NOT EXISTS ${dir}/svgs/record_2.svg OR NOT EXISTS ${dir}/svgs/record_3.svg)
     message(FATAL_ERROR "cli_explain: --svg DIR did not write record_2.svg and record_3.svg")
   endif()
@@ -169,18 +142,18 @@ endif()
 
 if(MODE STREQUAL "errors")
   set(people_data --data ${people}/manifest.json --quiet)
-  run(2 "--node 'nobody': no node of people has this id \\(5 nodes, ids such as 'alice'"
+  run_match(2 "--node 'nobody': no node of people has this id \\(5 nodes, ids such as 'alice'"
       explain --model ${node_model} ${people_data} --node nobody)
-  run(2 "--layer 3: the model has 2 layers \\(1..2\\)" explain --model ${node_model} ${people_data} --layer 3)
-  run(2 "--head 3: the widest layer of the model has 2 heads \\(1..2\\)" explain --model ${node_model} ${people_data} --head 3)
-  run(2 "--top must be >= 1" explain --model ${node_model} ${people_data} --node alice --top 0)
-  run(2 "--molecule applies to molecule models" explain --model ${node_model} ${people_data} --molecule 1)
-  run(2 "--molecule 41: .*labelled.sdf has 40 records" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 41)
-  run(2 "--molecule expects record numbers" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 0)
-  run(2 "--head 3: layer 2 of the model has 2 heads"
+  run_match(2 "--layer 3: the model has 2 layers \\(1..2\\)" explain --model ${node_model} ${people_data} --layer 3)
+  run_match(2 "--head 3: the widest layer of the model has 2 heads \\(1..2\\)" explain --model ${node_model} ${people_data} --head 3)
+  run_match(2 "--top must be >= 1" explain --model ${node_model} ${people_data} --node alice --top 0)
+  run_match(2 "--molecule applies to molecule models" explain --model ${node_model} ${people_data} --molecule 1)
+  run_match(2 "--molecule 41: .*labelled.sdf has 40 records" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 41)
+  run_match(2 "--molecule expects record numbers" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 0)
+  run_match(2 "--head 3: layer 2 of the model has 2 heads"
       explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 1 --svg ${dir}/x.svg --head 3)
-  run(2 "--svg .*one file" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 1,2 --svg ${dir}/x.svg)
-  run(2 "--format expects csv or json" explain --model ${mol_model} --data ${DATA}/labelled.sdf --format xml)
+  run_match(2 "--svg .*one file" explain --model ${mol_model} --data ${DATA}/labelled.sdf --molecule 1,2 --svg ${dir}/x.svg)
+  run_match(2 "--format expects csv or json" explain --model ${mol_model} --data ${DATA}/labelled.sdf --format xml)
   return()
 endif()
 
