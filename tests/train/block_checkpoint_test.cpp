@@ -72,13 +72,7 @@ TEST_F(BlockCheckpointTest, NodeModelRoundTripsAndHostileValuesAreRefused) {
   save_model(m, f);
   const std::string json = json_of(f);
   const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string edited = json;
-    const auto at = edited.find(from);
-    EXPECT_NE(at, std::string::npos) << from << " not in " << json;
-    if (at != std::string::npos) edited.replace(at, from.size(), to);
-    return container(edited, params);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return container(test::replaced(json, from, to), params); };
   auto load = [](const fs::path& file) { return load_model(file); };
   expect_error("unknown block", with("\"block\":\"transformer\"", "\"block\":\"mamba\""), "mamba", load);
   expect_error("block not a string", with("\"block\":\"transformer\"", "\"block\":7"), "block", load);
@@ -129,13 +123,7 @@ TEST_F(BlockCheckpointTest, MoleculeModelTrainsRoundTripsAndPredictsTheSame) {
 
   const std::string json = json_of(f);
   const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string edited = json;
-    const auto at = edited.find(from);
-    EXPECT_NE(at, std::string::npos) << from << " not in " << json;
-    if (at != std::string::npos) edited.replace(at, from.size(), to);
-    return container(edited, params);
-  };
+  auto with = [&](const std::string& from, const std::string& to) { return container(test::replaced(json, from, to), params); };
   auto load = [](const fs::path& file) { return load_graph_model(file); };
   expect_error("unknown block", with("\"block\":\"transformer\"", "\"block\":\"mamba\""), "block", load);
   expect_error("ffn_hidden 0", with("\"ffn_hidden\":12", "\"ffn_hidden\":0"), "ffn_hidden", load);

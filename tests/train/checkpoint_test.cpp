@@ -375,12 +375,8 @@ TEST_F(CheckpointTest, ForgedConfigurationsAreErrors) {
   const TrainedModel m = sample_model(small_config(), {"a", "b"});
   const std::string json = saved_json(m);
   auto with = [&](const std::string& from, const std::string& to) {
-    const auto at = json.find(from);
-    EXPECT_NE(at, std::string::npos) << "test setup: '" << from << "' not in " << json;
-    std::string edited = json;
-    if (at != std::string::npos) edited.replace(at, from.size(), to);
     Forge f;
-    f.json = edited;
+    f.json = test::replaced(json, from, to);
     f.params.assign(m.parameters.data(), m.parameters.data() + m.parameters.size());
     return f.bytes();
   };
@@ -422,12 +418,8 @@ TEST_F(CheckpointTest, OutOfRangeIntegersAreErrors) {
   const TrainedModel m = sample_model(small_config(), {"a", "b"});
   const std::string json = saved_json(m);
   auto with = [&](const std::string& from, const std::string& to) {
-    std::string edited = json;
-    const auto at = edited.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    if (at != std::string::npos) edited.replace(at, from.size(), to);
     Forge f;
-    f.json = edited;
+    f.json = test::replaced(json, from, to);
     f.params.assign(m.parameters.data(), m.parameters.data() + m.parameters.size());
     return f.bytes();
   };

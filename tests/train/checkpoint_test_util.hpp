@@ -59,6 +59,16 @@ inline std::string container(const std::string& json, const std::vector<float>& 
   return out;
 }
 
+/// `json` with its first `from` replaced by `to`; a test failure (and `json` unchanged) when `from` is
+/// not in it, so that a forged file cannot silently be the valid one.
+inline std::string replaced(const std::string& json, const std::string& from, const std::string& to) {
+  std::string edited = json;
+  const auto at = edited.find(from);
+  EXPECT_NE(at, std::string::npos) << "test setup: '" << from << "' not in " << json;
+  if (at != std::string::npos) edited.replace(at, from.size(), to);
+  return edited;
+}
+
 /// The configuration JSON of a checkpoint file.
 inline std::string json_of(const fs::path& file) {
   const std::string bytes = read_bytes(file);

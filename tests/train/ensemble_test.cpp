@@ -4,7 +4,6 @@
 // refused with a message naming the problem.
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -137,17 +136,12 @@ TEST_F(EnsembleCheckpointTest, ForgedMemberCountsAreErrors) {
   const TrainedGraphModel m = train_model(d, GraphTask::binary, 2, 1);
   const fs::path f = dir_ / "ensemble.gk";
   save_graph_model(m, f);
-  const std::string full = test::read_bytes(f);
-  std::uint64_t json_size;
-  std::memcpy(&json_size, full.data() + 16, 8);
-  const std::string json = full.substr(24, json_size);
+  const std::string json = test::json_of(f);
   ASSERT_NE(json.find("\"members\":2"), std::string::npos) << json;
   const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
   const std::vector<float> one_member(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(params.size() / 2));
   auto with = [&](const std::string& to, const std::vector<float>& values) {
-    std::string edited = json;
-    edited.replace(edited.find("\"members\":2"), std::string("\"members\":2").size(), to);
-    return test::container(edited, values);
+    return test::container(test::replaced(json, "\"members\":2", to), values);
   };
   auto load = [](const fs::path& file) { return load_graph_model(file); };
   expect_error("members 0", with("\"members\":0", params), "members", load);
