@@ -140,7 +140,7 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --select metric|loss|accuracy   what picks the best epoch on validation         [metric]
   --ensemble M               per run, M models from seeds derived from the run's seed, each
                              early-stopped on its own; evaluated and saved as the mean of their
-                             predictions (M times the training time; not resumable)   [1]
+                             predictions (M times the training time)                  [1]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
   --save MODEL               the run with the best validation metric
 

@@ -268,9 +268,6 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.ensemble = static_cast<int>(args.integer("ensemble", 1));
   GATKIT_REQUIRE(options.ensemble >= 1 && options.ensemble <= kMaxEnsembleMembers,
                  "--ensemble must be 1 to " + std::to_string(kMaxEnsembleMembers));
-  GATKIT_REQUIRE(options.ensemble == 1 || !(args.has("checkpoint") || args.has("resume") || args.has("stop-after-epochs")),
-                 "--ensemble " + std::to_string(options.ensemble) +
-                     " excludes --checkpoint, --resume and --stop-after-epochs: resumable training takes a single model");
   GATKIT_REQUIRE(options.num_classes >= 0, "--classes must be >= 0");
 
   const std::string split_kind = args.str("split", "random");

@@ -75,7 +75,9 @@ class ResumableRuns {
     o.resume = loaded_ && loaded_->run == run ? &*loaded_ : nullptr;
     if (!active()) return;
     o.state_every = 1;  // every epoch reaches the callback, which decides what to write
-    o.save_state = [this, run, fill = std::move(fill)](const TrainingState& s) {
+    int members = 1;
+    if constexpr (requires { o.ensemble; }) members = o.ensemble;
+    o.save_state = [this, run, members, fill = std::move(fill)](const TrainingState& s) {
       ++epochs_;
       const bool stop = budget_ > 0 && epochs_ >= budget_;
       if (s.epoch % every_ != 0 && !stop) return;
@@ -85,7 +87,9 @@ class ResumableRuns {
       save_training_state(state, file_);
       if (stop)
         throw Interrupted{"stopped after " + std::to_string(epochs_) + " epoch(s) as asked (--stop-after-epochs), at epoch " +
-                          std::to_string(s.epoch) + " of run " + std::to_string(run + 1) + "; the state is in " +
+                          std::to_string(s.epoch) +
+                          (members > 1 ? " of ensemble member " + std::to_string(s.member + 1) + "/" + std::to_string(members) : "") +
+                          " of run " + std::to_string(run + 1) + "; the state is in " +
                           file_.string() + ": go on with the same command and --resume " + file_.string()};
     };
   }

@@ -1,5 +1,5 @@
 # Run by ctest (tests cli_resume_*) as
-#   cmake -DCLI=<gatkit program> -DMODE=node|molecules|regression -DDATA=<karate manifest | labelled.sdf>
+#   cmake -DCLI=<gatkit program> -DMODE=node|molecules|regression|ensemble -DDATA=<karate manifest | labelled.sdf>
 #         -DWORK_DIR=<dir>
 #         -P cli_resume.cmake
 # --checkpoint / --resume / --stop-after-epochs: a command stopped part-way (exit 3, state written) and
@@ -20,6 +20,13 @@ elseif(MODE STREQUAL "regression")
   set(common --data ${DATA} --target logp --runs 2 --epochs 12 --patience 100 --batch-size 4
     --layers 2 --heads 2 --hidden 4 --dropout 0.2 --quiet)
   set(stop_at 15)  # run 2, epoch 3
+elseif(MODE STREQUAL "ensemble")
+  # Three members per run: stopped in run 1's second member (8 epochs = the first member's 5 that reach
+  # the state callback, its last does not, and 3 of the second), then in the third member; the
+  # finished members' weights come back from the state.
+  set(common --data ${DATA} --target active --runs 2 --epochs 6 --patience 100 --batch-size 4 --ensemble 3
+    --layers 2 --heads 2 --hidden 4 --dropout 0.2 --quiet)
+  set(stop_at 8)  # run 1, member 2, epoch 3
 else()
   set(common --data ${DATA} --target active --runs 2 --epochs 12 --patience 100 --batch-size 2
     --layers 2 --heads 2 --hidden 4 --dropout 0.2 --lr-decay 0.5 --lr-patience 2 --quiet)
@@ -37,6 +44,9 @@ results("${out}" whole_out)
 
 run(3 train ${common} --checkpoint ${dir}/run.state --checkpoint-every 4 --stop-after-epochs ${stop_at} --threads 1)
 expect_match("${err}" "stopped after ${stop_at} epoch\\(s\\) as asked.*--resume" "stop message")
+if(MODE STREQUAL "ensemble")
+  expect_match("${err}" "at epoch 3 of ensemble member 2/3 of run 1" "stop message names the member")
+endif()
 if(NOT EXISTS ${dir}/run.state)
   message(FATAL_ERROR "cli_resume: no state after the stop")
 endif()

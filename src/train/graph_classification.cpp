@@ -196,6 +196,13 @@ Evaluation evaluate_ensemble(GraphGat<float>& model, const std::vector<Vector<fl
   return metrics(total, task);
 }
 
+/// Members' weight vectors of `size` values each, one after another.
+Vector<float> concatenated(const std::vector<Vector<float>>& members, Eigen::Index size) {
+  Vector<float> all(static_cast<Eigen::Index>(members.size()) * size);
+  for (std::size_t m = 0; m < members.size(); ++m) all.segment(static_cast<Eigen::Index>(m) * size, size) = members[m];
+  return all;
+}
+
 }  // namespace
 
 std::uint64_t ensemble_member_seed(std::uint64_t seed, int member) {
@@ -218,9 +225,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   GATKIT_REQUIRE(options.ensemble >= 1 && options.ensemble <= kMaxEnsembleMembers,
                  "graph training: an ensemble has 1 to " + std::to_string(kMaxEnsembleMembers) + " members, not " +
                      std::to_string(options.ensemble));
-  GATKIT_REQUIRE(options.ensemble == 1 || (options.resume == nullptr && options.state_every == 0),
-                 "graph training: resumable training (training states, --checkpoint, --resume) takes a single model, "
-                 "not an ensemble of " + std::to_string(options.ensemble));
+  GATKIT_REQUIRE(!options.resume || options.resume->member < options.ensemble,
+                 "resume: the state is of ensemble member " + std::to_string(options.resume ? options.resume->member + 1 : 0) +
+                     ", this run has " + std::to_string(options.ensemble));
   const auto start = std::chrono::steady_clock::now();
   GraphModelConfig config = options.model;
   config.in_dim = molecules.front().atom_features.cols() + options.model.positional.columns();
@@ -293,7 +300,17 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   RowMatrix<float> d_out;
   int epochs_sum = 0, best_epoch_sum = 0;
   double seconds_before = 0;
-  for (int member = 0; member < options.ensemble; ++member) {
+  // A state resumes its own member; the members before it are finished and come from the state.
+  const int first_member = options.resume ? options.resume->member : 0;
+  if (const TrainingState* s = options.resume) {
+    const std::int64_t p = model.parameters().size();
+    GATKIT_REQUIRE(s->member_parameters.size() == s->member * p,
+                   "resume: the state's finished ensemble members do not have this model's weights");
+    for (int m = 0; m < s->member; ++m) kept.push_back(s->member_parameters.segment(m * p, p));
+    epochs_sum = s->member_epochs;
+    best_epoch_sum = s->member_best_epochs;
+  }
+  for (int member = first_member; member < options.ensemble; ++member) {
     const std::uint64_t member_seed = ensemble_member_seed(seed, member);
     model.initialize(member_seed);
     Adam adam(options.optimizer, model.parameters().size());
@@ -302,7 +319,8 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     double best = -std::numeric_limits<double>::infinity(), best_loss = std::numeric_limits<double>::infinity();
     Vector<float> best_values = model.parameters().values();
     int waited = 0, waited_for_rate = 0, epoch = 0, best_epoch = 0;
-    if (const TrainingState* s = options.resume) {
+    const TrainingState* resume = member == first_member ? options.resume : nullptr;
+    if (const TrainingState* s = resume) {
       detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
                               options.max_epochs);
       GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
@@ -324,7 +342,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
       rates = s->timings;
       seconds_before = s->seconds;
     }
-    for (epoch = options.resume ? options.resume->epoch + 1 : 1; epoch <= options.max_epochs; ++epoch) {
+    for (epoch = resume ? resume->epoch + 1 : 1; epoch <= options.max_epochs; ++epoch) {
       for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
       const auto t0 = std::chrono::steady_clock::now();
       std::uint64_t step = 0;
@@ -379,6 +397,10 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
         state.order = order;
         state.timings = rates;
         state.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        state.member = member;
+        state.member_parameters = concatenated(kept, best_values.size());
+        state.member_epochs = epochs_sum;
+        state.member_best_epochs = best_epoch_sum;
         options.save_state(state);
       }
     }
@@ -391,9 +413,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     trained->config = config;
     trained->task = options.task;
     trained->members = options.ensemble;
-    trained->parameters.resize(static_cast<Eigen::Index>(kept.size()) * kept.front().size());
-    for (std::size_t m = 0; m < kept.size(); ++m)
-      trained->parameters.segment(static_cast<Eigen::Index>(m) * kept.front().size(), kept.front().size()) = kept[m];
+    trained->parameters = concatenated(kept, kept.front().size());
     trained->target_mean = regression ? mean : Vector<double>();
     trained->target_std = regression ? scale : Vector<double>();
   }

@@ -1,7 +1,9 @@
 // Training-state files: kind "training_state" in the checkpoint container of checkpoint_file.cpp. The
 // configuration JSON holds the scalars and short vectors (numbers that may be NaN or infinite are written
 // as the strings "nan", "inf", "-inf"); the float32 payload holds, one after another, the weights, Adam's
-// two moments, the best weights and the kept weights, with their sizes in the JSON.
+// two moments, the best weights, the kept weights and the finished ensemble members' weights, with their
+// sizes in the JSON. The ensemble fields are written only for members after the first, so that a single
+// model's state is what earlier versions wrote.
 #include "gatkit/train/training_state.hpp"
 
 #include <cmath>
@@ -12,6 +14,7 @@
 
 #include "checkpoint_file.hpp"
 #include "gatkit/train/graph_classification.hpp"
+#include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -93,10 +96,17 @@ void save_training_state(const TrainingState& s, const std::filesystem::path& fi
   w.Key("kept_run"); w.Int(s.kept_run);
   w.Key("kept_parameters"); w.Int64(s.kept_parameters.size());
   w.Key("kept_values"); write_numbers(w, s.kept_values);
+  GATKIT_REQUIRE(s.member >= 0 && s.member_parameters.size() == s.member * p,
+                 "training state: the finished ensemble members' weights are not member x the parameters");
+  if (s.member > 0) {
+    w.Key("member"); w.Int(s.member);
+    w.Key("member_epochs"); w.Int(s.member_epochs);
+    w.Key("member_best_epochs"); w.Int(s.member_best_epochs);
+  }
   w.EndObject();
 
-  Vector<float> payload(4 * p + s.kept_parameters.size());
-  payload << s.parameters, s.adam_m, s.adam_v, s.best_parameters, s.kept_parameters;
+  Vector<float> payload(4 * p + s.kept_parameters.size() + s.member_parameters.size());
+  payload << s.parameters, s.adam_m, s.adam_v, s.best_parameters, s.kept_parameters, s.member_parameters;
   detail::write_checkpoint(file, buffer.GetString(), payload);
 }
 
@@ -144,14 +154,22 @@ TrainingState load_training_state(const std::filesystem::path& file) {
   const std::int64_t kept = r.integer("kept_parameters", 0, std::int64_t{1} << 40);
   if ((s.kept_run >= 0) != (kept > 0)) r.fail("kept_run and kept_parameters disagree");
   s.kept_values = read_numbers(r, r.member("kept_values"), "kept_values");
+  if (r.has("member")) {
+    if (s.trainer != detail::kGraphModelKind) r.fail("member: only molecule training has ensembles");
+    s.member = static_cast<int>(r.integer("member", 1, kMaxEnsembleMembers - 1));
+    s.member_epochs = static_cast<int>(r.integer("member_epochs", s.member, kMaxInt));
+    s.member_best_epochs = static_cast<int>(r.integer("member_best_epochs", 0, s.member_epochs));
+  }
+  const std::int64_t members = s.member * p;  // at most 63 x 2^40: no overflow
 
   // The payload's size follows from the JSON; checked against the file before anything is allocated.
-  const Vector<float> all = checkpoint.parameters(4 * p + kept);
+  const Vector<float> all = checkpoint.parameters(4 * p + kept + members);
   s.parameters = all.segment(0, p);
   s.adam_m = all.segment(p, p);
   s.adam_v = all.segment(2 * p, p);
   s.best_parameters = all.segment(3 * p, p);
   s.kept_parameters = all.segment(4 * p, kept);
+  s.member_parameters = all.segment(4 * p + kept, members);
   if ((s.adam_v.array() < 0).any()) checkpoint.fail("Adam's second moment holds a negative value");
   return s;
 }

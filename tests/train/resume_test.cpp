@@ -19,6 +19,7 @@
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/train/training_state.hpp"
 #include "gatkit/util/error.hpp"
+#include "checkpoint_test_util.hpp"
 
 namespace gatkit {
 namespace {
@@ -202,6 +203,57 @@ TEST(Resume, GraphTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
   fs::remove(file);
 }
 
+// An ensemble's state belongs to one member and carries the finished members' weights: resumed from
+// a state in member 2 or in member 3 (the member before it early-stopped in another state), the run
+// ends bitwise as the uninterrupted ensemble.
+TEST(Resume, EnsembleResumedInALaterMemberEndsBitwiseAsTheUninterruptedRun) {
+  RowMatrix<double> targets;
+  const auto graphs = chains(targets);
+  train::Split split;
+  split.train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  split.val = {12, 13, 14};
+  split.test = {15, 16, 17};
+  GraphTrainOptions options = graph_options();
+  options.ensemble = 3;
+  options.max_epochs = 10;
+  TrainedGraphModel whole;
+  const GraphRunResult a = train_graph_classifier(graphs, targets, split, options, 5, &whole);
+  ASSERT_EQ(whole.members, 3);
+
+  for (const int stop_member : {1, 2}) {
+    const fs::path file = temp_file("ensemble.state");
+    GraphTrainOptions first = options;
+    first.state_every = 3;
+    first.save_state = [&](const TrainingState& s) {
+      save_training_state(s, file);
+      if (s.member == stop_member && s.epoch == 6) throw Interrupted{};
+    };
+    EXPECT_THROW(train_graph_classifier(graphs, targets, split, first, 5, nullptr), Interrupted);
+    const TrainingState state = load_training_state(file);
+    EXPECT_EQ(state.member, stop_member);
+    EXPECT_EQ(state.member_parameters.size(), stop_member * state.parameters.size());
+    EXPECT_EQ(state.member_epochs, 10 * stop_member);
+    GraphTrainOptions second = options;
+    second.resume = &state;
+    TrainedGraphModel resumed;
+    const GraphRunResult b = train_graph_classifier(graphs, targets, split, second, 5, &resumed);
+    EXPECT_EQ(a.epochs, b.epochs);
+    EXPECT_EQ(a.best_epoch, b.best_epoch);
+    EXPECT_EQ(a.val_metric, b.val_metric);
+    EXPECT_EQ(a.test_metric, b.test_metric);
+    EXPECT_EQ(a.final_learning_rate, b.final_learning_rate);
+    ASSERT_EQ(whole.parameters.size(), resumed.parameters.size());
+    EXPECT_TRUE((whole.parameters.array() == resumed.parameters.array()).all()) << "stopped in member " << stop_member + 1;
+
+    // A state of member K (0-based) needs an ensemble of more than K members.
+    GraphTrainOptions smaller = options;
+    smaller.ensemble = stop_member;
+    smaller.resume = &state;
+    EXPECT_THROW(train_graph_classifier(graphs, targets, split, smaller, 5, nullptr), InvalidArgument);
+    fs::remove(file);
+  }
+}
+
 TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {
   TrainingState s;
   s.trainer = "graph_model";
@@ -253,6 +305,60 @@ TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {
   } catch (const Error& e) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr(file.string()));
   }
+  fs::remove(file);
+}
+
+TEST(Resume, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
+  TrainingState s;
+  s.trainer = "graph_model";
+  s.fingerprint = "x";
+  s.epoch = 3;
+  s.parameters = Vector<float>::LinSpaced(5, -1, 1);
+  s.adam_m = s.parameters;
+  s.adam_v = s.parameters.cwiseAbs();
+  s.best_parameters = s.parameters;
+  s.learning_rate = 1e-3;
+  s.member = 2;
+  s.member_parameters = Vector<float>::LinSpaced(10, 0, 9);
+  s.member_epochs = 17;
+  s.member_best_epochs = 11;
+  const fs::path file = temp_file("members.state");
+  save_training_state(s, file);
+  const TrainingState t = load_training_state(file);
+  EXPECT_EQ(t.member, 2);
+  EXPECT_EQ(t.member_epochs, 17);
+  EXPECT_EQ(t.member_best_epochs, 11);
+  EXPECT_TRUE(t.member_parameters == s.member_parameters);
+
+  // A first member's (or a single model's) state has no ensemble fields: what earlier versions wrote.
+  TrainingState single = s;
+  single.member = 0;
+  single.member_parameters.resize(0);
+  save_training_state(single, file);
+  EXPECT_EQ(test::json_of(file).find("member"), std::string::npos) << test::json_of(file);
+  EXPECT_EQ(load_training_state(file).member, 0);
+  // Finished members' weights that are not member x the parameters are refused before writing.
+  single.member_parameters = Vector<float>::Zero(5);
+  EXPECT_THROW(save_training_state(single, file), InvalidArgument);
+
+  save_training_state(s, file);
+  const std::string json = test::json_of(file);
+  std::vector<float> payload(4 * 5 + 10, 0.5f);
+  auto expect_refused = [&](const std::string& from, const std::string& to, const std::string& says) {
+    test::write_bytes(file, test::container(test::replaced(json, from, to), payload));
+    try {
+      (void)load_training_state(file);
+      ADD_FAILURE() << to << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr(says)) << to;
+    }
+  };
+  expect_refused("\"member\":2", "\"member\":3", "parameters");  // a member's weights missing
+  expect_refused("\"member\":2", "\"member\":0", "member");
+  expect_refused("\"member\":2", "\"member\":64", "member");
+  expect_refused("\"member_best_epochs\":11", "\"member_best_epochs\":18", "member_best_epochs");
+  expect_refused("\"member_epochs\":17", "\"member_epochs\":1", "member_epochs");
+  expect_refused("\"trainer\":\"graph_model\"", "\"trainer\":\"node_classifier\"", "only molecule training");
   fs::remove(file);
 }
 

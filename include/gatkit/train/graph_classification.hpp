@@ -49,7 +49,8 @@ struct GraphTrainOptions {
   /// Ensemble size: this many models, trained one after another from the seeds
   /// ensemble_member_seed(seed, 0 .. ensemble - 1), each with its own early stopping; the run is
   /// evaluated (and saved) as the mean of their predictions (probabilities, or values in the targets'
-  /// units). 1: one model. Resumable training (state_every, resume) takes one model only.
+  /// units). 1: one model. A training state belongs to one member (TrainingState::member) and carries
+  /// the finished members' weights, so an ensemble resumes like a single model.
   int ensemble = 1;
   /// Reduce-on-plateau schedule: after lr_patience epochs without a better validation score the
   /// learning rate is multiplied by lr_decay (not below min_learning_rate). 1: a constant rate.

@@ -48,6 +48,12 @@ struct TrainingState {
   std::vector<std::int64_t> order;  ///< graph trainer: the training order after the last shuffle
   std::vector<double> timings;      ///< per epoch: step ms (node) or training graphs/s (graph)
   double seconds = 0;               ///< wall time spent before the state was taken
+  /// Graph trainer with an ensemble (GraphTrainOptions::ensemble): the member being trained (0-based;
+  /// the fields above are its own), the finished members' best weights (member x the parameters, one
+  /// member after another) and their epochs and best epochs, summed.
+  int member = 0;
+  Vector<float> member_parameters;
+  int member_epochs = 0, member_best_epochs = 0;
 
   // Filled by callers that run several runs (the trainers neither read nor write these):
   int run = 0;                                   ///< index of the run this state belongs to
