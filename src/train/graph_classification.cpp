@@ -303,6 +303,8 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   // A state resumes its own member; the members before it are finished and come from the state.
   const int first_member = options.resume ? options.resume->member : 0;
   if (const TrainingState* s = options.resume) {
+    detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
+                            options.max_epochs);
     const std::int64_t p = model.parameters().size();
     GATKIT_REQUIRE(s->member_parameters.size() == s->member * p,
                    "resume: the state's finished ensemble members do not have this model's weights");
@@ -321,8 +323,6 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     int waited = 0, waited_for_rate = 0, epoch = 0, best_epoch = 0;
     const TrainingState* resume = member == first_member ? options.resume : nullptr;
     if (const TrainingState* s = resume) {
-      detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
-                              options.max_epochs);
       GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
                                                           std::to_string(s->order.size()) + " molecules, this run's " +
                                                           std::to_string(order.size()));
