@@ -27,6 +27,7 @@
 #include "gatkit/io/readers.hpp"
 #include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/train/node_classification.hpp"
+#include "gatkit/train/training_state.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit::fuzz {
@@ -217,6 +218,28 @@ void load_and_apply(const fs::path& file) {
     const RowMatrix<double> p = predictor.predict(std::span<const chem::Molecule>(&m, 1));
     check(p.rows() == 1, "graph model: one prediction row per molecule");
   }
+  // A training state (--resume FILE): its vectors fit together, and it writes back and reads the same.
+  if (const auto state = attempt([&] { return load_training_state(file); })) {
+    const Eigen::Index n = state->parameters.size();
+    check(state->adam_m.size() == n && state->adam_v.size() == n && state->best_parameters.size() == n &&
+              state->member_parameters.size() == state->member * n && state->finished.size() == static_cast<std::size_t>(state->run),
+          "training state: the sizes of its vectors");
+    const fs::path back = scratch() / "state_back.gatkit";
+    try {
+      save_training_state(*state, back);
+      const TrainingState again = load_training_state(back);
+      const auto same = [](const Vector<float>& a, const Vector<float>& b) {
+        return a.size() == b.size() && (a.array() == b.array()).all();
+      };
+      check(same(again.parameters, state->parameters) && same(again.best_parameters, state->best_parameters) &&
+                same(again.kept_parameters, state->kept_parameters) && again.member == state->member &&
+                same(again.member_parameters, state->member_parameters) && again.order == state->order &&
+                again.fingerprint == state->fingerprint && again.epoch == state->epoch,
+            "training state: save -> load changed it");
+    } catch (const Error& e) {
+      bug(std::string("a training state that loads does not save and load again: ") + e.what());
+    }
+  }
 }
 
 }  // namespace
@@ -376,7 +399,8 @@ int checkpoint(const std::uint8_t* data, std::size_t size) {
   // The input as the configuration JSON, with as many parameters as it turns out to need.
   write_file(file, container(as_text(data, size), 0));
   load_and_apply(file);
-  for (const auto& loader : {+[](const fs::path& f) { load_model(f); }, +[](const fs::path& f) { load_graph_model(f); }}) {
+  for (const auto& loader : {+[](const fs::path& f) { load_model(f); }, +[](const fs::path& f) { load_graph_model(f); },
+                             +[](const fs::path& f) { load_training_state(f); }}) {
     std::int64_t needed = -1;
     try {
       loader(file);

@@ -23,7 +23,8 @@ int linqs(const std::uint8_t* data, std::size_t size);
 int npy(const std::uint8_t* data, std::size_t size);
 int sdf(const std::uint8_t* data, std::size_t size);
 int json(const std::uint8_t* data, std::size_t size);
-/// A checkpoint as it is, with its checksum repaired, and a configuration JSON wrapped in a container.
+/// A checkpoint (model or training state) as it is, with its checksum repaired, and a configuration
+/// JSON wrapped in a container.
 int checkpoint(const std::uint8_t* data, std::size_t size);
 /// A whole data folder: the first byte picks the layout ('l': LINQS .content, .cites, train, val, test;
 /// else Planetoid features.svmlight, edges, labels, train, val, test), then the files' contents separated

@@ -71,8 +71,9 @@ void save_training_state(const TrainingState& s, const std::filesystem::path& fi
   Writer w(buffer);
   w.StartObject();
   w.Key("kind"); w.String(kTrainingStateKind);
-  w.Key("trainer"); w.String(s.trainer.c_str());
-  w.Key("fingerprint"); w.String(s.fingerprint.c_str());
+  // With their lengths: a fingerprint read from a file may hold "\u0000", which c_str() would cut.
+  w.Key("trainer"); w.String(s.trainer.data(), static_cast<rapidjson::SizeType>(s.trainer.size()));
+  w.Key("fingerprint"); w.String(s.fingerprint.data(), static_cast<rapidjson::SizeType>(s.fingerprint.size()));
   w.Key("seed"); w.Uint64(s.seed);
   w.Key("epoch"); w.Int(s.epoch);
   w.Key("parameters"); w.Int64(p);

@@ -257,7 +257,7 @@ TEST(Resume, EnsembleResumedInALaterMemberEndsBitwiseAsTheUninterruptedRun) {
 TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {
   TrainingState s;
   s.trainer = "graph_model";
-  s.fingerprint = "x";
+  s.fingerprint = std::string("x\0y", 3);  // a NUL (JSON "\u0000") survives the round trip
   s.seed = 9;
   s.epoch = 3;
   s.parameters = Vector<float>::LinSpaced(5, -1, 1);
@@ -284,6 +284,7 @@ TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {
   const fs::path file = temp_file("round.state");
   save_training_state(s, file);
   const TrainingState t = load_training_state(file);
+  EXPECT_EQ(t.fingerprint, s.fingerprint);
   EXPECT_EQ(t.best_score, s.best_score);
   EXPECT_EQ(t.best_loss, s.best_loss);
   EXPECT_EQ(t.order, s.order);
