@@ -49,7 +49,7 @@ std::string config_json(const TrainedModel& m) {
   w.EndObject();
   w.Key("normalize_features"); w.Bool(m.normalize_features);
   w.Key("class_names"); w.StartArray();
-  for (const auto& name : m.class_names) w.String(name.c_str());
+  for (const auto& name : m.class_names) w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   w.EndArray();
   w.EndObject();
   return buffer.GetString();

@@ -121,7 +121,7 @@ class CheckpointTest : public test::TempDirTest {
 };
 
 TEST_F(CheckpointTest, RoundTripKeepsEverything) {
-  TrainedModel m = sample_model(unusual_config(), {"alpha", "b \"quoted\" \\ slash", "ünïcode ☃", });
+  TrainedModel m = sample_model(unusual_config(), {std::string("al\0pha", 6), "b \"quoted\" \\ slash", "ünïcode ☃", });  // a NUL survives too
   m.normalize_features = false;
   // Special values must survive bit for bit.
   m.parameters[0] = -0.0f;
