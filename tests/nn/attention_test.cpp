@@ -179,25 +179,7 @@ TEST_P(AttentionTest, GradientsMatchFiniteDifferences) {
   p.values() += 0.1 * Vector<double>::Random(p.size());
   FeatureMatrix<double> x = make_input(c, n, f, 8);
   const RowMatrix<double> weights = random_matrix<double>(n, layer.output_dim(), 13);
-  // L = sum(y o weights): dL/dy = weights. Dropout masks are fixed by the seed, so L is smooth.
-  auto loss = [&] {
-    AttentionCache<double> cache;
-    RowMatrix<double> y;
-    layer.forward(p, g, x, true, 42, cache, y);
-    return y.cwiseProduct(weights).sum();
-  };
-  AttentionCache<double> cache;
-  RowMatrix<double> y, dx;
-  layer.forward(p, g, x, true, 42, cache, y);
-  p.zero_grads();
-  layer.backward(p, g, x, cache, weights, c.sparse_input ? nullptr : &dx);
-  for (std::size_t b = 0; b < p.blocks().size(); ++b) {
-    const auto& block = p.blocks()[b];
-    testing::expect_gradients_match(c.name() + " " + block.name, p.values().data() + block.offset,
-                                    p.grads().data() + block.offset, block.rows * block.cols, loss);
-  }
-  if (!c.sparse_input)
-    testing::expect_gradients_match(c.name() + " input", x.dense().data(), dx.data(), dx.size(), loss);
+  testing::expect_attention_gradients(c.name(), layer, p, g, x, weights, 42);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllScorings, AttentionTest, ::testing::ValuesIn(all_cases()),

@@ -234,23 +234,8 @@ TEST_P(VariantTest, GradientsMatchFiniteDifferences) {
   const RowMatrix<double> f = random_matrix<double>(g.num_edges(), std::max<std::int64_t>(v.edge_dim, 1), 9);
   const RowMatrix<double>* edges = v.edge_dim > 0 ? &f : nullptr;
   const RowMatrix<double> weights = random_matrix<double>(n, layer.output_dim(), 13);
-  auto loss = [&] {
-    AttentionCache<double> cache;
-    RowMatrix<double> y;
-    layer.forward(p, g, x, true, 42, cache, y, edges);
-    return y.cwiseProduct(weights).sum();
-  };
-  AttentionCache<double> cache;
-  RowMatrix<double> y, dx;
-  layer.forward(p, g, x, true, 42, cache, y, edges);
-  p.zero_grads();
-  layer.backward(p, g, x, cache, weights, &dx, edges);
-  for (const auto& b : p.blocks()) {
-    EXPECT_GT(p.grads().segment(b.offset, b.rows * b.cols).cwiseAbs().maxCoeff(), 0.0) << v.name() << " " << b.name;
-    testing::expect_gradients_match(v.name() + " " + b.name, p.values().data() + b.offset, p.grads().data() + b.offset,
-                                    b.rows * b.cols, loss, kStep, 1e-5, kFloor);
-  }
-  testing::expect_gradients_match(v.name() + " input", x.dense().data(), dx.data(), dx.size(), loss, kStep, 1e-5, kFloor);
+  testing::expect_attention_gradients(v.name(), layer, p, g, x, weights, 42, edges,
+                                      {.eps = kStep, .tolerance = 1e-5, .floor = kFloor, .require_nonzero = true});
 }
 
 TEST_P(VariantTest, ParameterCountMatchesTheLayer) {

@@ -138,20 +138,7 @@ TEST(EdgeFeatures, GradientsMatchFiniteDifferences) {
     FeatureMatrix<double> x(random_matrix<double>(13, 6, 4));
     const RowMatrix<double> f = random_matrix<double>(g.num_edges(), 5, 5);
     const RowMatrix<double> weights = random_matrix<double>(13, layer.output_dim(), 6);
-    auto loss = [&] {
-      AttentionCache<double> cache;
-      RowMatrix<double> y;
-      layer.forward(p, g, x, true, 9, cache, y, &f);
-      return y.cwiseProduct(weights).sum();
-    };
-    AttentionCache<double> cache;
-    RowMatrix<double> y, dx;
-    layer.forward(p, g, x, true, 9, cache, y, &f);
-    p.zero_grads();
-    layer.backward(p, g, x, cache, weights, &dx, &f);
-    for (const auto& b : p.blocks())
-      testing::expect_gradients_match(b.name, p.values().data() + b.offset, p.grads().data() + b.offset, b.rows * b.cols, loss);
-    testing::expect_gradients_match("input", x.dense().data(), dx.data(), dx.size(), loss);
+    testing::expect_attention_gradients(concat ? "concat" : "mean", layer, p, g, x, weights, 9, &f);
   }
 }
 
@@ -231,24 +218,10 @@ TEST(DotEdgeFeatures, GradientsMatchFiniteDifferences) {
     FeatureMatrix<double> x(random_matrix<double>(13, 6, 4));
     const RowMatrix<double> f = random_matrix<double>(g.num_edges(), 5, 5);
     const RowMatrix<double> weights = random_matrix<double>(13, layer.output_dim(), 6);
-    auto loss = [&] {
-      AttentionCache<double> cache;
-      RowMatrix<double> y;
-      layer.forward(p, g, x, true, 9, cache, y, &f);
-      return y.cwiseProduct(weights).sum();
-    };
-    AttentionCache<double> cache;
-    RowMatrix<double> y, dx;
-    layer.forward(p, g, x, true, 9, cache, y, &f);
-    p.zero_grads();
-    layer.backward(p, g, x, cache, weights, &dx, &f);
     bool saw_edge_weight = false;
-    for (const auto& b : p.blocks()) {
-      saw_edge_weight |= b.name.ends_with(".edge_weight");
-      testing::expect_gradients_match(b.name, p.values().data() + b.offset, p.grads().data() + b.offset, b.rows * b.cols, loss);
-    }
+    for (const auto& b : p.blocks()) saw_edge_weight |= b.name.ends_with(".edge_weight");
     EXPECT_TRUE(saw_edge_weight);
-    testing::expect_gradients_match("input", x.dense().data(), dx.data(), dx.size(), loss);
+    testing::expect_attention_gradients(concat ? "concat" : "mean", layer, p, g, x, weights, 9, &f);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gatkit/graph/graph.hpp"
+#include "gatkit/nn/attention.hpp"
 #include "gatkit/nn/random.hpp"
 #include "gatkit/tensor.hpp"
 
@@ -71,6 +72,40 @@ inline void expect_gradients_match(const std::string& what, double* values, cons
       ADD_FAILURE() << what << "[" << k << "]: analytic " << analytic[k] << " vs numeric " << numeric;
   }
   EXPECT_EQ(failures, 0) << what << ": " << failures << " of " << count << " entries differ";
+}
+
+/// The finite-difference check of one attention layer (double): L = sum(y o weights), so dL/dy =
+/// weights, with the dropout masks of `seed` fixed (L is then smooth). Every parameter block's gradient
+/// is compared, and dL/dx unless x is sparse; `edges` are the edge features, if any. With
+/// `require_nonzero`, a block whose gradient is all zero fails too (it would pass any comparison).
+struct GradientCheck {
+  double eps = 1e-5, tolerance = 1e-5, floor = 1e-4;
+  bool require_nonzero = false;
+};
+inline void expect_attention_gradients(const std::string& what, const GraphAttention<double>& layer, Parameters<double>& p,
+                                       const Graph& g, FeatureMatrix<double>& x, const RowMatrix<double>& weights,
+                                       std::uint64_t seed, const RowMatrix<double>* edges = nullptr,
+                                       const GradientCheck& check = {}) {
+  auto loss = [&] {
+    AttentionCache<double> cache;
+    RowMatrix<double> y;
+    layer.forward(p, g, x, true, seed, cache, y, edges);
+    return y.cwiseProduct(weights).sum();
+  };
+  AttentionCache<double> cache;
+  RowMatrix<double> y, dx;
+  layer.forward(p, g, x, true, seed, cache, y, edges);
+  p.zero_grads();
+  layer.backward(p, g, x, cache, weights, x.is_sparse() ? nullptr : &dx, edges);
+  for (const auto& b : p.blocks()) {
+    if (check.require_nonzero)
+      EXPECT_GT(p.grads().segment(b.offset, b.rows * b.cols).cwiseAbs().maxCoeff(), 0.0) << what << " " << b.name;
+    expect_gradients_match(what + " " + b.name, p.values().data() + b.offset, p.grads().data() + b.offset,
+                           b.rows * b.cols, loss, check.eps, check.tolerance, check.floor);
+  }
+  if (!x.is_sparse())
+    expect_gradients_match(what + " input", x.dense().data(), dx.data(), dx.size(), loss, check.eps, check.tolerance,
+                           check.floor);
 }
 
 }  // namespace gatkit::testing
