@@ -126,11 +126,15 @@ TEST(EdgeFeatures, MatchReference) {
   }
 }
 
-TEST(EdgeFeatures, GradientsMatchFiniteDifferences) {
+// Finite differences of an edge-feature layer of `kind` (double), heads concatenated and averaged; the
+// layer must have an edge weight block, or the edge term would go unchecked.
+void expect_edge_feature_gradients(AttentionKind kind) {
   const Graph g = small_graph();
   for (bool concat : {true, false}) {
     Parameters<double> p;
-    GraphAttention<double> layer(edge_config(6, concat, 0.3), p, "att");
+    AttentionConfig config = edge_config(6, concat, 0.3);
+    config.kind = kind;
+    GraphAttention<double> layer(config, p, "att");
     p.allocate();
     Rng rng(3);
     layer.initialize(p, rng);
@@ -138,9 +142,14 @@ TEST(EdgeFeatures, GradientsMatchFiniteDifferences) {
     FeatureMatrix<double> x(random_matrix<double>(13, 6, 4));
     const RowMatrix<double> f = random_matrix<double>(g.num_edges(), 5, 5);
     const RowMatrix<double> weights = random_matrix<double>(13, layer.output_dim(), 6);
+    bool saw_edge_weight = false;
+    for (const auto& b : p.blocks()) saw_edge_weight |= b.name.ends_with(".edge_weight");
+    EXPECT_TRUE(saw_edge_weight);
     testing::expect_attention_gradients(concat ? "concat" : "mean", layer, p, g, x, weights, 9, &f);
   }
 }
+
+TEST(EdgeFeatures, GradientsMatchFiniteDifferences) { expect_edge_feature_gradients(AttentionKind::additive); }
 
 TEST(EdgeFeatures, SameBitsForOneAndManyThreads) {
   auto edges = random_edges(3000, 5, 8);
@@ -206,24 +215,7 @@ TEST(DotEdgeFeatures, MatchReference) {
   }
 }
 
-TEST(DotEdgeFeatures, GradientsMatchFiniteDifferences) {
-  const Graph g = small_graph();
-  for (bool concat : {true, false}) {
-    Parameters<double> p;
-    GraphAttention<double> layer(dot_edge_config(6, concat, 0.3), p, "att");
-    p.allocate();
-    Rng rng(3);
-    layer.initialize(p, rng);
-    p.values() += 0.1 * Vector<double>::Random(p.size());
-    FeatureMatrix<double> x(random_matrix<double>(13, 6, 4));
-    const RowMatrix<double> f = random_matrix<double>(g.num_edges(), 5, 5);
-    const RowMatrix<double> weights = random_matrix<double>(13, layer.output_dim(), 6);
-    bool saw_edge_weight = false;
-    for (const auto& b : p.blocks()) saw_edge_weight |= b.name.ends_with(".edge_weight");
-    EXPECT_TRUE(saw_edge_weight);
-    testing::expect_attention_gradients(concat ? "concat" : "mean", layer, p, g, x, weights, 9, &f);
-  }
-}
+TEST(DotEdgeFeatures, GradientsMatchFiniteDifferences) { expect_edge_feature_gradients(AttentionKind::dot); }
 
 TEST(DotEdgeFeatures, SameBitsForOneAndManyThreads) {
   auto edges = random_edges(3000, 5, 8);

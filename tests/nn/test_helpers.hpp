@@ -98,8 +98,9 @@ inline void expect_attention_gradients(const std::string& what, const GraphAtten
   p.zero_grads();
   layer.backward(p, g, x, cache, weights, x.is_sparse() ? nullptr : &dx, edges);
   for (const auto& b : p.blocks()) {
-    if (check.require_nonzero)
+    if (check.require_nonzero) {
       EXPECT_GT(p.grads().segment(b.offset, b.rows * b.cols).cwiseAbs().maxCoeff(), 0.0) << what << " " << b.name;
+    }
     expect_gradients_match(what + " " + b.name, p.values().data() + b.offset, p.grads().data() + b.offset,
                            b.rows * b.cols, loss, check.eps, check.tolerance, check.floor);
   }
