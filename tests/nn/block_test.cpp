@@ -440,16 +440,7 @@ TEST(Blocks, TrainingStepsIdenticalForOneAndTwoThreads) {
     GatModel<float> model(config);
     model.initialize(17);
     const Graph g = model.prepare_graph(raw);
-    Adam adam(AdamConfig{}, model.parameters().size());
-    RowMatrix<float> d;
-    for (int step = 0; step < 3; ++step) {
-      model.parameters().zero_grads();
-      softmax_cross_entropy(model.forward(g, x, true, 100 + static_cast<std::uint64_t>(step)), labels, train, &d);
-      model.backward(g, x, d);
-      adam.step(model.parameters());
-    }
-    node_values = model.parameters().values();
-    logits = model.forward(g, x, false, 0);
+    testing::train_three_steps(model, g, x, labels, train, node_values, logits);
 
     GraphModelConfig gc;
     gc.in_dim = f;

@@ -10,6 +10,8 @@
 
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/nn/attention.hpp"
+#include "gatkit/nn/functional.hpp"
+#include "gatkit/train/adam.hpp"
 #include "gatkit/nn/random.hpp"
 #include "gatkit/tensor.hpp"
 
@@ -107,6 +109,23 @@ inline void expect_attention_gradients(const std::string& what, const GraphAtten
   if (!x.is_sparse())
     expect_gradients_match(what + " input", x.dense().data(), dx.data(), dx.size(), loss, check.eps, check.tolerance,
                            check.floor);
+}
+
+/// Three Adam steps of softmax cross-entropy on the `train` nodes (dropout seeds 101, 102, 103), then
+/// the weights and the evaluation logits: what the thread-count tests of the node models compare.
+template <class Model>
+void train_three_steps(Model& model, const Graph& g, const FeatureMatrix<float>& x, const std::vector<std::int32_t>& labels,
+                       const std::vector<NodeId>& train, Vector<float>& values, RowMatrix<float>& logits) {
+  Adam adam(AdamConfig{}, model.parameters().size());
+  RowMatrix<float> d;
+  for (int step = 0; step < 3; ++step) {
+    model.parameters().zero_grads();
+    softmax_cross_entropy(model.forward(g, x, true, 100 + static_cast<std::uint64_t>(step)), labels, train, &d);
+    model.backward(g, x, d);
+    adam.step(model.parameters());
+  }
+  values = model.parameters().values();
+  logits = model.forward(g, x, false, 0);
 }
 
 }  // namespace gatkit::testing
