@@ -168,13 +168,31 @@ GraphTrainOptions graph_options() {
   return o;
 }
 
-TEST(Resume, GraphTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
-  RowMatrix<double> targets;
-  const auto graphs = chains(targets);
+// The chains' split: 12 training, 3 validation, 3 test molecules (the last six carry flipped labels).
+train::Split chain_split() {
   train::Split split;
   split.train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
   split.val = {12, 13, 14};
   split.test = {15, 16, 17};
+  return split;
+}
+
+// A resumed graph run ended as the uninterrupted one: the same epochs, scores, rate and weights.
+void expect_same_run(const GraphRunResult& a, const GraphRunResult& b, const TrainedGraphModel& whole,
+                     const TrainedGraphModel& resumed, const std::string& what) {
+  EXPECT_EQ(a.epochs, b.epochs) << what;
+  EXPECT_EQ(a.best_epoch, b.best_epoch) << what;
+  EXPECT_EQ(a.val_metric, b.val_metric) << what;
+  EXPECT_EQ(a.test_metric, b.test_metric) << what;
+  EXPECT_EQ(a.final_learning_rate, b.final_learning_rate) << what;
+  ASSERT_EQ(whole.parameters.size(), resumed.parameters.size()) << what;
+  EXPECT_TRUE((whole.parameters.array() == resumed.parameters.array()).all()) << what;
+}
+
+TEST(Resume, GraphTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
+  RowMatrix<double> targets;
+  const auto graphs = chains(targets);
+  const train::Split split = chain_split();
   TrainedGraphModel whole, resumed;
   const GraphRunResult a = train_graph_classifier(graphs, targets, split, graph_options(), 5, &whole);
 
@@ -192,14 +210,8 @@ TEST(Resume, GraphTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
   GraphTrainOptions second = graph_options();
   second.resume = &state;
   const GraphRunResult b = train_graph_classifier(graphs, targets, split, second, 5, &resumed);
-  EXPECT_EQ(a.epochs, b.epochs);
-  EXPECT_EQ(a.best_epoch, b.best_epoch);
-  EXPECT_EQ(a.val_metric, b.val_metric);
-  EXPECT_EQ(a.final_learning_rate, b.final_learning_rate);
   EXPECT_LT(a.final_learning_rate, 1e-3) << "the schedule should have reduced the rate (else this checks less)";
-  EXPECT_EQ(a.test_metric, b.test_metric);
-  ASSERT_EQ(whole.parameters.size(), resumed.parameters.size());
-  EXPECT_TRUE((whole.parameters.array() == resumed.parameters.array()).all());
+  expect_same_run(a, b, whole, resumed, "single model");
   fs::remove(file);
 }
 
@@ -209,10 +221,7 @@ TEST(Resume, GraphTrainingResumedFromAFileEndsBitwiseAsTheUninterruptedRun) {
 TEST(Resume, EnsembleResumedInALaterMemberEndsBitwiseAsTheUninterruptedRun) {
   RowMatrix<double> targets;
   const auto graphs = chains(targets);
-  train::Split split;
-  split.train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-  split.val = {12, 13, 14};
-  split.test = {15, 16, 17};
+  const train::Split split = chain_split();
   GraphTrainOptions options = graph_options();
   options.ensemble = 3;
   options.max_epochs = 10;
@@ -237,13 +246,7 @@ TEST(Resume, EnsembleResumedInALaterMemberEndsBitwiseAsTheUninterruptedRun) {
     second.resume = &state;
     TrainedGraphModel resumed;
     const GraphRunResult b = train_graph_classifier(graphs, targets, split, second, 5, &resumed);
-    EXPECT_EQ(a.epochs, b.epochs);
-    EXPECT_EQ(a.best_epoch, b.best_epoch);
-    EXPECT_EQ(a.val_metric, b.val_metric);
-    EXPECT_EQ(a.test_metric, b.test_metric);
-    EXPECT_EQ(a.final_learning_rate, b.final_learning_rate);
-    ASSERT_EQ(whole.parameters.size(), resumed.parameters.size());
-    EXPECT_TRUE((whole.parameters.array() == resumed.parameters.array()).all()) << "stopped in member " << stop_member + 1;
+    expect_same_run(a, b, whole, resumed, "stopped in member " + std::to_string(stop_member + 1));
 
     // A state of member K (0-based) needs an ensemble of more than K members.
     GraphTrainOptions smaller = options;
