@@ -74,13 +74,17 @@ class ResumableRuns {
     o.fingerprint = fingerprint_;
     o.resume = loaded_ && loaded_->run == run ? &*loaded_ : nullptr;
     if (!active()) return;
-    o.state_every = 1;  // every epoch reaches the callback, which decides what to write
     int members = 1;
     if constexpr (requires { o.ensemble; }) members = o.ensemble;
-    o.save_state = [this, run, members, fill = std::move(fill)](const TrainingState& s) {
+    // Every epoch training goes on after counts towards --stop-after-epochs; the trainer builds a state
+    // only for the epochs written (every --checkpoint-every, and the one that stops).
+    o.state_wanted = [this](int epoch) {
       ++epochs_;
-      const bool stop = budget_ > 0 && epochs_ >= budget_;
-      if (s.epoch % every_ != 0 && !stop) return;
+      stop_ = budget_ > 0 && epochs_ >= budget_;
+      return stop_ || epoch % every_ == 0;
+    };
+    o.save_state = [this, run, members, fill = std::move(fill)](const TrainingState& s) {
+      const bool stop = stop_;
       TrainingState state = s;
       fill(state);
       state.run = run;
@@ -104,6 +108,7 @@ class ResumableRuns {
   std::filesystem::path file_;
   std::optional<TrainingState> loaded_;
   std::int64_t every_ = 10, budget_ = -1, epochs_ = 0;
+  bool stop_ = false;  // the epoch state_wanted was last asked about ends the --stop-after-epochs budget
 };
 
 // What a kept model holds besides its weights that differs between runs (the state's `kept_values`),

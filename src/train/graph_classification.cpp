@@ -380,7 +380,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
           waited_for_rate = 0;
         }
       }
-      if (options.state_every > 0 && epoch % options.state_every == 0 && epoch < options.max_epochs && options.save_state) {
+      if (detail::state_due(options, epoch)) {
         TrainingState state;
         state.trainer = detail::kGraphModelKind;
         state.fingerprint = options.fingerprint;

@@ -193,7 +193,7 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
     }
     if (on_epoch) on_epoch(stats);
     if (waited >= options.patience) break;
-    if (options.state_every > 0 && epoch % options.state_every == 0 && epoch < options.max_epochs && options.save_state) {
+    if (detail::state_due(options, epoch)) {
       TrainingState state;
       state.trainer = detail::kNodeClassifierKind;
       state.fingerprint = options.fingerprint;

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gatkit/chem/featurize.hpp"
 #include "gatkit/graph/graph.hpp"
@@ -255,6 +257,51 @@ TEST(Resume, EnsembleResumedInALaterMemberEndsBitwiseAsTheUninterruptedRun) {
     EXPECT_THROW(train_graph_classifier(graphs, targets, split, smaller, 5, nullptr), InvalidArgument);
     fs::remove(file);
   }
+}
+
+// state_wanted is asked once per epoch that training goes on after (not after the last), and the
+// trainer builds a state only for the epochs it wants, in place of state_every.
+TEST(Resume, AStateFilterIsAskedEveryEpochAndOnlyTheWantedStatesAreBuilt) {
+  const auto wanted = [](int epoch) { return epoch % 10 == 3 || epoch == 17; };
+  const NodeDataset data = ring_nodes();
+  std::vector<int> asked, saved;
+  TrainOptions node = node_options();
+  node.state_every = 1;  // ignored: the filter decides
+  node.state_wanted = [&](int epoch) {
+    asked.push_back(epoch);
+    return wanted(epoch);
+  };
+  node.save_state = [&](const TrainingState& s) { saved.push_back(s.epoch); };
+  train_node_classifier(data, node, 3, nullptr);
+  std::vector<int> every(39);
+  for (int e = 1; e <= 39; ++e) every[static_cast<std::size_t>(e - 1)] = e;
+  EXPECT_EQ(asked, every);
+  EXPECT_EQ(saved, (std::vector<int>{3, 13, 17, 23, 33}));
+
+  RowMatrix<double> targets;
+  const auto graphs = chains(targets);
+  GraphTrainOptions graph = graph_options();
+  graph.ensemble = 2;
+  graph.max_epochs = 20;
+  graph.state_every = 1;
+  std::vector<std::pair<int, int>> graph_asked, graph_saved;  // (member, epoch)
+  int member = 0, last = 0;
+  graph.state_wanted = [&](int epoch) {
+    if (epoch < last) ++member;  // the epochs of the next member start again at 1
+    last = epoch;
+    graph_asked.emplace_back(member, epoch);
+    return wanted(epoch);
+  };
+  graph.save_state = [&](const TrainingState& s) { graph_saved.emplace_back(s.member, s.epoch); };
+  train_graph_classifier(graphs, targets, chain_split(), graph, 5, nullptr);
+  std::vector<std::pair<int, int>> expected_asked, expected_saved;
+  for (int m = 0; m < 2; ++m)
+    for (int e = 1; e < 20; ++e) {
+      expected_asked.emplace_back(m, e);
+      if (wanted(e)) expected_saved.emplace_back(m, e);
+    }
+  EXPECT_EQ(graph_asked, expected_asked);
+  EXPECT_EQ(graph_saved, expected_saved);
 }
 
 TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {

@@ -60,6 +60,7 @@ struct GraphTrainOptions {
   /// Resumable training, as TrainOptions (node_classification.hpp): the state of every state_every-th
   /// epoch goes to save_state; `resume` continues from one, ending bit for bit as the uninterrupted run.
   int state_every = 0;
+  StateFilter state_wanted;  ///< optional; replaces state_every (training_state.hpp)
   StateCallback save_state;
   const TrainingState* resume = nullptr;
   std::string fingerprint;

@@ -34,6 +34,7 @@ struct TrainOptions {
   /// `resume`, training continues from that state (written with the same seed, data, options and
   /// `fingerprint`) and ends as the uninterrupted run would have, bit for bit.
   int state_every = 0;
+  StateFilter state_wanted;  ///< optional; replaces state_every (training_state.hpp)
   StateCallback save_state;
   const TrainingState* resume = nullptr;
   std::string fingerprint;  ///< what a state must carry to be resumed here (the caller's description)

@@ -65,6 +65,11 @@ struct TrainingState {
 
 /// Called by a trainer with its state at the end of an epoch (see TrainOptions::state_every).
 using StateCallback = std::function<void(const TrainingState&)>;
+/// Asked by a trainer at the end of every epoch that training goes on after (1-based epoch of the run,
+/// or of the ensemble member): whether to build a state and hand it to the StateCallback. When set, it
+/// replaces state_every, so a caller with its own schedule (the CLI writes every --checkpoint-every
+/// epochs and stops after --stop-after-epochs) makes the trainer build only the states it keeps.
+using StateFilter = std::function<bool(int epoch)>;
 
 /// Writes `state` atomically (temporary file, flush, rename). Throws InvalidArgument when the vectors
 /// disagree in size.
@@ -89,6 +94,15 @@ void check_resumable(const TrainingState& state, const std::string& trainer, con
 void capture_optimizer(TrainingState& state, const Vector<float>& parameters, const Adam& adam);
 /// The inverse: the weights and the optimiser as `state` holds them (after check_resumable).
 void restore_optimizer(const TrainingState& state, Vector<float>& parameters, Adam& adam);
+/// Whether a trainer with these options (TrainOptions, GraphTrainOptions) builds and hands on its state
+/// after `epoch`, an epoch training goes on after: never past max_epochs nor without save_state; then
+/// state_wanted decides when it is set, else every state_every-th epoch.
+template <class Options>
+bool state_due(const Options& options, int epoch) {
+  if (!options.save_state || epoch >= options.max_epochs) return false;
+  if (options.state_wanted) return options.state_wanted(epoch);
+  return options.state_every > 0 && epoch % options.state_every == 0;
+}
 }  // namespace detail
 
 }  // namespace gatkit
