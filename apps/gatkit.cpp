@@ -24,6 +24,7 @@
 #include "output.hpp"
 #include "block_options.hpp"
 #include "range_options.hpp"
+#include "summary_config.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -299,23 +300,12 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
   w.EndObject();
   w.Key("config"); w.StartObject();
   w.Key("model"); w.String(to_string(o.model.kind).c_str());
-  w.Key("attention"); w.String(to_string(o.model.attention).c_str());
-  w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
-  w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
-  w.Key("block"); w.String(to_string(o.model.block).c_str());
-  if (o.model.block == BlockKind::transformer) {
-    w.Key("ffn_hidden"); w.Int64(o.model.ffn_width());
-  }
-  w.Key("range"); w.String(o.model.range.name().c_str());
-  w.Key("positional"); w.String(o.model.positional.name().c_str());
+  write_attention_config(w, o.model);
   w.Key("layers"); w.Int(o.model.layers);
   w.Key("heads"); w.Int(o.model.heads);
   w.Key("hidden"); w.Int64(o.model.hidden);
   w.Key("output_heads"); w.Int(o.model.output_heads);
-  w.Key("dropout"); w.Double(o.model.dropout);
-  w.Key("attention_dropout"); w.Double(o.model.attention_dropout);
-  w.Key("lr"); w.Double(o.optimizer.learning_rate);
-  w.Key("weight_decay"); w.Double(o.optimizer.weight_decay);
+  write_regularization_config(w, o.model, o.optimizer);
   w.Key("patience"); w.Int(o.patience);
   w.Key("max_epochs"); w.Int(o.max_epochs);
   w.Key("normalize_features"); w.Bool(o.normalize_features);

@@ -22,6 +22,7 @@
 #include "block_options.hpp"
 #include "range_options.hpp"
 #include "resume.hpp"
+#include "summary_config.hpp"
 
 namespace gatkit::cli {
 namespace {
@@ -149,22 +150,11 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("hidden"); w.Int64(o.model.hidden);
   w.Key("readout"); w.String(to_string(o.model.readouts()).c_str());
   w.Key("jumping_knowledge"); w.Bool(o.model.jumping_knowledge);
-  w.Key("attention"); w.String(to_string(o.model.attention).c_str());
-  w.Key("normalizer"); w.String(to_string(o.model.normalizer).c_str());
-  w.Key("head_merge"); w.String(to_string(o.model.head_merge).c_str());
   w.Key("residual"); w.Bool(o.model.residual);
-  w.Key("block"); w.String(to_string(o.model.block).c_str());
-  if (o.model.block == BlockKind::transformer) {
-    w.Key("ffn_hidden"); w.Int64(o.model.ffn_width());
-  }
-  w.Key("range"); w.String(o.model.range.name().c_str());
-  w.Key("positional"); w.String(o.model.positional.name().c_str());
+  write_attention_config(w, o.model);
   w.Key("head_layers"); w.Int(o.model.head_layers);
   w.Key("head_hidden"); w.Int64(o.model.head_hidden);
-  w.Key("dropout"); w.Double(o.model.dropout);
-  w.Key("attention_dropout"); w.Double(o.model.attention_dropout);
-  w.Key("lr"); w.Double(o.optimizer.learning_rate);
-  w.Key("weight_decay"); w.Double(o.optimizer.weight_decay);
+  write_regularization_config(w, o.model, o.optimizer);
   w.Key("lr_decay"); w.Double(o.lr_decay);
   w.Key("lr_patience"); w.Int(o.lr_patience);
   w.Key("min_lr"); w.Double(o.min_learning_rate);
