@@ -13,6 +13,7 @@
 
 #include "cli_args.hpp"
 #include "commands.hpp"
+#include "gatkit/chem/generic_graph.hpp"
 #include "gatkit/train/graph_classification.hpp"
 #include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/train/metrics.hpp"
@@ -49,6 +50,28 @@ RowMatrix<double> read_targets(const std::vector<chem::Molecule>& molecules, con
       }
       targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = y;
     }
+  return targets;
+}
+
+// Targets of generic graph entries, from their "labels": a missing or null label is NaN. A name that no
+// graph carries is an error (most likely a misspelt --target).
+RowMatrix<double> read_graph_targets(const std::vector<io::GraphRecord>& graphs, const std::vector<std::string>& names,
+                                     const std::filesystem::path& file) {
+  RowMatrix<double> targets(static_cast<Eigen::Index>(graphs.size()), static_cast<Eigen::Index>(names.size()));
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    bool named = false;
+    for (std::size_t i = 0; i < graphs.size(); ++i) {
+      double y = std::numeric_limits<double>::quiet_NaN();
+      for (const auto& [name, value] : graphs[i].labels)
+        if (name == names[t]) {
+          named = true;
+          if (value) y = *value;
+          break;
+        }
+      targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = y;
+    }
+    if (!named) throw ParseError(file, 0, "no graph entry has the label '" + names[t] + "' (--target)");
+  }
   return targets;
 }
 
@@ -182,8 +205,14 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const std::filesystem::path file = args.required("data");
   const OnError on_error = on_error_option(args);
   const std::vector<std::string> names = target_names(args);
-  MoleculeSet set = read_molecule_set(file, on_error, quiet);
-  const std::uint64_t records = set.molecules.size() + set.skipped.size();
+  MoleculeSet set = read_molecule_set(file, on_error, quiet, /*accept_graphs=*/true);
+  // A JSON file of generic graph entries trains on their own feature rows (chem/generic_graph.hpp).
+  const bool generic = !set.graphs.empty();
+  if (generic && !set.molecules.empty())
+    throw ParseError(file, 0, "graphs[" + std::to_string(set.graph_records.front() - 1) +
+                                  "]: a generic graph entry in a file of molecules; train on one kind of entry");
+  const char* noun = generic ? "graphs" : "molecules";
+  const std::uint64_t records = set.molecules.size() + set.graphs.size() + set.skipped.size();
   // A molecule that cannot be featurised (two bonds between the same atoms, ...), or that is too large
   // for --range full, is a bad record too.
   AttentionRange range;
@@ -191,33 +220,60 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   read_range_options(args, range, positional);
   const chem::FeaturizeOptions featurizer;
   std::vector<chem::MoleculeGraph> graphs;
-  graphs.reserve(set.molecules.size());
+  const std::size_t count = generic ? set.graphs.size() : set.molecules.size();
+  graphs.reserve(count);
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < set.molecules.size(); ++i) {
-    chem::Molecule& m = set.molecules[i];
+  std::int64_t node_width = -1, edge_width = -1;  // generic graphs: the first graph's, which all must have
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t record = generic ? set.graph_records[i] : set.molecules[i].record;
+    const std::string& name = generic ? set.graphs[i].id : set.molecules[i].name;
     try {
-      chem::MoleculeGraph graph = chem::featurize(m, featurizer);
+      chem::MoleculeGraph graph;
+      if (generic) {
+        const io::GraphRecord& g = set.graphs[i];
+        if (node_width < 0) {
+          node_width = chem::generic_node_width(g);
+          edge_width = chem::generic_edge_width(g);
+        }
+        GATKIT_REQUIRE(chem::generic_node_width(g) == node_width && chem::generic_edge_width(g) == edge_width,
+                       std::to_string(chem::generic_node_width(g)) + " node and " + std::to_string(chem::generic_edge_width(g)) +
+                           " edge feature columns, the first graph has " + std::to_string(node_width) + " and " +
+                           std::to_string(edge_width));
+        graph = chem::model_graph(g);
+      } else {
+        graph = chem::featurize(set.molecules[i], featurizer);
+      }
       check_range_size(range, graph.graph.num_nodes(),
-                       "record " + std::to_string(m.record) + (m.name.empty() ? std::string() : " '" + m.name + "'"));
+                       "record " + std::to_string(record) + (name.empty() ? std::string() : " '" + name + "'"));
       graphs.push_back(std::move(graph));
-      if (kept != i) {
-        set.molecules[kept] = std::move(m);
+      if (kept != i && generic) {
+        set.graphs[kept] = std::move(set.graphs[i]);
+        set.graph_records[kept] = record;
+      } else if (kept != i) {
+        set.molecules[kept] = std::move(set.molecules[i]);
         set.ids[kept] = std::move(set.ids[i]);
       }
       ++kept;
     } catch (const InvalidArgument& e) {
-      const ParseError error(file, m.line, e.what());
+      const ParseError error(file, generic ? 0 : set.molecules[i].line,
+                             generic ? "graphs[" + std::to_string(record - 1) + "]: " + e.what() : std::string(e.what()));
       if (on_error == OnError::fail) throw error;
-      if (!quiet) std::cerr << "skipped record " << m.record << ": " << error.what() << "\n";
-      set.skipped.push_back({m.record, error.what()});
+      if (!quiet) std::cerr << "skipped record " << record << ": " << error.what() << "\n";
+      set.skipped.push_back({record, error.what()});
     }
   }
-  set.molecules.resize(kept);
-  set.ids.resize(kept);
+  if (generic) {
+    set.graphs.resize(kept);
+    set.graph_records.resize(kept);
+  } else {
+    set.molecules.resize(kept);
+    set.ids.resize(kept);
+  }
   std::sort(set.skipped.begin(), set.skipped.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
-  GATKIT_REQUIRE(set.molecules.size() >= 10, file.string() + ": too few molecules to train on (" +
-                                                 std::to_string(set.molecules.size()) + ")");
-  const RowMatrix<double> targets = read_targets(set.molecules, names, file);
+  GATKIT_REQUIRE(graphs.size() >= 10, file.string() + ": too few " + noun + " to train on (" +
+                                          std::to_string(graphs.size()) + ")");
+  const RowMatrix<double> targets =
+      generic ? read_graph_targets(set.graphs, names, file) : read_targets(set.molecules, names, file);
 
   GraphTrainOptions options;
   options.task = task_of(args.str("task", "auto"), targets);
@@ -269,6 +325,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   if (split_kind == "random") {
     for (std::int64_t r = 0; r < runs; ++r) splits.push_back(train::random_split(n, 0.8, 0.1, first_seed + r));
   } else if (split_kind == "scaffold") {
+    GATKIT_REQUIRE(!generic, "--split scaffold needs molecules (Bemis-Murcko scaffolds); these are generic graphs");
     const auto keys = train::murcko_scaffold_keys(set.molecules);
     splits.assign(static_cast<std::size_t>(runs), train::scaffold_split(keys, 0.8, 0.1));  // deterministic split
   } else if (split_kind.rfind("kfold:", 0) == 0) {
@@ -280,7 +337,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     throw InvalidArgument("--split expects random, scaffold or kfold:K");
   }
   if (!quiet)
-    std::cerr << "data " << file.filename().string() << ": " << n << " molecules"
+    std::cerr << "data " << file.filename().string() << ": " << n << " " << noun
               << (set.skipped.empty() ? "" : " (" + skipped_line(set.skipped, records) + ")")
               << ", " << names.size() << " task(s), " << to_string(options.task) << ", split " << split_kind << ", "
               << splits.size() << " run(s)\n";
@@ -360,6 +417,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     write_per_task(w, per_task_key(options.task), results);
     w.Key("split"); w.String(split_kind.c_str());
     w.Key("molecules"); w.Int64(n);
+    w.Key("input"); w.String(noun);  // molecules | graphs (JSON generic graph entries)
     w.Key("skipped_records"); w.StartArray();
     for (const auto& rec : set.skipped) w.Uint64(rec.number);
     w.EndArray();
@@ -407,6 +465,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     const auto& kept = results[static_cast<std::size_t>(finished.best_run())];
     best_model.targets = names;
     best_model.featurizer = featurizer;
+    best_model.input = generic ? GraphInput::graphs : GraphInput::molecules;
     save_graph_model(best_model, args.str("save"));
     if (!quiet)
       std::cerr << "saved run " << finished.best_run() + 1 << " (seed " << kept.seed << ", validation " << metric_label << " "

@@ -42,7 +42,7 @@ void for_each_sdf_record(const std::filesystem::path& file, OnError on_error,
 }
 
 void for_each_json_record(const std::filesystem::path& file, OnError on_error,
-                          const std::function<void(MoleculeRecord&)>& visit) {
+                          const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs) {
   std::vector<io::SkippedEntry> skipped;
   io::GraphFile all = io::read_graph_json(file, on_error == OnError::skip ? &skipped : nullptr);
   // Every entry of the file is either in all.order (read) or in `skipped` (sorted by record number):
@@ -55,7 +55,11 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
     record.number = number;
     if (next_skipped < skipped.size() && skipped[next_skipped].record == number) {
       record.error = std::move(skipped[next_skipped++].error);
-    } else if (const io::GraphFileEntry& entry = all.order[next_read++]; entry.kind == io::GraphFileEntry::Kind::graph) {
+    } else if (const io::GraphFileEntry& entry = all.order[next_read++];
+               entry.kind == io::GraphFileEntry::Kind::graph && accept_graphs) {
+      record.graph = std::move(all.graphs[entry.index]);
+      record.id = record.graph->id;
+    } else if (entry.kind == io::GraphFileEntry::Kind::graph) {
       const ParseError error(file, 0, "graphs[" + std::to_string(number - 1) +
                                           "]: expected a molecule entry, found a \"graph\" entry");
       if (on_error == OnError::fail) throw error;
@@ -71,12 +75,12 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
 }  // namespace
 
 void for_each_record(const std::filesystem::path& file, OnError on_error,
-                     const std::function<void(MoleculeRecord&)>& visit) {
-  if (file.extension() == ".json") for_each_json_record(file, on_error, visit);
+                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs) {
+  if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
   else for_each_sdf_record(file, on_error, visit);
 }
 
-MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet) {
+MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet, bool accept_graphs) {
   MoleculeSet set;
   for_each_record(file, on_error, [&](MoleculeRecord& r) {
     if (!r.ok()) {
@@ -84,9 +88,14 @@ MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_erro
       set.skipped.push_back({r.number, std::move(r.error)});
       return;
     }
+    if (r.graph) {
+      set.graphs.push_back(std::move(*r.graph));
+      set.graph_records.push_back(r.number);
+      return;
+    }
     set.molecules.push_back(std::move(r.molecule));
     set.ids.push_back(std::move(r.id));
-  });
+  }, accept_graphs);
   return set;
 }
 

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_args.hpp"
+#include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/molecule.hpp"
 
 namespace gatkit::cli {
@@ -26,7 +28,9 @@ bool is_molecule_path(const std::filesystem::path& file);
 struct MoleculeRecord {
   std::uint64_t number = 0;  ///< 1-based record number in the file
   std::string id;            ///< the JSON entry's "id"; "" for SDF records
-  chem::Molecule molecule;   ///< valid when ok()
+  chem::Molecule molecule;   ///< valid when ok() and !graph
+  /// A JSON generic graph entry (when the caller accepts them; molecule is then empty).
+  std::optional<io::GraphRecord> graph;
   std::string error;         ///< why the record could not be read (file, line or JSON path, reason)
   bool ok() const { return error.empty(); }
   /// The name to show: the JSON id, else the SDF title line / JSON "name"; "" when the record could not
@@ -37,9 +41,9 @@ struct MoleculeRecord {
 /// Calls visit(record) for every record of `file`, in file order. OnError::fail: the first bad record
 /// throws its ParseError. OnError::skip: bad records are visited too, with `error` set. SDF files are
 /// streamed; a JSON file is read whole (as io::read_graph_json does); a JSON "graph" entry is a bad
-/// record.
+/// record unless `accept_graphs` (then it is visited with `graph` set).
 void for_each_record(const std::filesystem::path& file, OnError on_error,
-                     const std::function<void(MoleculeRecord&)>& visit);
+                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs = false);
 
 /// A record that was not used, and why.
 struct SkippedRecord {
@@ -51,9 +55,13 @@ struct SkippedRecord {
 struct MoleculeSet {
   std::vector<chem::Molecule> molecules;  ///< Molecule::record is the record number
   std::vector<std::string> ids;           ///< parallel to molecules (see MoleculeRecord::id)
+  /// With accept_graphs: the JSON generic graph entries, and their record numbers.
+  std::vector<io::GraphRecord> graphs;
+  std::vector<std::uint64_t> graph_records;
   std::vector<SkippedRecord> skipped;
 };
-MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet);
+MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet,
+                              bool accept_graphs = false);
 
 /// "skipped 2 of 10 records: 3, 7" (the record numbers, at most 20 listed).
 std::string skipped_line(const std::vector<SkippedRecord>& skipped, std::uint64_t records);

@@ -6,10 +6,12 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "gatkit/chem/featurize.hpp"
+#include "gatkit/chem/generic_graph.hpp"
 #include "gatkit/chem/perception.hpp"
 #include "gatkit/util/error.hpp"
 #include "molecule_files.hpp"
@@ -61,6 +63,21 @@ struct TargetStats {
       ++non_numeric;
       return;
     }
+    add_number(y);
+  }
+
+  /// A generic graph entry's label: absent or null is missing.
+  void add(const std::optional<double>* value) {
+    if (!value || !*value) {
+      ++missing;
+      return;
+    }
+    ++present;
+    add_number(**value);
+  }
+
+ private:
+  void add_number(double y) {
     sum += y;
     sum_sq += y * y;
     min = std::min(min, y);
@@ -77,6 +94,8 @@ struct TargetStats {
 
 struct MoleculeStats {
   std::size_t molecules = 0;
+  std::size_t graphs = 0;  ///< JSON generic graph entries
+  Count nodes, edges;      ///< of the generic graphs
   Count atoms, bonds, rings;
   std::int64_t hydrogens = 0;
   std::int64_t charged_atoms = 0, charged_molecules = 0, aromatic_atoms = 0, aromatic_molecules = 0, ring_molecules = 0;
@@ -111,6 +130,21 @@ struct MoleculeStats {
     for (auto& t : targets) t.add(m.property(t.name));
   }
 
+  void add(const io::GraphRecord& g) {
+    ++graphs;
+    nodes.add(g.num_nodes);
+    edges.add(static_cast<std::int64_t>(g.edges.size()));
+    for (const auto& [key, value] : g.labels) {
+      auto it = std::find_if(properties.begin(), properties.end(), [&](const auto& e) { return e.first == key; });
+      if (it == properties.end()) properties.emplace_back(key, 1);
+      else ++it->second;
+    }
+    for (auto& t : targets) {
+      const auto it = std::find_if(g.labels.begin(), g.labels.end(), [&](const auto& l) { return l.first == t.name; });
+      t.add(it == g.labels.end() ? nullptr : &it->second);
+    }
+  }
+
   std::vector<std::pair<std::string, std::int64_t>> elements_by_count() const {
     std::vector<std::pair<std::string, std::int64_t>> e(elements.begin(), elements.end());
     std::stable_sort(e.begin(), e.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -134,6 +168,19 @@ void print_json(const MoleculeStats& s, const std::filesystem::path& file) {
   w.Key("file"); w.String(file.string().c_str());
   w.Key("records"); w.Uint64(s.records);
   w.Key("molecules"); w.Uint64(s.molecules);
+  if (s.graphs > 0) {  // a file with generic graph entries
+    w.Key("graphs"); w.Uint64(s.graphs);
+    w.Key("nodes"); w.StartObject();
+    w.Key("total"); w.Int64(s.nodes.total);
+    w.Key("mean"); w.Double(s.nodes.mean(s.graphs));
+    w.Key("max"); w.Int64(s.nodes.max);
+    w.EndObject();
+    w.Key("edges"); w.StartObject();
+    w.Key("total"); w.Int64(s.edges.total);
+    w.Key("mean"); w.Double(s.edges.mean(s.graphs));
+    w.Key("max"); w.Int64(s.edges.max);
+    w.EndObject();
+  }
   w.Key("skipped_records"); w.StartArray();
   for (const auto& r : s.skipped) {
     w.StartObject();
@@ -197,15 +244,24 @@ void print_text(const MoleculeStats& s, const std::filesystem::path& file) {
   std::cout << "file        " << file.string() << "\n"
             << "molecules   " << s.molecules << " of " << s.records << " records";
   if (!s.skipped.empty()) std::cout << " (" << skipped_line(s.skipped, s.records) << ")";
-  std::cout << "\n"
-            << "atoms       " << count(s.atoms) << "\n"
-            << "bonds       " << count(s.bonds) << "\n"
-            << "rings       " << count(s.rings) << "; " << s.ring_molecules << " molecules with rings\n"
-            << "hydrogens   " << s.hydrogens << " (implicit and folded)\n"
-            << "charged     " << s.charged_atoms << " atoms in " << s.charged_molecules << " molecules\n"
-            << "aromatic    " << s.aromatic_atoms << " atoms in " << s.aromatic_molecules << " molecules\n"
-            << "elements   ";
-  for (const auto& [symbol, n] : s.elements_by_count()) std::cout << " " << symbol << " " << n;
+  if (s.graphs > 0)
+    std::cout << "\n"
+              << "graphs      " << s.graphs << " generic graph entries\n"
+              << "nodes       total " << s.nodes.total << ", mean " << fixed(s.nodes.mean(s.graphs), 2) << ", max "
+              << s.nodes.max << " per graph\n"
+              << "edges       total " << s.edges.total << ", mean " << fixed(s.edges.mean(s.graphs), 2) << ", max "
+              << s.edges.max << " per graph";
+  if (s.molecules > 0 || s.graphs == 0) {  // a file of generic graphs has no chemistry to show
+    std::cout << "\n"
+              << "atoms       " << count(s.atoms) << "\n"
+              << "bonds       " << count(s.bonds) << "\n"
+              << "rings       " << count(s.rings) << "; " << s.ring_molecules << " molecules with rings\n"
+              << "hydrogens   " << s.hydrogens << " (implicit and folded)\n"
+              << "charged     " << s.charged_atoms << " atoms in " << s.charged_molecules << " molecules\n"
+              << "aromatic    " << s.aromatic_atoms << " atoms in " << s.aromatic_molecules << " molecules\n"
+              << "elements   ";
+    for (const auto& [symbol, n] : s.elements_by_count()) std::cout << " " << symbol << " " << n;
+  }
   std::cout << "\n"
             << "data items ";
   for (const auto& [name, n] : s.properties) std::cout << " " << name << " (" << n << ")";
@@ -237,7 +293,17 @@ int cmd_info_molecules(const std::vector<std::string>& argv) {
     for (const auto& name : target_names(args)) stats.targets.emplace_back().name = name;
   for_each_record(file, on_error, [&](MoleculeRecord& r) {
     ++stats.records;
-    if (r.ok()) {
+    if (r.ok() && r.graph) {  // generic graph entries: the checks of training (chem::model_graph) too
+      try {
+        (void)chem::model_graph(*r.graph);
+        stats.add(*r.graph);
+        return;
+      } catch (const InvalidArgument& e) {
+        const ParseError error(file, 0, "graphs[" + std::to_string(r.number - 1) + "]: " + e.what());
+        if (on_error == OnError::fail) throw error;
+        r.error = error.what();
+      }
+    } else if (r.ok()) {
       // The checks of featurisation (bonds between distinct, existing atoms, at most one per pair) come
       // first: a molecule train and predict would refuse is a bad record here too.
       try {
@@ -251,7 +317,7 @@ int cmd_info_molecules(const std::vector<std::string>& argv) {
     }
     std::cerr << "skipped record " << r.number << ": " << r.error << "\n";
     stats.skipped.push_back({r.number, r.error});
-  });
+  }, /*accept_graphs=*/true);
   if (args.flag("json")) print_json(stats, file);
   else print_text(stats, file);
   return 0;

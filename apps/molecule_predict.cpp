@@ -1,5 +1,6 @@
 // gatkit predict on a molecule file: applies a graph_model checkpoint to every record of an SDF/MOL or
-// JSON file and writes one CSV row per record, in file order:
+// JSON file (molecules, or the generic graph entries of a model trained on them) and writes one CSV
+// row per record, in file order:
 //   record,name,<task>,<task>_probability,...      (binary tasks: class 0/1 and P(class 1))
 //   record,name,<task>,...                         (regression: the value in the targets' units)
 //   record,name,<task>,<task>_probability,<task>_p0,<task>_p1,...
@@ -98,9 +99,11 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
       for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
         if (!chunk[i].ok()) continue;
         try {
-          graphs[i] = predictor.featurize(chunk[i].molecule);
+          graphs[i] = chunk[i].graph ? predictor.graph(*chunk[i].graph) : predictor.featurize(chunk[i].molecule);
         } catch (const InvalidArgument& e) {
-          chunk[i].error = ParseError(file, chunk[i].molecule.line, e.what()).what();
+          // A generic graph entry (JSON) is named by its position in "graphs", as the reader names it.
+          chunk[i].error = chunk[i].graph ? ParseError(file, 0, "graphs[" + std::to_string(chunk[i].number - 1) + "]: " + e.what()).what()
+                                          : ParseError(file, chunk[i].molecule.line, e.what()).what();
         }
       }
     });
@@ -132,11 +135,13 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
     }
     chunk.clear();
   };
+  // A model trained on generic graph entries reads them; a molecule entry is then a bad record (and
+  // a generic graph entry one for a molecule model), with the predictor's reason.
   for_each_record(file, on_error, [&](MoleculeRecord& r) {
     ++records;
     chunk.push_back(std::move(r));
     if (chunk.size() == kChunkRecords) flush();
-  });
+  }, /*accept_graphs=*/model.input == GraphInput::graphs);
   flush();
 
   if (args.has("out")) write_file_atomically(args.str("out"), csv);

@@ -5,6 +5,9 @@
 //    "task": "binary" | "regression",
 //    "targets": ["p_np", ...],                                   one per task
 //    "featurizer": {"hybridisation": true, "atom_features": [column names], "bond_features": [...]},
+//                                                                 molecule models only
+//    "input": "graphs",                                           generic-graph models only (absent:
+//                                                                 molecules, as every earlier checkpoint)
 //    "target_mean": [...], "target_std": [...],                  regression only, one per task
 //    "members": M}                                                an ensemble only (absent: 1); the
 //                                                                 parameter block holds M buffers
@@ -19,6 +22,7 @@
 
 #include "checkpoint_file.hpp"
 #include "checkpoint_range.hpp"
+#include "gatkit/chem/generic_graph.hpp"
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/parallel.hpp"
 
@@ -149,8 +153,10 @@ void validate(const TrainedGraphModel& m) {
     GATKIT_REQUIRE(m.targets.size() == static_cast<std::size_t>(c.num_tasks),
                    "graph model: " + std::to_string(m.targets.size()) + " target names for " + std::to_string(c.num_tasks) + " tasks");
   // in_dim counts the positional-encoding columns appended to the atom rows.
+  if (m.input == GraphInput::graphs)  // the widths are the training graphs' own
+    GATKIT_REQUIRE(c.in_dim > c.positional.columns(), "graph model: a generic-graph model needs node feature columns");
   const std::int64_t atom_width = chem::atom_feature_width(m.featurizer) + c.positional.columns();
-  GATKIT_REQUIRE(c.in_dim == atom_width && c.edge_dim == chem::kBondFeatureWidth,
+  GATKIT_REQUIRE(m.input == GraphInput::graphs || (c.in_dim == atom_width && c.edge_dim == chem::kBondFeatureWidth),
                  "graph model: feature widths " + std::to_string(c.in_dim) + "/" + std::to_string(c.edge_dim) +
                      " do not match the featuriser's " + std::to_string(atom_width) + "/" +
                      std::to_string(chem::kBondFeatureWidth) +
@@ -199,11 +205,15 @@ std::string config_json(const TrainedGraphModel& m) {
   w.Key("model"); write_model_config(w, m.config);
   w.Key("task"); w.String(to_string(m.task).c_str());
   w.Key("targets"); write_strings(w, m.targets);
-  w.Key("featurizer"); w.StartObject();
-  w.Key("hybridisation"); w.Bool(m.featurizer.hybridisation);
-  w.Key("atom_features"); write_strings(w, chem::atom_feature_names(m.featurizer));
-  w.Key("bond_features"); write_strings(w, chem::bond_feature_names());
-  w.EndObject();
+  if (m.input == GraphInput::molecules) {
+    w.Key("featurizer"); w.StartObject();
+    w.Key("hybridisation"); w.Bool(m.featurizer.hybridisation);
+    w.Key("atom_features"); write_strings(w, chem::atom_feature_names(m.featurizer));
+    w.Key("bond_features"); write_strings(w, chem::bond_feature_names());
+    w.EndObject();
+  } else {
+    w.Key("input"); w.String(to_string(m.input).c_str());
+  }
   if (m.task == GraphTask::regression) {
     w.Key("target_mean"); write_numbers(w, m.target_mean);
     w.Key("target_std"); write_numbers(w, m.target_std);
@@ -240,6 +250,14 @@ GraphTask parse_graph_task(std::string_view name) {
   throw InvalidArgument("unknown task kind '" + std::string(name) + "' (expected binary, regression or multiclass)");
 }
 
+std::string to_string(GraphInput input) { return input == GraphInput::graphs ? "graphs" : "molecules"; }
+
+GraphInput parse_graph_input(const std::string& name) {
+  if (name == "molecules") return GraphInput::molecules;
+  if (name == "graphs") return GraphInput::graphs;
+  throw InvalidArgument("unknown model input '" + name + "' (expected molecules or graphs)");
+}
+
 void save_graph_model(const TrainedGraphModel& model, const std::filesystem::path& file) {
   validate(model);
   detail::write_checkpoint(file, config_json(model), model.parameters);
@@ -260,10 +278,19 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
     root.fail(std::string("config.task: ") + e.what());
   }
   m.targets = root.strings("targets");
-  const ConfigReader f = root.object("featurizer");
-  m.featurizer.hybridisation = f.boolean("hybridisation");
-  check_feature_names(f, "atom_features", chem::atom_feature_names(m.featurizer));
-  check_feature_names(f, "bond_features", chem::bond_feature_names());
+  if (root.has("input")) {
+    try {
+      m.input = parse_graph_input(root.string("input"));
+    } catch (const InvalidArgument& e) {
+      root.fail(std::string("config.input: ") + e.what());
+    }
+  }
+  if (m.input == GraphInput::molecules) {
+    const ConfigReader f = root.object("featurizer");
+    m.featurizer.hybridisation = f.boolean("hybridisation");
+    check_feature_names(f, "atom_features", chem::atom_feature_names(m.featurizer));
+    check_feature_names(f, "bond_features", chem::bond_feature_names());
+  }
   if (m.task == GraphTask::regression) {
     m.target_mean = to_vector(root.numbers("target_mean"));
     m.target_std = to_vector(root.numbers("target_std"));
@@ -306,9 +333,26 @@ void GraphPredictor::use_member(int m) {
 }
 
 chem::MoleculeGraph GraphPredictor::featurize(const chem::Molecule& molecule) const {
+  GATKIT_REQUIRE(model_.input == GraphInput::molecules,
+                 "the model was trained on generic graph entries, not molecules");
   chem::MoleculeGraph graph = chem::featurize(molecule, model_.featurizer);
   check_range_size(model_.config.range, graph.graph.num_nodes(),
                    "molecule" + (molecule.name.empty() ? std::string() : " '" + molecule.name + "'"));
+  return graph;
+}
+
+chem::MoleculeGraph GraphPredictor::graph(const io::GraphRecord& record) const {
+  GATKIT_REQUIRE(model_.input == GraphInput::graphs, "the model was trained on molecules, not generic graph entries");
+  const std::int64_t node_width = model_.config.in_dim - model_.config.positional.columns();
+  const std::int64_t edge_width = model_.config.edge_dim;
+  GATKIT_REQUIRE(chem::generic_node_width(record) == node_width && chem::generic_edge_width(record) == edge_width,
+                 "graph" + (record.id.empty() ? std::string() : " '" + record.id + "'") + ": " +
+                     std::to_string(chem::generic_node_width(record)) + " node and " +
+                     std::to_string(chem::generic_edge_width(record)) + " edge feature columns, the model was trained on " +
+                     std::to_string(node_width) + " and " + std::to_string(edge_width));
+  chem::MoleculeGraph graph = chem::model_graph(record);
+  check_range_size(model_.config.range, graph.graph.num_nodes(),
+                   "graph" + (record.id.empty() ? std::string() : " '" + record.id + "'"));
   return graph;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gatkit/chem/featurize.hpp"
+#include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/molecule.hpp"
 #include "gatkit/explain/attention_weights.hpp"
 #include "gatkit/nn/graph_model.hpp"
@@ -27,10 +28,20 @@ namespace gatkit {
 GraphTask parse_graph_task(std::string_view name);
 
 /// Everything needed to apply a trained graph-level model to new molecules.
+/// What a graph model reads: molecules, featurised by the model's FeaturizeOptions, or generic graph
+/// entries of the JSON format (chem/generic_graph.hpp), with their own node and edge feature rows.
+enum class GraphInput { molecules, graphs };
+std::string to_string(GraphInput input);
+/// "molecules" | "graphs"; anything else throws InvalidArgument.
+GraphInput parse_graph_input(const std::string& name);
+
 struct TrainedGraphModel {
   GraphModelConfig config;            ///< in_dim, edge_dim and num_tasks as trained
   GraphTask task = GraphTask::binary;
   std::vector<std::string> targets;   ///< one name per task (config.num_tasks), e.g. SD data item names
+  /// Generic graphs: in_dim (less the positional columns) and edge_dim are the widths of their rows,
+  /// and `featurizer` is unused.
+  GraphInput input = GraphInput::molecules;
   chem::FeaturizeOptions featurizer;  ///< how the training molecules were featurised
   /// Regression: per task, the mean and standard deviation the targets were standardised with
   /// (prediction = output * target_std + target_mean). Empty for binary tasks.
@@ -70,8 +81,12 @@ class GraphPredictor {
   const TrainedGraphModel& model() const { return model_; }
 
   /// `molecule` featurised as the model's training molecules were. Throws InvalidArgument naming the
-  /// molecule when it cannot be featurised (for example two bonds between the same atoms).
+  /// molecule when it cannot be featurised (for example two bonds between the same atoms), or when the
+  /// model reads generic graphs.
   chem::MoleculeGraph featurize(const chem::Molecule& molecule) const;
+  /// A generic graph entry as the model reads it (chem::model_graph). Throws InvalidArgument when the
+  /// model reads molecules, or the entry's feature widths are not the training graphs'.
+  chem::MoleculeGraph graph(const io::GraphRecord& record) const;
 
   /// One row per graph, one column per task: for binary tasks the probability of class 1, for
   /// regression the value in the targets' own units; for a multi-class task (one target) one column per

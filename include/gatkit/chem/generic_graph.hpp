@@ -1,0 +1,26 @@
+#pragma once
+// Generic graph entries of the JSON format (io::GraphRecord, docs/formats.md) as the graph models take
+// them: the same MoleculeGraph a featurised molecule gives, with the entry's own feature rows.
+//  - An edge [src, dst] lets dst attend to src (the CSR is over in-edges); list both directions for an
+//    undirected graph. A self-loop is allowed (the model keeps it as the node's one self-loop); an edge
+//    listed twice is an error (its two feature rows would compete).
+//  - Node features: the entry's rows; an entry without node_features gets one constant column of ones.
+//  - Edge features: the entry's rows, reordered to the CSR's edge order; none: zero columns.
+#include <cstdint>
+
+#include "gatkit/chem/featurize.hpp"
+#include "gatkit/chem/json_format.hpp"
+
+namespace gatkit::chem {
+
+/// Node feature columns of `record` as model_graph gives them: its row length, or 1 without rows.
+std::int64_t generic_node_width(const io::GraphRecord& record);
+/// Edge feature columns of `record`: its row length, or 0 without rows.
+std::int64_t generic_edge_width(const io::GraphRecord& record);
+
+/// `record` as a model graph (see above). Throws InvalidArgument for a graph without nodes or an edge
+/// listed twice (naming it), and for rows the JSON reader would refuse (wrong counts, ragged rows,
+/// edges out of range), as records built in C++ may have them.
+MoleculeGraph model_graph(const io::GraphRecord& record);
+
+}  // namespace gatkit::chem

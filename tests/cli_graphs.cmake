@@ -1,0 +1,56 @@
+# Graph-level commands on JSON generic graph entries (tests/data/graphs/generic.json, written by
+# make_generic.py): train with --save, predict with the saved model (a row per record, named by id),
+# info, and the refusals (a scaffold split, a molecule model on graphs, a graph model on molecules,
+# a file mixing both kinds, a misspelt --target, a bad entry under --on-error fail and skip).
+#   cmake -DCLI=<gatkit program> -DMODE=graphs -DDATA=<tests/data folder> -DWORK_DIR=<dir> -P cli_graphs.cmake
+set(CLI_TEST cli_graphs)
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
+set(graphs ${DATA}/graphs/generic.json)
+set(sdf ${DATA}/chem/labelled/labelled.sdf)
+
+run_match(0 "test ROC-AUC [0-9.]+ \\+- [0-9.]+ over 2 run" train --data ${graphs} --target marked --epochs 40 --runs 2
+          --threads 2 --save ${dir}/graphs.gk --summary ${dir}/summary.json)
+expect_match("${err}" "data generic.json: 48 graphs" "the data line counts graphs")
+file(READ ${dir}/summary.json summary)
+expect_match("${summary}" "\"input\": \"graphs\"" "the summary names the input")
+run(0 predict --model ${dir}/graphs.gk --data ${graphs} --out ${dir}/graphs.csv)
+file(STRINGS ${dir}/graphs.csv rows)
+list(LENGTH rows count)
+if(NOT count EQUAL 49)
+  message(FATAL_ERROR "cli_graphs: ${count} CSV lines, expected a header and 48 rows")
+endif()
+list(GET rows 0 header)
+list(GET rows 2 second)
+expect_match("${header}" "^record,name,marked,marked_probability$" "the CSV header")
+expect_match("${second}" "^2,g1,[01],[0-9.e-]+$" "the second graph's row")
+run_match(0 "graphs      48 generic graph entries.*target      partly: 39 present, 9 missing" info --data ${graphs}
+          --target partly)
+
+# Regression and missing labels train too.
+run_match(0 "test RMSE" train --data ${graphs} --target size --task regression --epochs 5 --runs 1)
+run_match(0 "test ROC-AUC" train --data ${graphs} --target partly --epochs 5 --runs 1)
+
+# Refusals.
+run_match(2 "--split scaffold needs molecules" train --data ${graphs} --target marked --split scaffold)
+run_match(1 "no graph entry has the label 'marks'" train --data ${graphs} --target marks)
+run_match(1 "labelled.sdf:1: the model was trained on generic graph entries, not molecules" predict --model ${dir}/graphs.gk
+          --data ${sdf})
+run(0 train --data ${sdf} --target active --epochs 2 --runs 1 --save ${dir}/molecules.gk)
+run_match(1 "graphs\\[0\\]: expected a molecule entry, found a \"graph\" entry" predict --model ${dir}/molecules.gk
+          --data ${graphs})
+file(READ ${graphs} text)
+string(REPLACE "{\"type\":\"graph\",\"id\":\"g3\"" "{\"type\":\"molecule\",\"atoms\":[{\"element\":\"C\"}]},{\"type\":\"graph\",\"id\":\"g3\"" mixed "${text}")
+file(WRITE ${dir}/mixed.json "${mixed}")
+run_match(1 "mixed.json: graphs\\[0\\]: a generic graph entry in a file of molecules" train --data ${dir}/mixed.json --target marked)
+# An edge listed twice is a bad record: fail names it, skip trains on the others and keeps ids aligned.
+string(REGEX REPLACE "(\"id\":\"g5\"[^}]*\"edges\":\\[)\\[0,1\\]" "\\1[1,0],[0,1]" broken "${text}")
+string(REGEX REPLACE "(\"id\":\"g5\"[^}]*\"edge_features\":\\[)\\[1\\.0\\]" "\\1[1.0],[1.0]" broken "${broken}")
+file(WRITE ${dir}/broken.json "${broken}")
+run_match(1 "broken.json: graphs\\[5\\]: edge \\[1, 0\\] is listed twice" train --data ${dir}/broken.json --target marked)
+run_match(0 "skipped 1 of 48 records: 6" train --data ${dir}/broken.json --target marked --on-error skip --epochs 2 --runs 1)
+run(0 predict --model ${dir}/graphs.gk --data ${dir}/broken.json --on-error skip --out ${dir}/broken.csv)
+file(STRINGS ${dir}/broken.csv broken_rows)
+list(GET broken_rows 6 sixth)
+list(GET broken_rows 7 seventh)
+expect_match("${sixth}" "^6,g5,,,.*listed twice" "the bad graph keeps its row, with the reason")
+expect_match("${seventh}" "^7,g6,[01]," "the graph after it keeps its own id")
