@@ -209,8 +209,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   // A JSON file of generic graph entries trains on their own feature rows (chem/generic_graph.hpp).
   const bool generic = !set.graphs.empty();
   if (generic && !set.molecules.empty())
-    throw ParseError(file, 0, "graphs[" + std::to_string(set.graph_records.front() - 1) +
-                                  "]: a generic graph entry in a file of molecules; train on one kind of entry");
+    throw entry_error(file, set.graph_records.front(), "a generic graph entry in a file of molecules; train on one kind of entry");
   const char* noun = generic ? "graphs" : "molecules";
   const std::uint64_t records = set.molecules.size() + set.graphs.size() + set.skipped.size();
   // A molecule that cannot be featurised (two bonds between the same atoms, ...), or that is too large
@@ -255,8 +254,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       }
       ++kept;
     } catch (const InvalidArgument& e) {
-      const ParseError error(file, generic ? 0 : set.molecules[i].line,
-                             generic ? "graphs[" + std::to_string(record - 1) + "]: " + e.what() : std::string(e.what()));
+      const ParseError error = generic ? entry_error(file, record, e.what()) : ParseError(file, set.molecules[i].line, e.what());
       if (on_error == OnError::fail) throw error;
       if (!quiet) std::cerr << "skipped record " << record << ": " << error.what() << "\n";
       set.skipped.push_back({record, error.what()});

@@ -60,8 +60,7 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
       record.graph = std::move(all.graphs[entry.index]);
       record.id = record.graph->id;
     } else if (entry.kind == io::GraphFileEntry::Kind::graph) {
-      const ParseError error(file, 0, "graphs[" + std::to_string(number - 1) +
-                                          "]: expected a molecule entry, found a \"graph\" entry");
+      const ParseError error = entry_error(file, number, "expected a molecule entry, found a \"graph\" entry");
       if (on_error == OnError::fail) throw error;
       record.error = error.what();
     } else {
@@ -78,6 +77,10 @@ void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs) {
   if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
   else for_each_sdf_record(file, on_error, visit);
+}
+
+ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why) {
+  return ParseError(file, 0, "graphs[" + std::to_string(number - 1) + "]: " + why);
 }
 
 MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet, bool accept_graphs) {

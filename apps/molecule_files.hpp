@@ -13,6 +13,7 @@
 #include "cli_args.hpp"
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/molecule.hpp"
+#include "gatkit/util/error.hpp"
 
 namespace gatkit::cli {
 
@@ -44,6 +45,10 @@ struct MoleculeRecord {
 /// record unless `accept_graphs` (then it is visited with `graph` set).
 void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs = false);
+
+/// The error of the JSON entry with 1-based record number `number`: "FILE: graphs[number - 1]: why", the
+/// JSON path the reader's own errors give.
+ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why);
 
 /// A record that was not used, and why.
 struct SkippedRecord {

@@ -122,11 +122,7 @@ struct MoleculeStats {
     charged_molecules += charged > 0;
     aromatic_atoms += aromatic;
     aromatic_molecules += aromatic > 0;
-    for (const auto& [key, value] : m.properties) {
-      auto it = std::find_if(properties.begin(), properties.end(), [&](const auto& e) { return e.first == key; });
-      if (it == properties.end()) properties.emplace_back(key, 1);
-      else ++it->second;
-    }
+    for (const auto& [key, value] : m.properties) count_property(key);
     for (auto& t : targets) t.add(m.property(t.name));
   }
 
@@ -134,15 +130,18 @@ struct MoleculeStats {
     ++graphs;
     nodes.add(g.num_nodes);
     edges.add(static_cast<std::int64_t>(g.edges.size()));
-    for (const auto& [key, value] : g.labels) {
-      auto it = std::find_if(properties.begin(), properties.end(), [&](const auto& e) { return e.first == key; });
-      if (it == properties.end()) properties.emplace_back(key, 1);
-      else ++it->second;
-    }
+    for (const auto& [key, value] : g.labels) count_property(key);
     for (auto& t : targets) {
       const auto it = std::find_if(g.labels.begin(), g.labels.end(), [&](const auto& l) { return l.first == t.name; });
       t.add(it == g.labels.end() ? nullptr : &it->second);
     }
+  }
+
+  /// One more record with data item (or label) `key`.
+  void count_property(const std::string& key) {
+    auto it = std::find_if(properties.begin(), properties.end(), [&](const auto& e) { return e.first == key; });
+    if (it == properties.end()) properties.emplace_back(key, 1);
+    else ++it->second;
   }
 
   std::vector<std::pair<std::string, std::int64_t>> elements_by_count() const {
@@ -299,7 +298,7 @@ int cmd_info_molecules(const std::vector<std::string>& argv) {
         stats.add(*r.graph);
         return;
       } catch (const InvalidArgument& e) {
-        const ParseError error(file, 0, "graphs[" + std::to_string(r.number - 1) + "]: " + e.what());
+        const ParseError error = entry_error(file, r.number, e.what());
         if (on_error == OnError::fail) throw error;
         r.error = error.what();
       }

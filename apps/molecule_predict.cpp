@@ -102,7 +102,7 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
           graphs[i] = chunk[i].graph ? predictor.graph(*chunk[i].graph) : predictor.featurize(chunk[i].molecule);
         } catch (const InvalidArgument& e) {
           // A generic graph entry (JSON) is named by its position in "graphs", as the reader names it.
-          chunk[i].error = chunk[i].graph ? ParseError(file, 0, "graphs[" + std::to_string(chunk[i].number - 1) + "]: " + e.what()).what()
+          chunk[i].error = chunk[i].graph ? entry_error(file, chunk[i].number, e.what()).what()
                                           : ParseError(file, chunk[i].molecule.line, e.what()).what();
         }
       }
