@@ -44,8 +44,9 @@ usage:
   gatkit predict --model FILE --data PATH [--out FILE.csv]
   gatkit predict --model MODEL --data FILE.sdf|.json [--out FILE.csv] [--on-error fail|skip] [--threads N]
                                             CSV: record,name,<task>[,<task>_probability]...[,error]
-  gatkit convert --data IN.sdf|.json --out OUT.sdf|.json [--on-error fail|skip]
-                                            molecules between SDF/MOL and gatkit JSON
+  gatkit convert --data IN.sdf|.json|TU --out OUT.sdf|.json [--on-error fail|skip]
+                                            molecules between SDF/MOL and gatkit JSON; generic
+                                            graphs (JSON entries, a TU data set) to JSON
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
   gatkit info    --data FILE.sdf|.json [--json] [--target NAME,...] [--on-error fail|skip]
                                             molecules, atoms, bonds, elements, rings, target balance
@@ -61,6 +62,10 @@ usage:
                                             --svg draws the molecules shaded by attention (layer L,
                                             default the last; head H, default the mean over heads)
   gatkit --version | --help
+
+FILE.sdf|.json may also be a TU Dortmund data set (MUTAG, PROTEINS, ...: a folder of DS_A.txt,
+DS_graph_indicator.txt, ..., or its prefix FOLDER/DS): generic graphs with targets class, label and
+attribute (docs/formats.md).
 
 PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
 (*.content + *.cites) or NumPy (edges.txt, features.npy, labels.npy); or a node data manifest (a .json
@@ -520,7 +525,9 @@ bool is_molecule_file(const std::vector<std::string>& args) {
     else if (args[k].rfind("--data=", 0) == 0) value = args[k].substr(7);
     else continue;
     // Node data sets are folders or node data manifests (JSON too, told apart by their "format").
-    return is_molecule_path(value) && !std::filesystem::is_directory(value) && !is_node_manifest_arg(args);
+    // A TU data set (a folder of DS_*.txt files) holds graphs for the graph-level commands too.
+    return (is_molecule_path(value) && !std::filesystem::is_directory(value) && !is_node_manifest_arg(args)) ||
+           is_tu_path(value);
   }
   return false;
 }

@@ -1,5 +1,6 @@
 // gatkit convert: molecules from SDF/MOL or gatkit JSON to either, the output format chosen by the
-// extension of --out (.sdf/.sd/.mol: V2000 SDF; .json: gatkit-graphs JSON). What is written is what the
+// extension of --out (.sdf/.sd/.mol: V2000 SDF; .json: gatkit-graphs JSON); generic graphs (JSON
+// entries, a TU data set) to JSON only. What is written is what the
 // readers parsed: atoms, charges, isotopes, radicals, hydrogens, bonds, data items / properties.
 // SDF carries hydrogen counts only through the valence model (chem::write_sdf writes no H atoms and no
 // counts); an atom whose hydrogen count that model would not give back is reported on stderr.
@@ -41,6 +42,15 @@ void write(const std::filesystem::path& out, bool to_json, const MoleculeSet& se
     io::GraphFile file;
     file.molecules = set.molecules;
     file.molecule_ids = set.ids;
+    file.graphs = set.graphs;
+    // Entries in the input's order: merge molecules and graphs by record number.
+    std::size_t m = 0, g = 0;
+    while (m < set.molecules.size() || g < set.graphs.size()) {
+      const bool molecule_next = g == set.graphs.size() ||
+                                 (m < set.molecules.size() && set.molecules[m].record < set.graph_records[g]);
+      file.order.push_back(molecule_next ? io::GraphFileEntry{io::GraphFileEntry::Kind::molecule, m++}
+                                         : io::GraphFileEntry{io::GraphFileEntry::Kind::graph, g++});
+    }
     io::write_graph_json(out, file);
     return;
   }
@@ -59,10 +69,13 @@ int cmd_convert(const std::vector<std::string>& argv) {
   const Args args(argv, {"data", "out", "on-error"}, {"quiet"});
   const std::filesystem::path in = args.required("data"), out = args.required("out");
   const bool quiet = args.flag("quiet");
-  GATKIT_REQUIRE(is_molecule_path(in), "--data must be a molecule file (.sdf, .sd, .mol or .json), got " + in.string());
+  GATKIT_REQUIRE(is_molecule_path(in) || is_tu_path(in),
+                 "--data must be a molecule file (.sdf, .sd, .mol or .json) or a TU data set, got " + in.string());
   GATKIT_REQUIRE(is_molecule_path(out), "--out must end in .sdf, .sd, .mol or .json, got " + out.string());
   const bool to_json = out.extension() == ".json";
-  const MoleculeSet set = read_molecule_set(in, on_error_option(args), quiet);
+  const MoleculeSet set = read_molecule_set(in, on_error_option(args), quiet, /*accept_graphs=*/true);
+  GATKIT_REQUIRE(to_json || set.graphs.empty(),
+                 in.string() + " holds generic graphs, which SDF cannot hold; write a .json");
   GATKIT_REQUIRE(out.extension() != ".mol" || set.molecules.size() <= 1,
                  "a .mol file holds one molecule and " + in.string() + " has " + std::to_string(set.molecules.size()) +
                      "; write a .sdf");
@@ -72,9 +85,11 @@ int cmd_convert(const std::vector<std::string>& argv) {
     throw Error(e.what());  // a molecule the format cannot hold is a problem of the data, not of the usage
   }
 
-  const std::uint64_t records = set.molecules.size() + set.skipped.size();
+  const std::uint64_t records = set.molecules.size() + set.graphs.size() + set.skipped.size();
   if (!quiet || !set.skipped.empty())
-    std::cerr << "converted " << set.molecules.size() << " molecule(s) to " << out.string()
+    std::cerr << "converted " << set.molecules.size() << " molecule(s)"
+              << (set.graphs.empty() ? std::string() : " and " + std::to_string(set.graphs.size()) + " graph(s)")
+              << " to " << out.string()
               << (set.skipped.empty() ? std::string() : "; " + skipped_line(set.skipped, records)) << "\n";
   return 0;
 }

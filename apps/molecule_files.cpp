@@ -21,7 +21,24 @@ bool is_molecule_path(const std::filesystem::path& file) {
   return ext == ".sdf" || ext == ".sd" || ext == ".mol" || ext == ".json";
 }
 
+bool is_tu_path(const std::filesystem::path& path) { return io::find_tu_dataset(path).has_value(); }
+
 namespace {
+
+void for_each_tu_record(const std::filesystem::path& path, const std::function<void(MoleculeRecord&)>& visit,
+                        bool accept_graphs, const io::TuOptions& options) {
+  if (!accept_graphs)
+    throw InvalidArgument(path.string() + " is a TU data set of generic graphs; this command takes molecules (SDF/MOL or JSON)");
+  io::TuDataset set = io::read_tu_dataset(*io::find_tu_dataset(path), options);
+  MoleculeRecord record;
+  for (std::size_t k = 0; k < set.graphs.size(); ++k) {
+    record = MoleculeRecord{};
+    record.number = k + 1;
+    record.id = set.graphs[k].id;
+    record.graph = std::move(set.graphs[k]);
+    visit(record);
+  }
+}
 
 void for_each_sdf_record(const std::filesystem::path& file, OnError on_error,
                          const std::function<void(MoleculeRecord&)>& visit) {
@@ -74,12 +91,14 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
 }  // namespace
 
 void for_each_record(const std::filesystem::path& file, OnError on_error,
-                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs) {
-  if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
+                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs, const io::TuOptions& tu) {
+  if (!is_molecule_path(file) && is_tu_path(file)) for_each_tu_record(file, visit, accept_graphs, tu);
+  else if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
   else for_each_sdf_record(file, on_error, visit);
 }
 
 ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why) {
+  if (!is_molecule_path(file) && is_tu_path(file)) return ParseError(file, 0, "graph " + std::to_string(number) + ": " + why);
   return ParseError(file, 0, "graphs[" + std::to_string(number - 1) + "]: " + why);
 }
 

@@ -13,6 +13,7 @@
 #include "cli_args.hpp"
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/molecule.hpp"
+#include "gatkit/io/tu.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit::cli {
@@ -24,6 +25,10 @@ OnError on_error_option(const Args& args);
 
 /// .sdf, .sd, .mol (SDF/MOL) or .json (gatkit-graphs JSON).
 bool is_molecule_path(const std::filesystem::path& file);
+
+/// A TU Dortmund data set (io/tu.hpp): a folder holding one, or its prefix FOLDER/DS. Throws
+/// InvalidArgument for a folder of several.
+bool is_tu_path(const std::filesystem::path& path);
 
 /// One record of a molecule file.
 struct MoleculeRecord {
@@ -42,12 +47,16 @@ struct MoleculeRecord {
 /// Calls visit(record) for every record of `file`, in file order. OnError::fail: the first bad record
 /// throws its ParseError. OnError::skip: bad records are visited too, with `error` set. SDF files are
 /// streamed; a JSON file is read whole (as io::read_graph_json does); a JSON "graph" entry is a bad
-/// record unless `accept_graphs` (then it is visited with `graph` set).
+/// record unless `accept_graphs` (then it is visited with `graph` set). A TU data set (a folder, read
+/// whole with `tu` options) holds generic graphs only: record k is graph id k, and without
+/// `accept_graphs` it is refused; a problem of its files is one of the whole set, never skipped.
 void for_each_record(const std::filesystem::path& file, OnError on_error,
-                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs = false);
+                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs = false,
+                     const io::TuOptions& tu = {});
 
-/// The error of the JSON entry with 1-based record number `number`: "FILE: graphs[number - 1]: why", the
-/// JSON path the reader's own errors give.
+/// The error of the generic graph with 1-based record number `number`: "FILE: graphs[number - 1]: why"
+/// for a JSON entry (the JSON path the reader's own errors give), "FOLDER: graph number: why" for a TU
+/// data set.
 ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why);
 
 /// A record that was not used, and why.

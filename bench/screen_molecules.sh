@@ -2,7 +2,7 @@
 # One screening run of a molecule setting with the full split protocol, appended to
 # bench/results/molecule_screening/log.tsv (dataset, id, validation and test scores, epochs, time, flags).
 # Settings are chosen on the validation column only.
-#   bench/screen_molecules.sh mutag|bbbp|bbbp_scaffold|esol|tox21 ID [gatkit train flags...]
+#   bench/screen_molecules.sh mutag|mutag_tu|bbbp|bbbp_scaffold|esol|tox21 ID [gatkit train flags...]
 # Environment: GATKIT (default build/bin/gatkit), THREADS (default 1).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,6 +12,7 @@ set_name=$1; id=$2; shift 2
 D=../shared/datasets/molecules
 case $set_name in
   mutag) data=(--data $D/mutag/mutag.sdf --target class --split kfold:10) ;;
+  mutag_tu) data=(--data $D/mutag/tu --target class --split kfold:10) ;;  # MUTAG's TU files: element and bond-type one-hots only
   bbbp) data=(--data $D/moleculenet/bbbp/bbbp.sdf --target p_np --runs 3) ;;
   bbbp_scaffold) data=(--data $D/moleculenet/bbbp/bbbp.sdf --target p_np --split scaffold --runs 3) ;;
   esol) data=(--data $D/moleculenet/esol/esol.sdf --target "measured log solubility in mols per litre" --runs 3) ;;

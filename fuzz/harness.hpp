@@ -30,6 +30,10 @@ int checkpoint(const std::uint8_t* data, std::size_t size);
 /// else Planetoid features.svmlight, edges, labels, train, val, test), then the files' contents separated
 /// by NUL bytes; an empty part means that file is absent.
 int dataset(const std::uint8_t* data, std::size_t size);
+/// A TU Dortmund data set: graph_indicator, A, node_labels, edge_labels, graph_labels, node_attributes,
+/// edge_attributes, graph_attributes separated by NUL bytes; an empty part means that file is absent
+/// (the first two are always written).
+int tu(const std::uint8_t* data, std::size_t size);
 
 struct NamedHarness {
   const char* name;  ///< also the folder name under fuzz/corpus and fuzz/regressions

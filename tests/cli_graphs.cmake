@@ -42,6 +42,11 @@ file(READ ${graphs} text)
 string(REPLACE "{\"type\":\"graph\",\"id\":\"g3\"" "{\"type\":\"molecule\",\"atoms\":[{\"element\":\"C\"}]},{\"type\":\"graph\",\"id\":\"g3\"" mixed "${text}")
 file(WRITE ${dir}/mixed.json "${mixed}")
 run_match(1 "mixed.json: graphs\\[0\\]: a generic graph entry in a file of molecules" train --data ${dir}/mixed.json --target marked)
+# convert copies both kinds, in file order (SDF cannot hold the graphs).
+run_match(0 "converted 1 molecule\\(s\\) and 48 graph\\(s\\)" convert --data ${dir}/mixed.json --out ${dir}/mixed_copy.json)
+file(READ ${dir}/mixed_copy.json copy)
+expect_match("${copy}" "\"id\":\"g2\"[^\n]*\n{\"type\":\"molecule\"[^\n]*\n{\"type\":\"graph\",\"id\":\"g3\"" "the molecule between g2 and g3")
+run_match(2 "holds generic graphs, which SDF cannot hold" convert --data ${dir}/mixed.json --out ${dir}/mixed.sdf)
 # An edge listed twice is a bad record: fail names it, skip trains on the others and keeps ids aligned.
 string(REGEX REPLACE "(\"id\":\"g5\"[^}]*\"edges\":\\[)\\[0,1\\]" "\\1[1,0],[0,1]" broken "${text}")
 string(REGEX REPLACE "(\"id\":\"g5\"[^}]*\"edge_features\":\\[)\\[1\\.0\\]" "\\1[1.0],[1.0]" broken "${broken}")
