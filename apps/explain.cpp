@@ -8,7 +8,8 @@
 //   molecule model: gatkit explain --model M --data F.sdf|.json [--molecule N[,N...]]... [--output ...]
 //                   [--svg DIR|FILE.svg] [--layer L] [--head H] [--on-error fail|skip]
 //     table rows:   record,name,layer,head,source_atom,target_atom,source_element,target_element,self_loop,bond,weight
-//                   (atoms 1-based, as in the file)
+//                   (atoms 1-based, as in the file; a graph model's graphs: empty elements, bond = an
+//                   input edge source -> target)
 //     --svg:        one drawing per --molecule, shaded by layer L (default: the last) and head H (default:
 //                   the mean over heads); molecules without 2D coordinates get a computed layout.
 // Outputs are written atomically; without --output the table goes to stdout (not with --svg unless
@@ -272,17 +273,30 @@ std::string element(const chem::Molecule& m, NodeId atom) {
   return s.empty() ? "*" : s;
 }
 
-struct BondSet {
-  std::set<std::pair<NodeId, NodeId>> pairs;
-  explicit BondSet(const chem::Molecule& m) {
-    for (const chem::Bond& b : m.bonds) pairs.insert({std::min(b.begin, b.end), std::max(b.begin, b.end)});
+/// What the rows of a record show besides the weights: a label per node (a molecule's elements; ""
+/// for the nodes of a generic graph) and whether a pair is an edge of the input (a bond, either way; an
+/// edge src -> dst of a generic graph).
+struct RecordNodes {
+  std::vector<std::string> labels;
+  std::set<std::pair<NodeId, NodeId>> edges;  ///< (source, target); a bond is entered both ways
+  explicit RecordNodes(const MoleculeRecord& r) {
+    if (r.graph) {
+      labels.assign(static_cast<std::size_t>(r.graph->num_nodes), std::string());
+      for (const Edge& e : r.graph->edges) edges.insert({e.src, e.dst});
+      return;
+    }
+    for (std::size_t a = 0; a < r.molecule.atoms.size(); ++a) labels.push_back(element(r.molecule, static_cast<NodeId>(a)));
+    for (const chem::Bond& b : r.molecule.bonds) {
+      edges.insert({b.begin, b.end});
+      edges.insert({b.end, b.begin});
+    }
   }
-  bool has(NodeId a, NodeId b) const { return pairs.count({std::min(a, b), std::max(a, b)}) > 0; }
+  bool edge(NodeId source, NodeId target) const { return edges.count({source, target}) > 0; }
 };
 
 void molecule_csv_rows(const Args& args, const MoleculeRecord& r, const AttentionWeights& w, std::string& csv) {
   const std::vector<NodeId> targets = w.edge_targets();
-  const BondSet bonds(r.molecule);
+  const RecordNodes nodes(r);
   const std::string prefix = std::to_string(r.number) + "," + csv_field(r.name()) + ",";
   for (int l : chosen_layers(args, w))
     for (int h : chosen_heads(args, w, l))
@@ -290,21 +304,26 @@ void molecule_csv_rows(const Args& args, const MoleculeRecord& r, const Attentio
         const NodeId j = w.graph.sources()[static_cast<std::size_t>(e)], i = targets[static_cast<std::size_t>(e)];
         csv.append(prefix).append(std::to_string(l + 1)).append(",").append(std::to_string(h + 1)).append(",");
         csv.append(std::to_string(j + 1)).append(",").append(std::to_string(i + 1)).append(",");
-        csv.append(csv_field(element(r.molecule, j))).append(",").append(csv_field(element(r.molecule, i)));
-        csv.append(i == j ? ",1," : ",0,").append(bonds.has(i, j) ? "1," : "0,");
+        csv.append(csv_field(nodes.labels[static_cast<std::size_t>(j)])).append(",");
+        csv.append(csv_field(nodes.labels[static_cast<std::size_t>(i)]));
+        csv.append(i == j ? ",1," : ",0,").append(nodes.edge(j, i) ? "1," : "0,");
         csv.append(weight_text(w.layers[static_cast<std::size_t>(l)].weight(e, h))).append("\n");
       }
 }
 
 void molecule_json(const Args& args, const MoleculeRecord& r, const AttentionWeights& w, JsonWriter& j) {
   const std::vector<NodeId> targets = w.edge_targets();
-  const BondSet bonds(r.molecule);
+  const RecordNodes nodes(r);
   j.StartObject();
   j.Key("record"); j.Uint64(r.number);
   j.Key("name"); j.String(r.name().c_str());
-  j.Key("atoms"); j.StartArray();
-  for (std::size_t a = 0; a < r.molecule.atoms.size(); ++a) j.String(element(r.molecule, static_cast<NodeId>(a)).c_str());
-  j.EndArray();
+  if (r.graph) {
+    j.Key("nodes"); j.Int64(r.graph->num_nodes);
+  } else {
+    j.Key("atoms"); j.StartArray();
+    for (const std::string& label : nodes.labels) j.String(label.c_str());
+    j.EndArray();
+  }
   j.Key("layers"); j.StartArray();
   for (int l : chosen_layers(args, w)) {
     const auto heads = chosen_heads(args, w, l);
@@ -320,7 +339,7 @@ void molecule_json(const Args& args, const MoleculeRecord& r, const AttentionWei
       j.Key("source_atom"); j.Int(src + 1);
       j.Key("target_atom"); j.Int(dst + 1);
       j.Key("self_loop"); j.Bool(src == dst);
-      j.Key("bond"); j.Bool(bonds.has(src, dst));
+      j.Key("bond"); j.Bool(nodes.edge(src, dst));
       j.Key("weights"); j.StartArray();
       for (int h : heads) j.Double(static_cast<double>(w.layers[static_cast<std::size_t>(l)].weight(e, h)));
       j.EndArray();
@@ -372,6 +391,10 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
   const bool svg = args.has("svg");
   const std::filesystem::path svg_path = args.str("svg");
   const bool svg_file = svg && svg_path.extension() == ".svg";
+  // A model trained on generic graphs (JSON entries, a TU data set) explains those; they have no atoms
+  // to draw.
+  const bool graphs = predictor.model().input == GraphInput::graphs;
+  GATKIT_REQUIRE(!svg || !graphs, "--svg draws molecules; " + args.str("model") + " was trained on generic graphs");
   if (svg) {
     GATKIT_REQUIRE(!wanted.empty(), "--svg draws the molecules given by --molecule N[,N...]");
     GATKIT_REQUIRE(!svg_file || wanted.size() == 1,
@@ -400,15 +423,16 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
     }
     chem::MoleculeGraph graph;
     try {
-      graph = predictor.featurize(r.molecule);
+      graph = r.graph ? predictor.graph(*r.graph) : predictor.featurize(r.molecule);
     } catch (const InvalidArgument& e) {
+      if (r.graph) throw entry_error(file, r.number, e.what());
       throw ParseError(file, r.molecule.line, e.what());
     }
     const AttentionWeights w = predictor.attention(graph, static_cast<int>(member - 1));
     if (table && format == Format::csv) molecule_csv_rows(args, r, w, csv);
     if (table && format == Format::json) molecule_json(args, r, w, json);
     if (svg) drawings[r.number] = svg_for(args, r, w, predictor.model());
-  });
+  }, /*accept_graphs=*/graphs, tu_options(predictor.model()));
   json.EndArray();
   json.EndObject();
   for (std::uint64_t n : wanted)

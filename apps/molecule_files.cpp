@@ -97,6 +97,15 @@ void for_each_record(const std::filesystem::path& file, OnError on_error,
   else for_each_sdf_record(file, on_error, visit);
 }
 
+io::TuOptions tu_options(const TrainedGraphModel& model) {
+  // A TU data set's one-hot label columns are as wide as its largest label: widened to the model's
+  // rows, a file without the training set's largest labels still fits.
+  io::TuOptions options;
+  options.min_node_width = model.config.in_dim - model.config.positional.columns();
+  options.min_edge_width = model.config.edge_dim;
+  return options;
+}
+
 ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why) {
   if (!is_molecule_path(file) && is_tu_path(file)) return ParseError(file, 0, "graph " + std::to_string(number) + ": " + why);
   return ParseError(file, 0, "graphs[" + std::to_string(number - 1) + "]: " + why);

@@ -14,6 +14,7 @@
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/molecule.hpp"
 #include "gatkit/io/tu.hpp"
+#include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit::cli {
@@ -53,6 +54,9 @@ struct MoleculeRecord {
 void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs = false,
                      const io::TuOptions& tu = {});
+
+/// The TU reading options for a graph model: one-hot columns widened to its rows (io::TuOptions).
+io::TuOptions tu_options(const TrainedGraphModel& model);
 
 /// The error of the generic graph with 1-based record number `number`: "FILE: graphs[number - 1]: why"
 /// for a JSON entry (the JSON path the reader's own errors give), "FOLDER: graph number: why" for a TU

@@ -135,18 +135,13 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
     }
     chunk.clear();
   };
-  // A TU data set's one-hot label columns are as wide as its largest label: widen them to the model's
-  // rows, so that a file without the training set's largest labels still fits.
-  io::TuOptions tu_options;
-  tu_options.min_node_width = model.config.in_dim - model.config.positional.columns();
-  tu_options.min_edge_width = model.config.edge_dim;
   // A model trained on generic graph entries reads them; a molecule entry is then a bad record (and
   // a generic graph entry one for a molecule model), with the predictor's reason.
   for_each_record(file, on_error, [&](MoleculeRecord& r) {
     ++records;
     chunk.push_back(std::move(r));
     if (chunk.size() == kChunkRecords) flush();
-  }, /*accept_graphs=*/model.input == GraphInput::graphs, tu_options);
+  }, /*accept_graphs=*/model.input == GraphInput::graphs, tu_options(model));
   flush();
 
   if (args.has("out")) write_file_atomically(args.str("out"), csv);

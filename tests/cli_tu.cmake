@@ -56,3 +56,15 @@ file(WRITE ${dir}/wide/T_graph_indicator.txt "1\n")
 run_match(2 "holds several TU data sets \\(S, T\\); name one as" info --data ${dir}/wide)
 file(WRITE ${dir}/small/S_A.txt "1, 2\n2, 3\n")
 run_match(1 "S_A.txt:2: edge 2 -> 3 joins graph 1 to graph 2" train --data ${dir}/small --target class)
+
+# explain: the weights of a graph model on its graphs (no elements; bond = an input edge source -> target).
+run(0 explain --model ${dir}/rings.gk --data ${rings} --molecule 2 --layer 1 --head 1)
+expect_match("${out}" "^record,name,layer,head,source_atom,target_atom,source_element,target_element,self_loop,bond,weight\n"
+             "the explain header")
+expect_match("${out}" "\n2,RINGS_2,1,1,2,1,,,0,1,[0-9.e-]+\n" "an edge's row")
+expect_match("${out}" "\n2,RINGS_2,1,1,1,1,,,1,0,[0-9.e-]+\n" "a self-loop's row")
+run_match(0 "\"name\":\"RINGS_2\",\"nodes\":5," explain --model ${dir}/rings.gk --data ${rings} --molecule 2 --format json)
+run_match(2 "--svg draws molecules; .*rings.gk was trained on generic graphs" explain --model ${dir}/rings.gk
+          --data ${rings} --molecule 2 --svg ${dir}/x.svg)
+run_match(2 "is a TU data set of generic graphs; this command takes molecules" explain --model ${dir}/molecules.gk
+          --data ${rings})
