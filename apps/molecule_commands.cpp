@@ -222,23 +222,21 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const std::size_t count = generic ? set.graphs.size() : set.molecules.size();
   graphs.reserve(count);
   std::size_t kept = 0;
-  std::int64_t node_width = -1, edge_width = -1;  // generic graphs: the first graph's, which all must have
+  // Generic graphs: all must have the first graph's node width and the edge width of the first graph
+  // with edges (a graph without edges has no edge rows to tell).
+  std::int64_t node_width = generic && count > 0 ? chem::generic_node_width(set.graphs.front()) : 0, edge_width = 0;
+  for (const io::GraphRecord& g : set.graphs)
+    if (!g.edges.empty()) {
+      edge_width = chem::generic_edge_width(g);
+      break;
+    }
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t record = generic ? set.graph_records[i] : set.molecules[i].record;
     const std::string& name = generic ? set.graphs[i].id : set.molecules[i].name;
     try {
       chem::MoleculeGraph graph;
       if (generic) {
-        const io::GraphRecord& g = set.graphs[i];
-        if (node_width < 0) {
-          node_width = chem::generic_node_width(g);
-          edge_width = chem::generic_edge_width(g);
-        }
-        GATKIT_REQUIRE(chem::generic_node_width(g) == node_width && chem::generic_edge_width(g) == edge_width,
-                       std::to_string(chem::generic_node_width(g)) + " node and " + std::to_string(chem::generic_edge_width(g)) +
-                           " edge feature columns, the first graph has " + std::to_string(node_width) + " and " +
-                           std::to_string(edge_width));
-        graph = chem::model_graph(g);
+        graph = chem::model_graph(set.graphs[i], node_width, edge_width, "expected");
       } else {
         graph = chem::featurize(set.molecules[i], featurizer);
       }

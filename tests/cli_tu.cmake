@@ -68,3 +68,16 @@ run_match(2 "--svg draws molecules; .*rings.gk was trained on generic graphs" ex
           --data ${rings} --molecule 2 --svg ${dir}/x.svg)
 run_match(2 "is a TU data set of generic graphs; this command takes molecules" explain --model ${dir}/molecules.gk
           --data ${rings})
+
+# A graph without edges (one node) fits any edge width: it trains with the others and is predicted.
+file(MAKE_DIRECTORY ${dir}/lone)
+foreach(part A edge_labels node_labels graph_indicator graph_labels)
+  file(READ ${rings}/RINGS_${part}.txt text)
+  set(extra_graph_indicator "41\n")
+  set(extra_node_labels "2\n")
+  set(extra_graph_labels "1\n")
+  file(WRITE ${dir}/lone/RINGS_${part}.txt "${text}${extra_${part}}")
+endforeach()
+run_match(0 "data lone: 41 graphs" train --data ${dir}/lone --target class --epochs 2 --runs 1)
+run(0 predict --model ${dir}/rings.gk --data ${dir}/lone)
+expect_match("${out}" "\n41,RINGS_41,[01],[0-9.e-]+\n" "the graph without edges is predicted")

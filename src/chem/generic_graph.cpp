@@ -30,7 +30,10 @@ std::int64_t generic_edge_width(const io::GraphRecord& record) {
   return record.edge_features.empty() ? 0 : static_cast<std::int64_t>(record.edge_features.front().size());
 }
 
-MoleculeGraph model_graph(const io::GraphRecord& record) {
+MoleculeGraph model_graph(const io::GraphRecord& record) { return model_graph(record, 0); }
+
+MoleculeGraph model_graph(const io::GraphRecord& record, std::int64_t edge_columns) {
+  GATKIT_REQUIRE(edge_columns >= 0, "model_graph: negative edge width");
   const std::int64_t n = record.num_nodes;
   GATKIT_REQUIRE(n >= 1, "a graph needs at least one node (num_nodes is 0)");
   check_rows(record.node_features, static_cast<std::size_t>(n), "node_features");
@@ -58,7 +61,8 @@ MoleculeGraph model_graph(const io::GraphRecord& record) {
   MoleculeGraph g;
   g.graph = build_graph(n, edges, {}, {.symmetrize = false, .deduplicate = false, .self_loops = SelfLoops::keep});
   GATKIT_REQUIRE(g.graph.num_edges() == static_cast<std::int64_t>(edges.size()), "the CSR lost edges");
-  const std::int64_t node_width = generic_node_width(record), edge_width = generic_edge_width(record);
+  const std::int64_t node_width = generic_node_width(record);
+  const std::int64_t edge_width = record.edges.empty() ? edge_columns : generic_edge_width(record);
   g.atom_features = record.node_features.empty() ? MatrixF::Ones(n, 1) : MatrixF(n, node_width);
   for (std::int64_t i = 0; i < n && !record.node_features.empty(); ++i)
     for (std::int64_t c = 0; c < node_width; ++c)
@@ -68,6 +72,19 @@ MoleculeGraph model_graph(const io::GraphRecord& record) {
     for (std::int64_t c = 0; c < edge_width; ++c)
       g.edge_features(static_cast<Eigen::Index>(k), c) = record.edge_features[order[k]][static_cast<std::size_t>(c)];
   return g;
+}
+
+bool has_widths(const io::GraphRecord& record, std::int64_t node_width, std::int64_t edge_width) {
+  return generic_node_width(record) == node_width && (record.edges.empty() || generic_edge_width(record) == edge_width);
+}
+
+MoleculeGraph model_graph(const io::GraphRecord& record, std::int64_t node_width, std::int64_t edge_width,
+                          const std::string& expected) {
+  GATKIT_REQUIRE(has_widths(record, node_width, edge_width),
+                 std::to_string(generic_node_width(record)) + " node and " + std::to_string(generic_edge_width(record)) +
+                     " edge feature columns, " + expected + " " + std::to_string(node_width) + " and " +
+                     std::to_string(edge_width));
+  return model_graph(record, edge_width);
 }
 
 }  // namespace gatkit::chem

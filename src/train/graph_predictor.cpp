@@ -345,14 +345,14 @@ chem::MoleculeGraph GraphPredictor::graph(const io::GraphRecord& record) const {
   GATKIT_REQUIRE(model_.input == GraphInput::graphs, "the model was trained on molecules, not generic graph entries");
   const std::int64_t node_width = model_.config.in_dim - model_.config.positional.columns();
   const std::int64_t edge_width = model_.config.edge_dim;
-  GATKIT_REQUIRE(chem::generic_node_width(record) == node_width && chem::generic_edge_width(record) == edge_width,
-                 "graph" + (record.id.empty() ? std::string() : " '" + record.id + "'") + ": " +
-                     std::to_string(chem::generic_node_width(record)) + " node and " +
-                     std::to_string(chem::generic_edge_width(record)) + " edge feature columns, the model was trained on " +
-                     std::to_string(node_width) + " and " + std::to_string(edge_width));
-  chem::MoleculeGraph graph = chem::model_graph(record);
-  check_range_size(model_.config.range, graph.graph.num_nodes(),
-                   "graph" + (record.id.empty() ? std::string() : " '" + record.id + "'"));
+  const std::string what = "graph" + (record.id.empty() ? std::string() : " '" + record.id + "'");
+  chem::MoleculeGraph graph;
+  try {
+    graph = chem::model_graph(record, node_width, edge_width, "the model was trained on");
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(what + ": " + e.what());
+  }
+  check_range_size(model_.config.range, graph.graph.num_nodes(), what);
   return graph;
 }
 

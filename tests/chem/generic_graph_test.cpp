@@ -73,5 +73,28 @@ TEST(GenericGraph, RefusesWhatAModelCannotUse) {
   expect_refused(ragged, "node_features: ragged rows");
 }
 
+TEST(GenericGraph, AGraphWithoutEdgesHasEveryEdgeWidth) {
+  io::GraphRecord lone;
+  lone.num_nodes = 1;
+  lone.node_features = {{1, 2}};
+  EXPECT_TRUE(has_widths(lone, 2, 0));
+  EXPECT_TRUE(has_widths(lone, 2, 7));
+  EXPECT_FALSE(has_widths(lone, 3, 7));
+  const MoleculeGraph m = model_graph(lone, 2, 7, "expected");
+  EXPECT_EQ(m.edge_features.rows(), 0);
+  EXPECT_EQ(m.edge_features.cols(), 7);  // so that it batches with graphs that have edge rows
+  EXPECT_TRUE(has_widths(triangle(), 2, 1));
+  EXPECT_FALSE(has_widths(triangle(), 2, 2));
+  try {
+    (void)model_graph(triangle(), 2, 3, "the model was trained on");
+    ADD_FAILURE() << "widths 2/1 against 2/3";
+  } catch (const InvalidArgument& e) {
+    EXPECT_STREQ(e.what(), "2 node and 1 edge feature columns, the model was trained on 2 and 3");
+  }
+  io::GraphRecord unfeatured = triangle();
+  unfeatured.edge_features.clear();  // edges without rows: width 0, not "any"
+  EXPECT_FALSE(has_widths(unfeatured, 2, 1));
+}
+
 }  // namespace
 }  // namespace gatkit::chem

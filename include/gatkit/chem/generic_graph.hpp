@@ -7,6 +7,7 @@
 //  - Node features: the entry's rows; an entry without node_features gets one constant column of ones.
 //  - Edge features: the entry's rows, reordered to the CSR's edge order; none: zero columns.
 #include <cstdint>
+#include <string>
 
 #include "gatkit/chem/featurize.hpp"
 #include "gatkit/chem/json_format.hpp"
@@ -20,7 +21,18 @@ std::int64_t generic_edge_width(const io::GraphRecord& record);
 
 /// `record` as a model graph (see above). Throws InvalidArgument for a graph without nodes or an edge
 /// listed twice (naming it), and for rows the JSON reader would refuse (wrong counts, ragged rows,
-/// edges out of range), as records built in C++ may have them.
+/// edges out of range), as records built in C++ may have them. A graph without edges gets an edge
+/// feature matrix of 0 rows and `edge_columns` columns.
 MoleculeGraph model_graph(const io::GraphRecord& record);
+MoleculeGraph model_graph(const io::GraphRecord& record, std::int64_t edge_columns);
+
+/// Whether `record` has these feature widths (what a model trained on other graphs reads). A graph
+/// without edges has every edge width: it has no edge rows to tell.
+bool has_widths(const io::GraphRecord& record, std::int64_t node_width, std::int64_t edge_width);
+
+/// model_graph for a model of these widths: InvalidArgument "N node and M edge feature columns,
+/// <expected> X and Y" (expected: "the model was trained on", ...) unless has_widths.
+MoleculeGraph model_graph(const io::GraphRecord& record, std::int64_t node_width, std::int64_t edge_width,
+                          const std::string& expected);
 
 }  // namespace gatkit::chem
