@@ -147,6 +147,8 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --ensemble M               per run, M models from seeds derived from the run's seed, each
                              early-stopped on its own; evaluated and saved as the mean of their
                              predictions (M times the training time)                  [1]
+  --structural-features degree|none   generic graphs (JSON, TU): 16 in-degree columns after
+                             each node's row; attention cannot count neighbours without them [none]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
   --save MODEL               the run with the best validation metric
 

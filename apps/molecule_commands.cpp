@@ -14,6 +14,7 @@
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "gatkit/chem/generic_graph.hpp"
+#include "gatkit/io/structural_features.hpp"
 #include "gatkit/train/graph_classification.hpp"
 #include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/train/metrics.hpp"
@@ -198,7 +199,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
                    "save", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
-                   "checkpoint-every", "resume", "stop-after-epochs", "ensemble"},
+                   "checkpoint-every", "resume", "stop-after-epochs", "ensemble", "structural-features"},
                   {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -211,6 +212,14 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   if (generic && !set.molecules.empty())
     throw entry_error(file, set.graph_records.front(), "a generic graph entry in a file of molecules; train on one kind of entry");
   const char* noun = generic ? "graphs" : "molecules";
+  // --structural-features degree: 16 in-degree columns after a generic graph's own rows (attention
+  // averages what a node reads, so it cannot count neighbours otherwise). Atom features hold the degree.
+  const std::vector<std::string> structural = parse_structural_features(args.str("structural-features", "none"));
+  GATKIT_REQUIRE(structural.empty() || structural == std::vector<std::string>{"degree"},
+                 "--structural-features: generic graphs take degree or none");
+  const bool degree_features = !structural.empty();
+  GATKIT_REQUIRE(!degree_features || generic || set.molecules.empty(),
+                 "--structural-features applies to generic graphs; molecules' atom features hold the degree already");
   const std::uint64_t records = set.molecules.size() + set.graphs.size() + set.skipped.size();
   // A molecule that cannot be featurised (two bonds between the same atoms, ...), or that is too large
   // for --range full, is a bad record too.
@@ -237,6 +246,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       chem::MoleculeGraph graph;
       if (generic) {
         graph = chem::model_graph(set.graphs[i], node_width, edge_width, "expected");
+        if (degree_features) chem::append_degree_columns(graph);
       } else {
         graph = chem::featurize(set.molecules[i], featurizer);
       }
@@ -414,6 +424,9 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.Key("split"); w.String(split_kind.c_str());
     w.Key("molecules"); w.Int64(n);
     w.Key("input"); w.String(noun);  // molecules | graphs (JSON generic graph entries)
+    if (generic) {
+      w.Key("structural_features"); w.String(degree_features ? "degree" : "none");
+    }
     w.Key("skipped_records"); w.StartArray();
     for (const auto& rec : set.skipped) w.Uint64(rec.number);
     w.EndArray();
@@ -462,6 +475,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     best_model.targets = names;
     best_model.featurizer = featurizer;
     best_model.input = generic ? GraphInput::graphs : GraphInput::molecules;
+    best_model.degree_features = degree_features;
     save_graph_model(best_model, args.str("save"));
     if (!quiet)
       std::cerr << "saved run " << finished.best_run() + 1 << " (seed " << kept.seed << ", validation " << metric_label << " "

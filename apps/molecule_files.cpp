@@ -101,7 +101,7 @@ io::TuOptions tu_options(const TrainedGraphModel& model) {
   // A TU data set's one-hot label columns are as wide as its largest label: widened to the model's
   // rows, a file without the training set's largest labels still fits.
   io::TuOptions options;
-  options.min_node_width = model.config.in_dim - model.config.positional.columns();
+  options.min_node_width = generic_node_width(model);
   options.min_edge_width = model.config.edge_dim;
   return options;
 }

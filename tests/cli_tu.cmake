@@ -81,3 +81,14 @@ endforeach()
 run_match(0 "data lone: 41 graphs" train --data ${dir}/lone --target class --epochs 2 --runs 1)
 run(0 predict --model ${dir}/rings.gk --data ${dir}/lone)
 expect_match("${out}" "\n41,RINGS_41,[01],[0-9.e-]+\n" "the graph without edges is predicted")
+
+# --structural-features degree: 16 in-degree columns, recorded in the model and added by predict.
+run(0 train --data ${rings} --target class --structural-features degree --epochs 5 --runs 1 --save ${dir}/degree.gk
+    --summary ${dir}/degree.json)
+file(READ ${dir}/degree.json summary)
+expect_match("${summary}" "\"structural_features\": \"degree\"" "the summary names the degree columns")
+run_match(0 "predicted 41 of 41 records" predict --model ${dir}/degree.gk --data ${dir}/lone)
+run_match(2 "--structural-features applies to generic graphs" train --data ${DATA}/chem/labelled/labelled.sdf
+          --target active --structural-features degree)
+run_match(2 "--structural-features: generic graphs take degree or none" train --data ${rings} --target class
+          --structural-features identity)

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gatkit/io/structural_features.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit::chem {
@@ -85,6 +86,21 @@ MoleculeGraph model_graph(const io::GraphRecord& record, std::int64_t node_width
                      " edge feature columns, " + expected + " " + std::to_string(node_width) + " and " +
                      std::to_string(edge_width));
   return model_graph(record, edge_width);
+}
+
+void append_degree_columns(MoleculeGraph& graph) {
+  static_assert(kDegreeColumns == degree_buckets);
+  const Graph& g = graph.graph;
+  const auto n = static_cast<Eigen::Index>(g.num_nodes()), width = graph.atom_features.cols();
+  MatrixF x = MatrixF::Zero(n, width + kDegreeColumns);
+  x.leftCols(width) = graph.atom_features;
+  for (NodeId i = 0; i < g.num_nodes(); ++i) {
+    std::int64_t degree = 0;
+    for (EdgeId e = g.in_offsets()[static_cast<std::size_t>(i)]; e < g.in_offsets()[static_cast<std::size_t>(i) + 1]; ++e)
+      degree += g.sources()[static_cast<std::size_t>(e)] != i;  // model_graph's CSR has no edge twice
+    x(i, width + degree_bucket(degree)) = 1.0f;
+  }
+  graph.atom_features = std::move(x);
 }
 
 }  // namespace gatkit::chem

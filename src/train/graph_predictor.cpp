@@ -8,6 +8,8 @@
 //                                                                 molecule models only
 //    "input": "graphs",                                           generic-graph models only (absent:
 //                                                                 molecules, as every earlier checkpoint)
+//    "structural_features": ["degree"],                           generic-graph models with degree
+//                                                                 columns only
 //    "target_mean": [...], "target_std": [...],                  regression only, one per task
 //    "members": M}                                                an ensemble only (absent: 1); the
 //                                                                 parameter block holds M buffers
@@ -153,8 +155,10 @@ void validate(const TrainedGraphModel& m) {
     GATKIT_REQUIRE(m.targets.size() == static_cast<std::size_t>(c.num_tasks),
                    "graph model: " + std::to_string(m.targets.size()) + " target names for " + std::to_string(c.num_tasks) + " tasks");
   // in_dim counts the positional-encoding columns appended to the atom rows.
+  GATKIT_REQUIRE(!m.degree_features || m.input == GraphInput::graphs, "graph model: degree columns are for generic graphs");
   if (m.input == GraphInput::graphs)  // the widths are the training graphs' own
-    GATKIT_REQUIRE(c.in_dim > c.positional.columns(), "graph model: a generic-graph model needs node feature columns");
+    GATKIT_REQUIRE(c.in_dim > c.positional.columns() + (m.degree_features ? chem::kDegreeColumns : 0),
+                   "graph model: a generic-graph model needs node feature columns");
   const std::int64_t atom_width = chem::atom_feature_width(m.featurizer) + c.positional.columns();
   GATKIT_REQUIRE(m.input == GraphInput::graphs || (c.in_dim == atom_width && c.edge_dim == chem::kBondFeatureWidth),
                  "graph model: feature widths " + std::to_string(c.in_dim) + "/" + std::to_string(c.edge_dim) +
@@ -213,6 +217,9 @@ std::string config_json(const TrainedGraphModel& m) {
     w.EndObject();
   } else {
     w.Key("input"); w.String(to_string(m.input).c_str());
+    if (m.degree_features) {
+      w.Key("structural_features"); write_strings(w, {"degree"});
+    }
   }
   if (m.task == GraphTask::regression) {
     w.Key("target_mean"); write_numbers(w, m.target_mean);
@@ -250,6 +257,10 @@ GraphTask parse_graph_task(std::string_view name) {
   throw InvalidArgument("unknown task kind '" + std::string(name) + "' (expected binary, regression or multiclass)");
 }
 
+std::int64_t generic_node_width(const TrainedGraphModel& model) {
+  return model.config.in_dim - model.config.positional.columns() - (model.degree_features ? chem::kDegreeColumns : 0);
+}
+
 std::string to_string(GraphInput input) { return input == GraphInput::graphs ? "graphs" : "molecules"; }
 
 GraphInput parse_graph_input(const std::string& name) {
@@ -284,6 +295,12 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
     } catch (const InvalidArgument& e) {
       root.fail(std::string("config.input: ") + e.what());
     }
+  }
+  if (root.has("structural_features")) {
+    const std::vector<std::string> kinds = root.strings("structural_features");
+    if (m.input != GraphInput::graphs || kinds != std::vector<std::string>{"degree"})
+      root.fail("config.structural_features: expected [\"degree\"] in a generic-graph model");
+    m.degree_features = true;
   }
   if (m.input == GraphInput::molecules) {
     const ConfigReader f = root.object("featurizer");
@@ -343,7 +360,7 @@ chem::MoleculeGraph GraphPredictor::featurize(const chem::Molecule& molecule) co
 
 chem::MoleculeGraph GraphPredictor::graph(const io::GraphRecord& record) const {
   GATKIT_REQUIRE(model_.input == GraphInput::graphs, "the model was trained on molecules, not generic graph entries");
-  const std::int64_t node_width = model_.config.in_dim - model_.config.positional.columns();
+  const std::int64_t node_width = generic_node_width(model_);
   const std::int64_t edge_width = model_.config.edge_dim;
   const std::string what = "graph" + (record.id.empty() ? std::string() : " '" + record.id + "'");
   chem::MoleculeGraph graph;
@@ -352,6 +369,7 @@ chem::MoleculeGraph GraphPredictor::graph(const io::GraphRecord& record) const {
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(what + ": " + e.what());
   }
+  if (model_.degree_features) chem::append_degree_columns(graph);
   check_range_size(model_.config.range, graph.graph.num_nodes(), what);
   return graph;
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <span>
 #include <string>
 #include <vector>
@@ -103,6 +104,72 @@ TEST_F(GenericGraphModelTest, CheckpointRoundTripsAndThePredictorReadsOnlyGraphs
   // Without "input" the file is a molecule model's, which needs its featuriser.
   expect_error("molecule model without featurizer", container(test::replaced(json, ",\"input\":\"graphs\"", ""), params),
                "featurizer", load);
+}
+
+// --structural-features degree: the checkpoint records the 16 degree columns, the predictor adds them to
+// the rows it reads (which keep the graph's own width), and a forged record is refused.
+TEST_F(GenericGraphModelTest, DegreeColumnsAreRecordedAndAddedByThePredictor) {
+  RowMatrix<double> targets;
+  const std::vector<io::GraphRecord> records = rings(targets);
+  std::vector<chem::MoleculeGraph> graphs;
+  for (const auto& r : records) {
+    graphs.push_back(chem::model_graph(r));
+    chem::append_degree_columns(graphs.back());
+  }
+  ASSERT_EQ(graphs[0].atom_features.cols(), 3 + chem::kDegreeColumns);
+  GraphTrainOptions o;
+  o.model.layers = 2;
+  o.model.heads = 2;
+  o.model.hidden = 4;
+  o.max_epochs = 2;
+  o.batch_size = 4;
+  TrainedGraphModel m;
+  (void)train_graph_classifier(graphs, targets, train::random_split(20, 0.6, 0.2, 1), o, 1, &m);
+  m.targets = {"marked"};
+  m.input = GraphInput::graphs;
+  m.degree_features = true;
+  EXPECT_EQ(generic_node_width(m), 3);
+  const fs::path f = dir_ / "degree.gk";
+  save_graph_model(m, f);
+  const std::string json = json_of(f);
+  EXPECT_THAT(json, ::testing::HasSubstr("\"structural_features\":[\"degree\"]"));
+  const TrainedGraphModel r = load_graph_model(f);
+  EXPECT_TRUE(r.degree_features);
+  GraphPredictor before(m), after(r);
+  std::vector<chem::MoleculeGraph> read;
+  for (const auto& g : records) read.push_back(after.graph(g));
+  EXPECT_TRUE(read[3].atom_features == graphs[3].atom_features);
+  EXPECT_TRUE(before.predict(std::span<const chem::MoleculeGraph>(graphs)) ==
+              after.predict(std::span<const chem::MoleculeGraph>(read)));
+
+  const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
+  auto load = [](const fs::path& file) { return load_graph_model(file); };
+  expect_error("unknown kind", container(test::replaced(json, "[\"degree\"]", "[\"identity\"]"), params),
+               "config.structural_features: expected [\"degree\"]", load);
+  // Without the record, the rows the model reads would be 16 columns wider: the same parameters describe
+  // a model of in_dim 19 over rows of 19 columns, so the file loads, and reads graphs of that width only.
+  const TrainedGraphModel plain = load_graph_model([&] {
+    const fs::path g = dir_ / "plain.gk";
+    std::ofstream(g, std::ios::binary) << container(test::replaced(json, ",\"structural_features\":[\"degree\"]", ""), params);
+    return g;
+  }());
+  EXPECT_FALSE(plain.degree_features);
+  EXPECT_EQ(generic_node_width(plain), 3 + chem::kDegreeColumns);
+  EXPECT_THROW((void)GraphPredictor(plain).graph(records[0]), InvalidArgument);
+}
+
+TEST(GenericGraphDegree, ColumnsCountDistinctSourcesWithoutTheSelfLoop) {
+  io::GraphRecord g;
+  g.num_nodes = 3;
+  g.edges = {{1, 0}, {2, 0}, {0, 0}, {0, 1}};  // node 0 reads 1, 2 and itself; 1 reads 0; 2 reads nothing
+  chem::MoleculeGraph m = chem::model_graph(g);
+  chem::append_degree_columns(m);
+  ASSERT_EQ(m.atom_features.cols(), 1 + chem::kDegreeColumns);
+  EXPECT_EQ(m.atom_features.row(0).sum(), 2.0f);  // the constant column and one degree column
+  EXPECT_EQ(m.atom_features(0, 0), 1.0f);
+  EXPECT_EQ(m.atom_features(0, 1 + 2), 1.0f);
+  EXPECT_EQ(m.atom_features(1, 1 + 1), 1.0f);
+  EXPECT_EQ(m.atom_features(2, 1 + 0), 1.0f);
 }
 
 }  // namespace

@@ -35,4 +35,13 @@ bool has_widths(const io::GraphRecord& record, std::int64_t node_width, std::int
 MoleculeGraph model_graph(const io::GraphRecord& record, std::int64_t node_width, std::int64_t edge_width,
                           const std::string& expected);
 
+/// Columns append_degree_columns adds: gatkit::degree_buckets (exact in-degrees 0..7, then ranges).
+inline constexpr std::int64_t kDegreeColumns = 16;
+
+/// Appends the one-hot bucket of every node's in-degree (its distinct sources, a self-loop not counted;
+/// gatkit::degree_bucket) after its feature columns (`--structural-features degree` for generic graphs).
+/// Attention averages what a node reads, so without such columns a model cannot tell how many neighbours
+/// a node has.
+void append_degree_columns(MoleculeGraph& graph);
+
 }  // namespace gatkit::chem

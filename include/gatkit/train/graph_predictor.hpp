@@ -42,6 +42,9 @@ struct TrainedGraphModel {
   /// Generic graphs: in_dim (less the positional columns) and edge_dim are the widths of their rows,
   /// and `featurizer` is unused.
   GraphInput input = GraphInput::molecules;
+  /// Generic graphs: chem::append_degree_columns adds 16 in-degree columns after the graph's own node
+  /// rows (in_dim counts them; "structural_features": ["degree"] in the checkpoint).
+  bool degree_features = false;
   chem::FeaturizeOptions featurizer;  ///< how the training molecules were featurised
   /// Regression: per task, the mean and standard deviation the targets were standardised with
   /// (prediction = output * target_std + target_mean). Empty for binary tasks.
@@ -53,6 +56,10 @@ struct TrainedGraphModel {
   /// The flat parameter buffers of GraphGat<float>, one per member, one after another.
   Vector<float> parameters;
 };
+
+/// Generic graphs: the width of the node rows the model reads (in_dim less the positional and degree
+/// columns it adds itself).
+std::int64_t generic_node_width(const TrainedGraphModel& model);
 
 /// The most members an ensemble checkpoint may hold.
 inline constexpr int kMaxEnsembleMembers = 64;
