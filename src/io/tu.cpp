@@ -135,6 +135,28 @@ std::vector<float> feature_row(const Matrix& attributes, const std::vector<std::
   return row;
 }
 
+/// The labels and attributes of the nodes (or edges): DS_node_labels.txt and DS_node_attributes.txt.
+struct ItemFeatures {
+  std::vector<std::int64_t> labels;
+  Matrix attributes;
+  std::int64_t label_width = 0;
+  bool empty() const { return labels.empty() && attributes.empty(); }
+  std::vector<float> row(std::int64_t i) const { return feature_row(attributes, labels, label_width, i); }
+};
+
+/// `item` is "node" or "edge"; `count` the lines each file must have (described by `per`); the one-hot
+/// columns are widened so that a row has at least `min_width` columns.
+ItemFeatures read_item_features(const TuFiles& files, const std::string& item, std::int64_t count, const std::string& per,
+                                std::int64_t min_width, const Limits& limits) {
+  ItemFeatures f;
+  std::error_code ec;
+  const fs::path labels = files.file(item + "_labels"), attributes = files.file(item + "_attributes");
+  if (fs::exists(labels, ec)) f.labels = read_labels(labels, count, per, limits, false);
+  if (fs::exists(attributes, ec)) f.attributes = read_matrix(attributes, count, per, limits);
+  f.label_width = one_hot_width(f.labels, min_width - f.attributes.cols, labels, limits);
+  return f;
+}
+
 }  // namespace
 
 std::optional<TuFiles> find_tu_dataset(const fs::path& path) {
@@ -199,12 +221,7 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
 
   // 2. Nodes: labels and attributes.
   const std::string per_node = "node: " + std::to_string(n) + " in " + indicator_file.filename().string();
-  std::vector<std::int64_t> node_labels;
-  if (has("node_labels")) node_labels = read_labels(files.file("node_labels"), n, per_node, limits, false);
-  Matrix node_attributes;
-  if (has("node_attributes")) node_attributes = read_matrix(files.file("node_attributes"), n, per_node, limits);
-  const std::int64_t node_label_width =
-      one_hot_width(node_labels, options.min_node_width - node_attributes.cols, files.file("node_labels"), limits);
+  const ItemFeatures nodes = read_item_features(files, "node", n, per_node, options.min_node_width, limits);
 
   // 3. Edges, as local node indices of their graph.
   const fs::path a_file = files.file("A");
@@ -231,12 +248,7 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
   });
   const auto m = static_cast<std::int64_t>(edges.size());
   const std::string per_edge = "edge: " + std::to_string(m) + " in " + a_file.filename().string();
-  std::vector<std::int64_t> edge_labels;
-  if (has("edge_labels")) edge_labels = read_labels(files.file("edge_labels"), m, per_edge, limits, false);
-  Matrix edge_attributes;
-  if (has("edge_attributes")) edge_attributes = read_matrix(files.file("edge_attributes"), m, per_edge, limits);
-  const std::int64_t edge_label_width =
-      one_hot_width(edge_labels, options.min_edge_width - edge_attributes.cols, files.file("edge_labels"), limits);
+  const ItemFeatures edge_features = read_item_features(files, "edge", m, per_edge, options.min_edge_width, limits);
 
   // 4. Graphs: labels and attributes.
   const std::string per_graph = "graph: " + std::to_string(num_graphs) + " in " + indicator_file.filename().string();
@@ -247,10 +259,10 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
 
   TuDataset out;
   out.name = files.name;
-  out.node_attributes = node_attributes.cols;
-  out.node_label_width = node_label_width;
-  out.edge_attributes = edge_attributes.cols;
-  out.edge_label_width = edge_label_width;
+  out.node_attributes = nodes.attributes.cols;
+  out.node_label_width = nodes.label_width;
+  out.edge_attributes = edge_features.attributes.cols;
+  out.edge_label_width = edge_features.label_width;
   out.graph_attributes = graph_attributes.cols;
   out.class_values = graph_labels;
   std::sort(out.class_values.begin(), out.class_values.end());
@@ -270,8 +282,8 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
   for (std::size_t k = 1; k < order.size(); ++k) {
     const auto a = static_cast<std::size_t>(order[k - 1]), b = static_cast<std::size_t>(order[k]);
     if (edge_graph[a] != edge_graph[b] || !(edges[a] == edges[b])) continue;
-    const bool same = (edge_labels.empty() || edge_labels[a] == edge_labels[b]) &&
-                      (edge_attributes.empty() || edge_attributes.same_row(order[k - 1], order[k]));
+    const bool same = (edge_features.labels.empty() || edge_features.labels[a] == edge_features.labels[b]) &&
+                      (edge_features.attributes.empty() || edge_features.attributes.same_row(order[k - 1], order[k]));
     if (!same)
       throw ParseError(a_file, b + 1,
                        "edge " + std::to_string(first_node[edge_graph[b]] + edges[b].src + 1) + " -> " +
@@ -285,9 +297,9 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
     GraphRecord& rec = out.graphs[static_cast<std::size_t>(g)];
     rec.id = files.name + "_" + std::to_string(g + 1);
     rec.num_nodes = first_node[static_cast<std::size_t>(g) + 1] - first_node[static_cast<std::size_t>(g)];
-    if (!node_attributes.empty() || !node_labels.empty())
+    if (!nodes.empty())
       for (std::int64_t i = first_node[static_cast<std::size_t>(g)]; i < first_node[static_cast<std::size_t>(g) + 1]; ++i)
-        rec.node_features.push_back(feature_row(node_attributes, node_labels, node_label_width, i));
+        rec.node_features.push_back(nodes.row(i));
     if (!graph_labels.empty()) {
       const std::int64_t label = graph_labels[static_cast<std::size_t>(g)];
       const auto cls = std::lower_bound(out.class_values.begin(), out.class_values.end(), label) - out.class_values.begin();
@@ -303,8 +315,7 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
     if (!keep[k]) continue;
     GraphRecord& rec = out.graphs[static_cast<std::size_t>(edge_graph[k])];
     rec.edges.push_back(edges[k]);
-    if (!edge_attributes.empty() || !edge_labels.empty())
-      rec.edge_features.push_back(feature_row(edge_attributes, edge_labels, edge_label_width, e));
+    if (!edge_features.empty()) rec.edge_features.push_back(edge_features.row(e));
   }
   return out;
 }

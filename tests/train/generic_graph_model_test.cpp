@@ -45,19 +45,25 @@ std::vector<io::GraphRecord> rings(RowMatrix<double>& targets) {
   return records;
 }
 
+/// A small model trained for `epochs` on the rings' graphs.
+TrainedGraphModel train_small(const std::vector<chem::MoleculeGraph>& graphs, const RowMatrix<double>& targets, int epochs) {
+  GraphTrainOptions o;
+  o.model.layers = 2;
+  o.model.heads = 2;
+  o.model.hidden = 4;
+  o.max_epochs = epochs;
+  o.batch_size = 4;
+  TrainedGraphModel m;
+  (void)train_graph_classifier(graphs, targets, train::random_split(20, 0.6, 0.2, 1), o, 1, &m);
+  return m;
+}
+
 TEST_F(GenericGraphModelTest, CheckpointRoundTripsAndThePredictorReadsOnlyGraphsOfTheTrainingWidths) {
   RowMatrix<double> targets;
   const std::vector<io::GraphRecord> records = rings(targets);
   std::vector<chem::MoleculeGraph> graphs;
   for (const auto& r : records) graphs.push_back(chem::model_graph(r));
-  GraphTrainOptions o;
-  o.model.layers = 2;
-  o.model.heads = 2;
-  o.model.hidden = 4;
-  o.max_epochs = 3;
-  o.batch_size = 4;
-  TrainedGraphModel m;
-  (void)train_graph_classifier(graphs, targets, train::random_split(20, 0.6, 0.2, 1), o, 1, &m);
+  TrainedGraphModel m = train_small(graphs, targets, 3);
   EXPECT_EQ(m.config.in_dim, 3);
   EXPECT_EQ(m.config.edge_dim, 2);
   m.targets = {"marked"};
@@ -117,14 +123,7 @@ TEST_F(GenericGraphModelTest, DegreeColumnsAreRecordedAndAddedByThePredictor) {
     chem::append_degree_columns(graphs.back());
   }
   ASSERT_EQ(graphs[0].atom_features.cols(), 3 + chem::kDegreeColumns);
-  GraphTrainOptions o;
-  o.model.layers = 2;
-  o.model.heads = 2;
-  o.model.hidden = 4;
-  o.max_epochs = 2;
-  o.batch_size = 4;
-  TrainedGraphModel m;
-  (void)train_graph_classifier(graphs, targets, train::random_split(20, 0.6, 0.2, 1), o, 1, &m);
+  TrainedGraphModel m = train_small(graphs, targets, 2);
   m.targets = {"marked"};
   m.input = GraphInput::graphs;
   m.degree_features = true;
