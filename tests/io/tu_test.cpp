@@ -241,7 +241,7 @@ TEST(Tu, MutagTuFilesAgreeWithMutagSdf) {
     for (std::int64_t i = 0; i < g.num_nodes; ++i) {
       const auto& row = g.node_features[static_cast<std::size_t>(i)];
       const auto label = std::find(row.begin(), row.end(), 1.0f) - row.begin();
-      EXPECT_EQ(chem::element_symbol(mol.atoms[static_cast<std::size_t>(i)].atomic_number), elements[label]);
+      EXPECT_STREQ(chem::element_symbol(mol.atoms[static_cast<std::size_t>(i)].atomic_number), elements[label]);
     }
     // Every bond appears in both directions with the bond's type.
     ASSERT_EQ(g.edges.size(), 2 * mol.bonds.size());
