@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
+#include "gatkit/io/graph_nodes.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/limits.hpp"
 #include "gatkit/util/parallel.hpp"
@@ -69,7 +70,8 @@ attribute (docs/formats.md).
 
 PATH is a folder: Planetoid text layout (features.svmlight, edges.txt, train/val/test.txt), LINQS
 (*.content + *.cites) or NumPy (edges.txt, features.npy, labels.npy); or a node data manifest (a .json
-file naming edge, feature and label tables as published: docs/formats.md).
+file naming edge, feature and label tables as published: docs/formats.md); or a gatkit-graphs JSON file of
+one graph entry with node_labels (train without --target).
 
 node data options (train, predict, info):
   --split TRAIN,VAL,TEST     stratified random split by fractions, e.g. 0.6,0.2,0.2
@@ -534,6 +536,31 @@ bool is_molecule_file(const std::vector<std::string>& args) {
   return false;
 }
 
+/// The value of --NAME (or --NAME=VALUE) in args, "" when absent.
+std::string arg_value(const std::vector<std::string>& args, const std::string& name) {
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    if (args[k] == "--" + name && k + 1 < args.size()) return args[k + 1];
+    if (args[k].rfind("--" + name + "=", 0) == 0) return args[k].substr(name.size() + 3);
+  }
+  return "";
+}
+
+// --data names a gatkit-graphs JSON file of one graph entry with node_labels, read as node data
+// (io/graph_nodes.hpp): by train without --target (graph-level training needs one), by predict with a
+// node classifier.
+bool is_node_graph_command(const std::string& command, const std::vector<std::string>& args) {
+  if (command != "train" && command != "predict") return false;
+  if (command == "train" && !arg_value(args, "target").empty()) return false;
+  if (command == "predict") {
+    try {
+      if (checkpoint_kind(arg_value(args, "model")) != "node_classifier") return false;
+    } catch (const gatkit::Error&) {
+      return false;
+    }
+  }
+  return gatkit::io::node_graph_of(arg_value(args, "data")).has_value();
+}
+
 }  // namespace
 }  // namespace gatkit::cli
 
@@ -552,8 +579,9 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     apply_limits(args);
-    if (command == "train") return is_molecule_file(args) ? cmd_train_molecules(args) : cmd_train(args);
-    if (command == "predict") return is_molecule_file(args) ? cmd_predict_molecules(args) : cmd_predict(args);
+    const bool graph_level = is_molecule_file(args) && !is_node_graph_command(command, args);
+    if (command == "train") return graph_level ? cmd_train_molecules(args) : cmd_train(args);
+    if (command == "predict") return graph_level ? cmd_predict_molecules(args) : cmd_predict(args);
     if (command == "info") return is_molecule_file(args) ? cmd_info_molecules(args) : cmd_info(args);
     if (command == "convert") return cmd_convert(args);
     if (command == "explain") return cmd_explain(args);

@@ -1,7 +1,10 @@
 #include "node_data.hpp"
 
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
+#include "gatkit/io/graph_nodes.hpp"
 #include "gatkit/io/manifest.hpp"
 #include "gatkit/io/node_split.hpp"
 #include "gatkit/io/structural_features.hpp"
@@ -24,6 +27,24 @@ NodeDataset load_node_data(const Args& args, bool quiet) {
   std::optional<std::vector<std::string>> structural;
   if (args.has("structural-features")) structural = parse_structural_features(args.str("structural-features"));
 
+  // A gatkit-graphs JSON file of one generic graph entry with node_labels (io/graph_nodes.hpp).
+  if (std::optional<io::GraphRecord> record = io::node_graph_of(path)) {
+    if (args.has("label-column"))
+      throw InvalidArgument("--label-column applies to a node data manifest; " + path + " is a graph entry with node_labels");
+    NodeDatasetOptions options;
+    options.split_seed = static_cast<std::uint64_t>(split_seed);
+    NodeDataset data;
+    try {
+      data = io::node_dataset_from_graph(*record, std::filesystem::path(path).stem().string(), options);
+    } catch (const InvalidArgument& e) {
+      throw Error(path + ": graphs[0]: " + e.what());
+    }
+    if (data.features.cols() == 0 && (!structural || structural->empty()))
+      throw InvalidArgument(path + ": the graph has no node_features; add --structural-features degree|identity");
+    if (structural) add_structural_features(data, *structural);
+    if (fractions) make_stratified_split(data, *fractions, static_cast<std::uint64_t>(split_seed));
+    return data;
+  }
   if (is_node_manifest(path)) {
     NodeManifestOverrides overrides;
     if (args.has("label-column")) overrides.label_column = args.str("label-column");

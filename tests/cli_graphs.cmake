@@ -59,3 +59,28 @@ list(GET broken_rows 6 sixth)
 list(GET broken_rows 7 seventh)
 expect_match("${sixth}" "^6,g5,,,.*listed twice" "the bad graph keeps its row, with the reason")
 expect_match("${seventh}" "^7,g6,[01]," "the graph after it keeps its own id")
+
+# One graph entry with node_labels (nodes.json, written by make_nodes.py): node classification when
+# train has no --target, and predict / explain with the node classifier.
+set(nodes ${DATA}/graphs/nodes.json)
+run_match(0 "test accuracy [0-9.]+ \\+- [0-9.]+ % over 2 runs" train --data ${nodes} --split 0.6,0.2,0.2 --epochs 30 --runs 2
+          --save ${dir}/nodes.gk)
+expect_match("${err}" "data nodes \\(json\\): 60 nodes, 252 edges, 2 features, 3 classes" "the node data line")
+run(0 predict --model ${dir}/nodes.gk --data ${nodes} --split 0.6,0.2,0.2 --out ${dir}/nodes.csv)
+file(STRINGS ${dir}/nodes.csv node_rows)
+list(LENGTH node_rows count)
+if(NOT count EQUAL 61)
+  message(FATAL_ERROR "cli_graphs: ${count} node CSV lines, expected a header and 60 rows")
+endif()
+list(GET node_rows 0 header)
+expect_match("${header}" "^node_id,predicted_class,prob_0,prob_1,prob_2$" "the node CSV header")
+run_match(0 "node '5': its in-edges by weight" explain --model ${dir}/nodes.gk --data ${nodes} --split 0.6,0.2,0.2 --node 5)
+run_match(0 "data nodes \\(json\\): 60 nodes, 252 edges, 18 features" train --data ${nodes} --split 0.6,0.2,0.2 --epochs 2
+          --runs 1 --structural-features degree)
+# With --target the file is a (too small) graph-level data set; a graph without features needs structural ones.
+run_match(2 "too few graphs to train on \\(1\\)" train --data ${nodes} --target x)
+file(READ ${nodes} text)
+string(REGEX REPLACE "\"node_features\":\\[[^a-z]*\\]\\]," "" bare "${text}")
+file(WRITE ${dir}/bare.json "${bare}")
+run_match(2 "bare.json: the graph has no node_features; add --structural-features degree\\|identity" train --data ${dir}/bare.json)
+run_match(0 "test accuracy" train --data ${dir}/bare.json --split 0.6,0.2,0.2 --structural-features degree --epochs 2 --runs 1)
