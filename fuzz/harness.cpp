@@ -25,6 +25,7 @@
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
+#include "gatkit/io/graph_nodes.hpp"
 #include "gatkit/io/readers.hpp"
 #include "gatkit/io/tu.hpp"
 #include "gatkit/train/graph_predictor.hpp"
@@ -373,6 +374,14 @@ int json(const std::uint8_t* data, std::size_t size) {
     check_edges(g.edges, g.num_nodes, "read_graph_json");
     check(g.edge_features.empty() || g.edge_features.size() == g.edges.size(), "read_graph_json: edge feature rows");
     if (g.num_nodes <= 100000) build_graph(g.num_nodes, g.edges);
+    // A graph with node_labels is node data too: refused (Error) or well formed.
+    if (!g.node_labels.empty() && g.num_nodes <= 100000)
+      if (const auto d = attempt([&] { return io::node_dataset_from_graph(g, "fuzz"); })) {
+        check(static_cast<std::int64_t>(d->labels.size()) == g.num_nodes && d->graph.num_nodes() == g.num_nodes &&
+                  d->features.rows() == g.num_nodes,
+              "node_dataset_from_graph: one label, one feature row per node");
+        for (const std::int32_t label : d->labels) check(label >= -1 && label < d->num_classes, "node_dataset_from_graph: labels are classes");
+      }
   }
   featurize_all(some->molecules);
   const fs::path out = scratch() / "graphs_out.json";
