@@ -498,6 +498,7 @@ int tu(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+// A new harness goes here and in GATKIT_FUZZ_HARNESSES (fuzz/CMakeLists.txt), which scripts/fuzz.sh and CI fuzz.
 std::span<const NamedHarness> all_harnesses() {
   static constexpr std::array<NamedHarness, 10> harnesses = {{
       {"edge_list", edge_list},

@@ -19,7 +19,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-60}
 shift || true
 build_dir=${BUILD_DIR:-build-fuzz}
-all_targets=(edge_list svmlight split linqs npy sdf json checkpoint dataset)
+# Every harness fuzz/CMakeLists.txt builds (GATKIT_FUZZ_HARNESSES), so that a new one is fuzzed too.
+read -r -a all_targets <<<"$(sed -n 's/^set(GATKIT_FUZZ_HARNESSES \(.*\) CACHE INTERNAL "")$/\1/p' fuzz/CMakeLists.txt)"
+((${#all_targets[@]} > 0)) || { echo "fuzz.sh: no GATKIT_FUZZ_HARNESSES in fuzz/CMakeLists.txt" >&2; exit 1; }
 targets=("$@")
 ((${#targets[@]} > 0)) || targets=("${all_targets[@]}")
 
