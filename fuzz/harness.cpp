@@ -210,16 +210,29 @@ void load_and_apply(const fs::path& file) {
     check(p.rows() == 3 && p.cols() == model->config.num_classes, "node classifier: prediction shape");
   }
   if (const auto model = attempt([&] { return load_graph_model(file); })) {
-    chem::Molecule m;
-    m.atoms.resize(3);
-    for (chem::Atom& a : m.atoms) {
-      a.atomic_number = 6;
-      a.symbol = "C";
-    }
-    m.bonds = {{0, 1, chem::BondOrder::single, 0, false}, {1, 2, chem::BondOrder::double_bond, 0, false}};
     GraphPredictor predictor(*model);
-    const RowMatrix<double> p = predictor.predict(std::span<const chem::Molecule>(&m, 1));
-    check(p.rows() == 1, "graph model: one prediction row per molecule");
+    if (model->input == GraphInput::graphs) {
+      // A generic graph of the model's widths (a path 0 -> 1 -> 2), with its degree columns if any.
+      io::GraphRecord g;
+      g.num_nodes = 3;
+      g.node_features.assign(3, std::vector<float>(static_cast<std::size_t>(generic_node_width(*model)), 0.5f));
+      g.edges = {{0, 1}, {1, 2}};
+      if (model->config.edge_dim > 0)
+        g.edge_features.assign(2, std::vector<float>(static_cast<std::size_t>(model->config.edge_dim), 1.0f));
+      const chem::MoleculeGraph graph = predictor.graph(g);
+      const RowMatrix<double> p = predictor.predict(std::span<const chem::MoleculeGraph>(&graph, 1));
+      check(p.rows() == 1, "graph model: one prediction row per graph");
+    } else {
+      chem::Molecule m;
+      m.atoms.resize(3);
+      for (chem::Atom& a : m.atoms) {
+        a.atomic_number = 6;
+        a.symbol = "C";
+      }
+      m.bonds = {{0, 1, chem::BondOrder::single, 0, false}, {1, 2, chem::BondOrder::double_bond, 0, false}};
+      const RowMatrix<double> p = predictor.predict(std::span<const chem::Molecule>(&m, 1));
+      check(p.rows() == 1, "graph model: one prediction row per molecule");
+    }
   }
   // A training state (--resume FILE): its vectors fit together, and it writes back and reads the same.
   if (const auto state = attempt([&] { return load_training_state(file); })) {
