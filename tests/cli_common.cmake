@@ -4,6 +4,7 @@
 #   run(EXPECTED_EXIT args...)           runs gatkit, fails unless the exit status matches; sets out, err
 #   run_match(EXPECTED_EXIT REGEX args...)  the same, and fails unless stdout + stderr match REGEX
 #   expect_match(TEXT REGEX WHAT)        fails unless TEXT matches REGEX
+#   expect_lines(FILE COUNT VAR)         fails unless FILE has COUNT lines; sets VAR to them (a list)
 foreach(var CLI MODE DATA WORK_DIR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "${CLI_TEST}: -D${var}=... is required")
@@ -37,4 +38,13 @@ function(expect_match text regex what)
   if(NOT "${text}" MATCHES "${regex}")
     message(FATAL_ERROR "${CLI_TEST}: ${what}: no match for '${regex}' in:\n${text}")
   endif()
+endfunction()
+
+function(expect_lines file expected var)
+  file(STRINGS ${file} lines)
+  list(LENGTH lines count)
+  if(NOT count EQUAL expected)
+    message(FATAL_ERROR "${CLI_TEST}: ${file}: ${count} lines, expected ${expected}")
+  endif()
+  set(${var} "${lines}" PARENT_SCOPE)
 endfunction()
