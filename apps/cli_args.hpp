@@ -87,4 +87,14 @@ class Args {
   std::set<std::string> flags_;
 };
 
+/// The value of --NAME (or --NAME=VALUE) in raw arguments, before any Args parses them (to choose the
+/// command that will); "" when absent.
+inline std::string raw_option(const std::vector<std::string>& args, const std::string& name) {
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    if (args[k] == "--" + name && k + 1 < args.size()) return args[k + 1];
+    if (args[k].rfind("--" + name + "=", 0) == 0) return args[k].substr(name.size() + 3);
+  }
+  return "";
+}
+
 }  // namespace gatkit::cli

@@ -16,7 +16,6 @@
 #include "commands.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
-#include "gatkit/io/graph_nodes.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/limits.hpp"
 #include "gatkit/util/parallel.hpp"
@@ -523,26 +522,12 @@ int cmd_info(const std::vector<std::string>& argv) {
 // --data names a molecule file (SDF/MOL/JSON, by its extension; it need not exist yet, so that a missing
 // file gets the molecule readers' message) rather than a data folder.
 bool is_molecule_file(const std::vector<std::string>& args) {
-  for (std::size_t k = 0; k < args.size(); ++k) {
-    std::string value;
-    if (args[k] == "--data" && k + 1 < args.size()) value = args[k + 1];
-    else if (args[k].rfind("--data=", 0) == 0) value = args[k].substr(7);
-    else continue;
-    // Node data sets are folders or node data manifests (JSON too, told apart by their "format").
-    // A TU data set (a folder of DS_*.txt files) holds graphs for the graph-level commands too.
-    return (is_molecule_path(value) && !std::filesystem::is_directory(value) && !is_node_manifest_arg(args)) ||
-           is_tu_path(value);
-  }
-  return false;
-}
-
-/// The value of --NAME (or --NAME=VALUE) in args, "" when absent.
-std::string arg_value(const std::vector<std::string>& args, const std::string& name) {
-  for (std::size_t k = 0; k < args.size(); ++k) {
-    if (args[k] == "--" + name && k + 1 < args.size()) return args[k + 1];
-    if (args[k].rfind("--" + name + "=", 0) == 0) return args[k].substr(name.size() + 3);
-  }
-  return "";
+  const std::string value = raw_option(args, "data");
+  if (value.empty()) return false;
+  // Node data sets are folders or node data manifests (JSON too, told apart by their "format").
+  // A TU data set (a folder of DS_*.txt files) holds graphs for the graph-level commands too.
+  return (is_molecule_path(value) && !std::filesystem::is_directory(value) && !is_node_manifest_arg(args)) ||
+         is_tu_path(value);
 }
 
 // --data names a gatkit-graphs JSON file of one graph entry with node_labels, read as node data
@@ -550,15 +535,15 @@ std::string arg_value(const std::vector<std::string>& args, const std::string& n
 // node classifier.
 bool is_node_graph_command(const std::string& command, const std::vector<std::string>& args) {
   if (command != "train" && command != "predict") return false;
-  if (command == "train" && !arg_value(args, "target").empty()) return false;
+  if (command == "train" && !raw_option(args, "target").empty()) return false;
   if (command == "predict") {
     try {
-      if (checkpoint_kind(arg_value(args, "model")) != "node_classifier") return false;
+      if (checkpoint_kind(raw_option(args, "model")) != "node_classifier") return false;
     } catch (const gatkit::Error&) {
       return false;
     }
   }
-  return gatkit::io::node_graph_of(arg_value(args, "data")).has_value();
+  return node_graph_file(raw_option(args, "data")).has_value();
 }
 
 }  // namespace

@@ -25,6 +25,9 @@ bool is_tu_path(const std::filesystem::path& path) { return io::find_tu_dataset(
 
 namespace {
 
+/// A TU data set rather than a molecule file (which a file named like one always is).
+bool is_tu_input(const std::filesystem::path& file) { return !is_molecule_path(file) && is_tu_path(file); }
+
 void for_each_tu_record(const std::filesystem::path& path, const std::function<void(MoleculeRecord&)>& visit,
                         bool accept_graphs, const io::TuOptions& options) {
   if (!accept_graphs)
@@ -92,7 +95,7 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
 
 void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs, const io::TuOptions& tu) {
-  if (!is_molecule_path(file) && is_tu_path(file)) for_each_tu_record(file, visit, accept_graphs, tu);
+  if (is_tu_input(file)) for_each_tu_record(file, visit, accept_graphs, tu);
   else if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
   else for_each_sdf_record(file, on_error, visit);
 }
@@ -107,7 +110,7 @@ io::TuOptions tu_options(const TrainedGraphModel& model) {
 }
 
 ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why) {
-  if (!is_molecule_path(file) && is_tu_path(file)) return ParseError(file, 0, "graph " + std::to_string(number) + ": " + why);
+  if (is_tu_input(file)) return ParseError(file, 0, "graph " + std::to_string(number) + ": " + why);
   return ParseError(file, 0, "graphs[" + std::to_string(number - 1) + "]: " + why);
 }
 

@@ -28,7 +28,7 @@ NodeDataset load_node_data(const Args& args, bool quiet) {
   if (args.has("structural-features")) structural = parse_structural_features(args.str("structural-features"));
 
   // A gatkit-graphs JSON file of one generic graph entry with node_labels (io/graph_nodes.hpp).
-  if (std::optional<io::GraphRecord> record = io::node_graph_of(path)) {
+  if (const std::optional<io::GraphRecord>& record = node_graph_file(path)) {
     if (args.has("label-column"))
       throw InvalidArgument("--label-column applies to a node data manifest; " + path + " is a graph entry with node_labels");
     NodeDatasetOptions options;
@@ -68,11 +68,20 @@ NodeDataset load_node_data(const Args& args, bool quiet) {
 }
 
 bool is_node_manifest_arg(const std::vector<std::string>& args) {
-  for (std::size_t k = 0; k < args.size(); ++k) {
-    if (args[k] == "--data" && k + 1 < args.size()) return is_node_manifest(args[k + 1]);
-    if (args[k].rfind("--data=", 0) == 0) return is_node_manifest(args[k].substr(7));
+  const std::string value = raw_option(args, "data");
+  return !value.empty() && is_node_manifest(value);
+}
+
+const std::optional<io::GraphRecord>& node_graph_file(const std::string& path) {
+  static std::string read_path;
+  static std::optional<io::GraphRecord> record;
+  static bool read = false;
+  if (!read || read_path != path) {
+    record = io::node_graph_of(path);
+    read_path = path;
+    read = true;
   }
-  return false;
+  return record;
 }
 
 }  // namespace gatkit::cli

@@ -5,10 +5,12 @@
 //   --split-seed S             seed of drawn splits (fractions, or the Planetoid default)
 //   --label-column NAME        the label column of a manifest's label table
 //   --structural-features K    degree, identity, degree,identity or none
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_args.hpp"
+#include "gatkit/chem/json_format.hpp"
 #include "gatkit/io/dataset.hpp"
 
 namespace gatkit::cli {
@@ -22,5 +24,9 @@ NodeDataset load_node_data(const Args& args, bool quiet);
 
 /// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
 bool is_node_manifest_arg(const std::vector<std::string>& args);
+
+/// io::node_graph_of(path), read once per process: the command line asks before choosing the command
+/// (gatkit.cpp) and load_node_data asks again.
+const std::optional<io::GraphRecord>& node_graph_file(const std::string& path);
 
 }  // namespace gatkit::cli
