@@ -39,6 +39,7 @@ usage:
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
                  [--task auto|binary|regression] [--attention additive|gatv2|dot] [--save MODEL]
                  [--normalizer softmax|sparsemax|relu] [--head-merge concat|project|mean]
+                 [--cardinality none|additive]
                                             train a molecule model: ROC-AUC (binary) or RMSE (regression);
                                             --save keeps the run with the best validation metric
   gatkit predict --model FILE --data PATH [--out FILE.csv]
@@ -85,6 +86,10 @@ train options (defaults: the GAT paper's Cora setup):
   --head-merge concat|project|mean
                              heads of hidden layers: concatenated, then
                              projected by W_O, or averaged                   [concat]
+  --cardinality none|additive
+                             additive: every attention layer adds w o (sum of
+                             the neighbours' values), so that nodes can count
+                             their neighbours (Zhang and Xie 2020)           [none]
   --layers N                 attention layers                                [2]
   --block gat|transformer    hidden layers as GAT layers with ELU, or as transformer blocks:
                              LayerNorm(h + attention(h)), then LayerNorm(h + FFN(h)), after a
@@ -217,6 +222,7 @@ TrainOptions train_options(const Args& a) {
   m.attention = parse_attention_kind(a.str("attention", "additive"));
   m.normalizer = parse_attention_normalizer(a.str("normalizer", "softmax"));
   m.head_merge = parse_head_merge(a.str("head-merge", "concat"));
+  m.cardinality = parse_cardinality(a.str("cardinality", "none"));
   m.layers = static_cast<int>(a.integer("layers", m.layers));
   m.heads = static_cast<int>(a.integer("heads", m.heads));
   m.hidden = a.integer("hidden", m.hidden);
@@ -326,7 +332,7 @@ std::string summary_json(const ExperimentSummary& s, const NodeDataset& data, co
 
 int cmd_train(const std::vector<std::string>& argv) {
   const Args args(argv,
-                  {"data", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
+                  {"data", "attention", "normalizer", "head-merge", "cardinality", "block", "ffn-hidden", "layers", "heads", "hidden", "output-heads", "dropout", "attention-dropout",
                    "negative-slope", "lr", "weight-decay", "epochs", "patience", "runs", "seed", "split-seed",
                    "threads", "save", "log", "summary", "split", "label-column", "structural-features", "model",
                    "class-weights", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint", "checkpoint-every",

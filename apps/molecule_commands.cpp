@@ -197,7 +197,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
-                   "save", "attention", "normalizer", "head-merge", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
+                   "save", "attention", "normalizer", "head-merge", "cardinality", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
                    "checkpoint-every", "resume", "stop-after-epochs", "ensemble", "structural-features"},
                   {"quiet", "residual", "no-residual", "jk"});
@@ -298,6 +298,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.model.attention = parse_attention_kind(args.str("attention", "additive"));
   options.model.normalizer = parse_attention_normalizer(args.str("normalizer", "softmax"));
   options.model.head_merge = parse_head_merge(args.str("head-merge", "concat"));
+  options.model.cardinality = parse_cardinality(args.str("cardinality", "none"));
   options.model.range = range;
   options.model.positional = positional;
   options.model.dropout = args.number("dropout", 0.1);

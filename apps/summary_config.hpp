@@ -7,12 +7,13 @@
 
 namespace gatkit::cli {
 
-/// attention, normalizer, head_merge, block (and ffn_hidden for transformer blocks), range, positional.
+/// attention, normalizer, head_merge, cardinality, block (and ffn_hidden for transformer blocks), range, positional.
 template <class Writer, class ModelConfig>
 void write_attention_config(Writer& w, const ModelConfig& m) {
   w.Key("attention"); w.String(to_string(m.attention).c_str());
   w.Key("normalizer"); w.String(to_string(m.normalizer).c_str());
   w.Key("head_merge"); w.String(to_string(m.head_merge).c_str());
+  w.Key("cardinality"); w.String(to_string(m.cardinality).c_str());
   w.Key("block"); w.String(to_string(m.block).c_str());
   if (m.block == BlockKind::transformer) {
     w.Key("ffn_hidden"); w.Int64(m.ffn_width());

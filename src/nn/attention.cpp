@@ -71,6 +71,14 @@ HeadMerge parse_head_merge(std::string_view name) {
   throw InvalidArgument("unknown head merge '" + std::string(name) + "' (expected concat, project or mean)");
 }
 
+std::string to_string(Cardinality cardinality) { return cardinality == Cardinality::additive ? "additive" : "none"; }
+
+Cardinality parse_cardinality(std::string_view name) {
+  if (name == "none") return Cardinality::none;
+  if (name == "additive") return Cardinality::additive;
+  throw InvalidArgument("unknown cardinality '" + std::string(name) + "' (expected none or additive)");
+}
+
 std::int64_t AttentionConfig::parameter_count() const {
   // Mirrors the blocks of GraphAttention's constructor, in 128-bit arithmetic: every factor is checked
   // below 2^32 first, so no product overflows.
@@ -87,6 +95,7 @@ std::int64_t AttentionConfig::parameter_count() const {
   if (bias) total += concat ? hd : Wide{head_dim};
   if (edge_dim > 0) total += Wide{edge_dim} * hd + (kind == AttentionKind::additive ? hd : 0);  // W_e (, a_edge)
   if (concat && project) total += hd * hd;  // W_O
+  if (cardinality == Cardinality::additive) total += hd;  // w
   return total > (Wide{1} << 62) ? -1 : static_cast<std::int64_t>(total);
 }
 
@@ -116,6 +125,8 @@ GraphAttention<T>::GraphAttention(const AttentionConfig& config, Parameters<T>& 
     if (additive) att_edge_ = params.add(name + ".att_edge", config.heads, config.head_dim);
   }
   if (config.project) out_weight_ = params.add(name + ".out_weight", hd, hd);
+  if (config.cardinality == Cardinality::additive)  // a gain, like a layer norm's: not decayed towards 0
+    cardinality_ = params.add(name + ".cardinality", config.heads, config.head_dim, /*decay=*/false);
 }
 
 template <class T>
@@ -151,6 +162,7 @@ void GraphAttention<T>::initialize(Parameters<T>& params, Rng& rng) const {
   }
   if (out_weight_ >= 0) glorot<T>(params.value(out_weight_), static_cast<double>(hd), static_cast<double>(hd), rng);
   if (bias_ >= 0) params.value(bias_).setZero();
+  if (cardinality_ >= 0) params.value(cardinality_).setOnes();
 }
 
 template <class T>
@@ -226,7 +238,85 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
       });
     });
   }
+  if (cardinality_ >= 0) add_cardinality(params, graph, cache, kernel_out);
   if (config_.project) project_heads(params, cache, y);
+}
+
+template <class T>
+void GraphAttention<T>::add_cardinality(const Parameters<T>& params, const Graph& graph, const AttentionCache<T>& cache,
+                                        RowMatrix<T>& out) const {
+  // Per destination row: s = sum over the in-edges of the source's values (sequential, in CSR order),
+  // then out_i += w o s (heads kept) or += mean over h of w_h o s_h (heads averaged).
+  const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, HD = H * D;
+  const std::int64_t width = cache.z.cols(), offset = config_.kind == AttentionKind::dot ? 2 * HD : 0;
+  const EdgeId* offsets = graph.in_offsets().data();
+  const NodeId* sources = graph.sources().data();
+  const Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>> w(params.value(cardinality_).data(), HD);
+  const T head_weight = config_.concat ? T(1) : T(1) / static_cast<T>(H);
+  parallel_rows_by_edges(offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+    Eigen::Array<T, 1, Eigen::Dynamic> s(HD);
+    for (std::int64_t i = b; i < e; ++i) {
+      s.setZero();
+      for (EdgeId k = offsets[i]; k < offsets[i + 1]; ++k)
+        s += Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>(cache.z.data() + sources[k] * width + offset, HD);
+      s *= w;
+      if (config_.concat) {
+        out.row(i).array() += s;
+      } else {
+        for (std::int64_t h = 0; h < H; ++h) out.row(i).array() += head_weight * s.segment(h * D, D);
+      }
+    }
+  });
+}
+
+template <class T>
+void GraphAttention<T>::cardinality_backward(Parameters<T>& params, const Graph& graph, AttentionCache<T>& cache,
+                                             const T* g) const {
+  // With G_i the gradient of head h's output (g_i itself, or g_i / H when heads are averaged):
+  //   dL/dw_h = sum_i G_ih o s_ih  (s recomputed per row, fixed node blocks)
+  //   dL/dv_jh += w_h o sum over the out-edges j -> i of G_ih  (a pull over the reverse CSR, no atomics).
+  const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, HD = H * D;
+  const std::int64_t width = cache.z.cols(), offset = config_.kind == AttentionKind::dot ? 2 * HD : 0;
+  const std::int64_t g_cols = config_.concat ? HD : D;
+  const T head_weight = config_.concat ? T(1) : T(1) / static_cast<T>(H);
+  using Row = Eigen::Array<T, 1, Eigen::Dynamic>;
+  using ConstRowMap = Eigen::Map<const Row>;
+  auto head_gradient = [&](std::int64_t i, Row& out) {  // G_i over all H*D columns
+    const ConstRowMap gi(g + i * g_cols, g_cols);
+    if (config_.concat) {
+      out = gi;
+    } else {
+      for (std::int64_t h = 0; h < H; ++h) out.segment(h * D, D) = head_weight * gi;
+    }
+  };
+  const EdgeId* in_offsets = graph.in_offsets().data();
+  const NodeId* sources = graph.sources().data();
+  const RowMatrix<T> zero = RowMatrix<T>::Zero(1, HD);
+  const RowMatrix<T> dw = deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
+    Row s(HD), gi(HD);
+    for (std::int64_t i = b; i < e; ++i) {
+      s.setZero();
+      for (EdgeId k = in_offsets[i]; k < in_offsets[i + 1]; ++k)
+        s += ConstRowMap(cache.z.data() + sources[k] * width + offset, HD);
+      head_gradient(i, gi);
+      acc.row(0).array() += gi * s;
+    }
+  });
+  params.grad(cardinality_) += Eigen::Map<const RowMatrix<T>>(dw.data(), H, D);
+  const EdgeId* out_offsets = graph.out_offsets().data();
+  const NodeId* targets = graph.targets().data();
+  const ConstRowMap w(params.value(cardinality_).data(), HD);
+  parallel_rows_by_edges(out_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+    Row sum(HD), gi(HD);
+    for (std::int64_t j = b; j < e; ++j) {
+      sum.setZero();
+      for (EdgeId k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
+        head_gradient(targets[k], gi);
+        sum += gi;
+      }
+      Eigen::Map<Row>(cache.dz.data() + j * width + offset, HD) += w * sum;
+    }
+  });
 }
 
 template <class T>
@@ -406,6 +496,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     const RowMatrix<T> g = detail::gatv2_backward(a, config_.normalizer, n);
     params.grad(att_) += Eigen::Map<const RowMatrix<T>>(g.data(), a.H, a.D);
     if (edge_weight_ >= 0) params.grad(edge_weight_) += g.bottomRows(a.F);
+    if (cardinality_ >= 0) cardinality_backward(params, graph, cache, a.dy);
     project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz, params.grad(weight_), dx);
     return;
   }
@@ -471,6 +562,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     GATKIT_REQUIRE(edge_features && edge_features->rows() == E, "attention backward: edge features missing");
     dot_edge_backward(params, graph, *edge_features, cache);
   }
+  if (cardinality_ >= 0) cardinality_backward(params, graph, cache, a.dy);
 
   project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz,
                       params.grad(weight_), dx);

@@ -81,6 +81,7 @@ AttentionConfig GraphModelConfig::layer(int index) const {
   a.edge_dim = attention_edge_dim();
   a.kind = attention;
   a.normalizer = normalizer;
+  a.cardinality = cardinality;
   return a;
 }
 

@@ -45,6 +45,7 @@ AttentionConfig ModelConfig::layer(int index) const {
   c.set_merge(last ? HeadMerge::mean : head_merge);
   c.kind = attention;
   c.normalizer = normalizer;
+  c.cardinality = cardinality;
   c.negative_slope = negative_slope;
   c.input_dropout = dropout;
   c.attention_dropout = attention_dropout;

@@ -30,6 +30,9 @@ std::string config_json(const TrainedModel& m) {
   if (c.head_merge != HeadMerge::concat) {
     w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
   }
+  if (c.cardinality != Cardinality::none) {  // absent means none: checkpoints written before the term
+    w.Key("cardinality"); w.String(to_string(c.cardinality).c_str());
+  }
   w.Key("layers"); w.Int(c.layers);
   w.Key("heads"); w.Int(c.heads);
   w.Key("hidden"); w.Int64(c.hidden);
@@ -78,6 +81,7 @@ TrainedModel load_model(const std::filesystem::path& file) {
     // Absent from checkpoints written before these switches: softmax and concatenated heads.
     if (m.has("normalizer")) c.normalizer = parse_attention_normalizer(m.string("normalizer"));
     if (m.has("head_merge")) c.head_merge = parse_head_merge(m.string("head_merge"));
+    if (m.has("cardinality")) c.cardinality = parse_cardinality(m.string("cardinality"));
   } catch (const InvalidArgument& e) {
     m.fail(e.what());
   }

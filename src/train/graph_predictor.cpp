@@ -68,6 +68,9 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
   if (c.head_merge != HeadMerge::concat) {
     w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
   }
+  if (c.cardinality != Cardinality::none) {  // absent means none: checkpoints written before the term
+    w.Key("cardinality"); w.String(to_string(c.cardinality).c_str());
+  }
   detail::write_range_members(w, c.range, c.positional);
   if (c.block != BlockKind::gat) {  // absent means gat: checkpoints written before transformer blocks
     w.Key("block"); w.String(to_string(c.block).c_str());
@@ -127,6 +130,13 @@ GraphModelConfig read_model_config(const ConfigReader& m) {
       c.head_merge = parse_head_merge(m.string("head_merge"));
     } catch (const InvalidArgument& e) {
       m.fail(m.path() + ".head_merge: " + e.what());
+    }
+  }
+  if (m.has("cardinality")) {  // older checkpoints: none
+    try {
+      c.cardinality = parse_cardinality(m.string("cardinality"));
+    } catch (const InvalidArgument& e) {
+      m.fail(m.path() + ".cardinality: " + e.what());
     }
   }
   detail::read_range_members(m, c.range, c.positional);  // older checkpoints: 1-hop, no positional encoding

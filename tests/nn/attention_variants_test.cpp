@@ -1,5 +1,6 @@
 // The attention switches (scoring additive | gatv2 | dot, normaliser softmax | sparsemax | relu, head
-// merge concat | project | mean), every combination with and without edge features: a reference
+// merge concat | project | mean), every combination with and without edge features (and the cardinality
+// term with every scoring and merge, softmax and sparsemax): a reference
 // written from the formulas (every per-edge vector formed densely, sparsemax found by bisection rather
 // than by sorting), finite differences in double precision for every parameter and the input (dropout
 // on, duplicate edges, nodes without in-edges), and bitwise-identical results for 1 and 2 threads.
@@ -26,9 +27,10 @@ struct Variant {
   AttentionNormalizer normalizer;
   HeadMerge merge;
   std::int64_t edge_dim;
+  Cardinality cardinality = Cardinality::none;
   std::string name() const {
     return to_string(kind) + "_" + to_string(normalizer) + "_" + to_string(merge) +
-           (edge_dim > 0 ? "_edges" : "_noedges");
+           (edge_dim > 0 ? "_edges" : "_noedges") + (cardinality == Cardinality::additive ? "_cardinality" : "");
   }
 };
 
@@ -38,6 +40,11 @@ std::vector<Variant> all_variants() {
     for (AttentionNormalizer norm : {AttentionNormalizer::softmax, AttentionNormalizer::sparsemax, AttentionNormalizer::relu})
       for (HeadMerge merge : {HeadMerge::concat, HeadMerge::project, HeadMerge::mean})
         for (std::int64_t edge_dim : {0, 4}) out.push_back({kind, norm, merge, edge_dim});
+  // The cardinality term sits after the normaliser: every scoring and merge, two normalisers.
+  for (AttentionKind kind : {AttentionKind::additive, AttentionKind::gatv2, AttentionKind::dot})
+    for (AttentionNormalizer norm : {AttentionNormalizer::softmax, AttentionNormalizer::sparsemax})
+      for (HeadMerge merge : {HeadMerge::concat, HeadMerge::project, HeadMerge::mean})
+        out.push_back({kind, norm, merge, norm == AttentionNormalizer::softmax ? 4 : 0, Cardinality::additive});
   return out;
 }
 
@@ -50,6 +57,7 @@ AttentionConfig make_config(const Variant& v, std::int64_t in_dim, double dropou
   c.kind = v.kind;
   c.normalizer = v.normalizer;
   c.edge_dim = v.edge_dim;
+  c.cardinality = v.cardinality;
   c.input_dropout = dropout;
   c.attention_dropout = dropout;
   return c;
@@ -139,6 +147,10 @@ RowMatrix<double> reference(const AttentionConfig& c, const Parameters<double>& 
         const double a = w[e - e0] * att_drop.scale<double>(static_cast<std::uint64_t>(e * H + h));
         heads.row(i).segment(h * D, D) += a * z.row(g.sources()[e]).segment(value_offset + h * D, D);
       }
+      if (c.cardinality == Cardinality::additive)  // w_h o (sum of the values), no attention dropout
+        for (EdgeId e = e0; e < e1; ++e)
+          heads.row(i).segment(h * D, D).array() +=
+              block(p, "att.cardinality").row(h).array() * z.row(g.sources()[e]).segment(value_offset + h * D, D).array();
     }
   }
   RowMatrix<double> y;
@@ -264,6 +276,8 @@ TEST(AttentionVariantDeterminism, SameBitsForOneAndTwoThreads) {
       for (HeadMerge merge : {HeadMerge::concat, HeadMerge::project, HeadMerge::mean}) {
         if (kind != AttentionKind::gatv2 && norm == AttentionNormalizer::softmax && merge != HeadMerge::project) continue;
         for (auto [heads, head_dim, edge_dim] : {std::tuple{8, 8, 6}, std::tuple{3, 5, 0}}) {
+          // The cardinality term on the run-time shape (its pulls are the same code for every shape).
+          const Cardinality cardinality = heads == 3 ? Cardinality::additive : Cardinality::none;
           auto run = [&](int threads, RowMatrix<float>& y, Vector<float>& grads, RowMatrix<float>& dx) {
             set_num_threads(threads);
             Parameters<float> p;
@@ -275,6 +289,7 @@ TEST(AttentionVariantDeterminism, SameBitsForOneAndTwoThreads) {
             c.normalizer = norm;
             c.set_merge(merge);
             c.edge_dim = edge_dim;
+            c.cardinality = cardinality;
             c.input_dropout = 0.2;
             c.attention_dropout = 0.5;
             GraphAttention<float> layer(c, p, "att");
@@ -340,12 +355,49 @@ TEST(AttentionNormalizers, SparsemaxHasExactZerosAndReluDropsNegativeScores) {
   }
 }
 
+// What the cardinality term is for: node 0 reads one copy of a feature vector, node 4 three copies of it.
+// Attention weights sum to one, so without the term both get the same output; with it (w = ones after
+// initialize) node 4's output grows by two more copies of the values.
+TEST(AttentionCardinality, TellsOneNeighbourFromThreeAlike) {
+  const Graph g = build_graph(8, std::vector<Edge>{{1, 0}, {5, 4}, {6, 4}, {7, 4}});
+  RowMatrix<double> x = RowMatrix<double>::Zero(8, 3);
+  for (NodeId j : {1, 5, 6, 7}) x.row(j) << 0.5, -1.0, 2.0;
+  for (AttentionKind kind : {AttentionKind::additive, AttentionKind::gatv2, AttentionKind::dot}) {
+    RowMatrix<double> out[2];
+    for (Cardinality cardinality : {Cardinality::none, Cardinality::additive}) {
+      AttentionConfig c;
+      c.in_dim = 3;
+      c.heads = 2;
+      c.head_dim = 4;
+      c.kind = kind;
+      c.cardinality = cardinality;
+      Parameters<double> p;
+      GraphAttention<double> layer(c, p, "att");
+      p.allocate();
+      Rng rng(3);
+      layer.initialize(p, rng);
+      if (cardinality == Cardinality::additive) EXPECT_TRUE((block(p, "att.cardinality").array() == 1.0).all());
+      AttentionCache<double> cache;
+      RowMatrix<double>& y = out[cardinality == Cardinality::additive];
+      layer.forward(p, g, FeatureMatrix<double>(x), false, 0, cache, y);
+    }
+    const std::string what = to_string(kind);
+    EXPECT_LT((out[0].row(0) - out[0].row(4)).cwiseAbs().maxCoeff(), 1e-12) << what;  // attention alone: alike
+    // With the term: node 0 gets attention + 1 x v, node 4 attention + 3 x v, v = the values of x_1.
+    const RowMatrix<double> v = out[1].row(0) - out[0].row(0);
+    EXPECT_GT(v.cwiseAbs().maxCoeff(), 1e-3) << what;
+    EXPECT_LT((out[1].row(4) - out[0].row(4) - 3 * v).cwiseAbs().maxCoeff(), 1e-12) << what;
+  }
+}
+
 TEST(AttentionSwitches, NamesRoundTripAndBadNamesAreErrors) {
   for (AttentionKind k : {AttentionKind::additive, AttentionKind::gatv2, AttentionKind::dot})
     EXPECT_EQ(parse_attention_kind(to_string(k)), k);
   for (AttentionNormalizer k : {AttentionNormalizer::softmax, AttentionNormalizer::sparsemax, AttentionNormalizer::relu})
     EXPECT_EQ(parse_attention_normalizer(to_string(k)), k);
   for (HeadMerge k : {HeadMerge::concat, HeadMerge::project, HeadMerge::mean}) EXPECT_EQ(parse_head_merge(to_string(k)), k);
+  for (Cardinality k : {Cardinality::none, Cardinality::additive}) EXPECT_EQ(parse_cardinality(to_string(k)), k);
+  EXPECT_THROW(parse_cardinality("scaled"), InvalidArgument);
   EXPECT_THROW(parse_attention_kind("gatv3"), InvalidArgument);
   EXPECT_THROW(parse_attention_normalizer("entmax"), InvalidArgument);
   EXPECT_THROW(parse_head_merge("sum"), InvalidArgument);

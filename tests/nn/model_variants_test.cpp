@@ -22,7 +22,11 @@ struct Switches {
   AttentionKind kind;
   AttentionNormalizer normalizer;
   HeadMerge merge;
-  std::string name() const { return to_string(kind) + "_" + to_string(normalizer) + "_" + to_string(merge); }
+  Cardinality cardinality = Cardinality::none;
+  std::string name() const {
+    return to_string(kind) + "_" + to_string(normalizer) + "_" + to_string(merge) +
+           (cardinality == Cardinality::additive ? "_cardinality" : "");
+  }
 };
 
 // Every scoring with every normaliser, and every head merge, without running all 27 combinations
@@ -36,6 +40,9 @@ std::vector<Switches> model_switches() {
   out.push_back({AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean});
   out.push_back({AttentionKind::dot, AttentionNormalizer::softmax, HeadMerge::project});
   out.push_back({AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::mean});
+  // The cardinality term in every layer (the node model's output layer averages its heads).
+  out.push_back({AttentionKind::additive, AttentionNormalizer::softmax, HeadMerge::concat, Cardinality::additive});
+  out.push_back({AttentionKind::dot, AttentionNormalizer::sparsemax, HeadMerge::mean, Cardinality::additive});
   return out;
 }
 
@@ -58,6 +65,7 @@ TEST_P(NodeModelSwitches, EveryParameterBlockMatchesFiniteDifferences) {
     config.attention = s.kind;
     config.normalizer = s.normalizer;
     config.head_merge = s.merge;
+    config.cardinality = s.cardinality;
     config.layers = 3;
     config.heads = 2;
     config.hidden = 3;
@@ -118,6 +126,7 @@ TEST_P(GraphModelSwitches, EveryParameterBlockMatchesFiniteDifferences) {
     config.attention = s.kind;
     config.normalizer = s.normalizer;
     config.head_merge = s.merge;
+    config.cardinality = s.cardinality;
     GraphGat<double> model(config);
     ASSERT_EQ(model.parameters().size(), config.parameter_count()) << s.name();
     model.initialize(4);

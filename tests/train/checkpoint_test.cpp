@@ -169,25 +169,31 @@ TEST_F(CheckpointTest, RoundTripKeepsEverything) {
 // earlier versions wrote), and a file without them loads with the defaults.
 TEST_F(CheckpointTest, AttentionSwitchesRoundTrip) {
   const fs::path f = dir_ / "switches.ckpt";
-  for (auto [kind, norm, merge] : {std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project},
-                                   std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean},
-                                   std::tuple{AttentionKind::dot, AttentionNormalizer::sparsemax, HeadMerge::concat},
-                                   std::tuple{AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::concat}}) {
+  constexpr Cardinality none = Cardinality::none, additive = Cardinality::additive;
+  for (auto [kind, norm, merge, cardinality] :
+       {std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project, additive},
+        std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean, none},
+        std::tuple{AttentionKind::dot, AttentionNormalizer::sparsemax, HeadMerge::concat, additive},
+        std::tuple{AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::concat, none}}) {
     ModelConfig c = unusual_config();
     c.attention = kind;
     c.normalizer = norm;
     c.head_merge = merge;
+    c.cardinality = cardinality;
     const TrainedModel m = sample_model(c, {"a", "b", "c"});
     save_model(m, f);
     const TrainedModel r = load_model(f);
     EXPECT_EQ(r.config.attention, kind);
     EXPECT_EQ(r.config.normalizer, norm);
     EXPECT_EQ(r.config.head_merge, merge);
+    EXPECT_EQ(r.config.cardinality, cardinality);
+    EXPECT_EQ(m.parameters.size(), c.parameter_count());
     EXPECT_TRUE(r.parameters == m.parameters);
     const std::string json = saved_json(m);
     EXPECT_NE(json.find("\"attention\":\"" + to_string(kind) + "\""), std::string::npos) << json;
     EXPECT_EQ(json.find("\"normalizer\"") != std::string::npos, norm != AttentionNormalizer::softmax) << json;
     EXPECT_EQ(json.find("\"head_merge\"") != std::string::npos, merge != HeadMerge::concat) << json;
+    EXPECT_EQ(json.find("\"cardinality\"") != std::string::npos, cardinality != none) << json;
   }
   // A file without the members (as written before them, or for a default model): softmax, concat.
   ModelConfig c = small_config();
@@ -199,6 +205,7 @@ TEST_F(CheckpointTest, AttentionSwitchesRoundTrip) {
   const TrainedModel r = load_model(f);
   EXPECT_EQ(r.config.normalizer, AttentionNormalizer::softmax);
   EXPECT_EQ(r.config.head_merge, HeadMerge::concat);
+  EXPECT_EQ(r.config.cardinality, Cardinality::none);
   // Unknown names are errors naming the file and the value.
   const std::vector<float> params(m.parameters.data(), m.parameters.data() + m.parameters.size());
   auto with = [&](const std::string& member) {
@@ -212,6 +219,8 @@ TEST_F(CheckpointTest, AttentionSwitchesRoundTrip) {
   expect_load_error("unknown normalizer", with("\"normalizer\":\"entmax\""), "entmax");
   expect_load_error("unknown head merge", with("\"head_merge\":\"sum\""), "sum");
   expect_load_error("normalizer not a string", with("\"normalizer\":1"), "normalizer");
+  expect_load_error("unknown cardinality", with("\"cardinality\":\"scaled\""), "scaled");
+  expect_load_error("cardinality without its weights", with("\"cardinality\":\"additive\""), "parameters");
   // A merge that changes the parameter blocks must match the parameters present.
   ModelConfig three = small_config();
   three.layers = 2;

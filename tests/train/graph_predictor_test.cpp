@@ -375,6 +375,10 @@ TEST_F(GraphCheckpointTest, ForgedGraphConfigurationsAreErrors) {
                      "entmax");
   expect_graph_error("unknown head merge", with("\"residual\":false", "\"residual\":false,\"head_merge\":\"sum\""),
                      "head_merge");
+  expect_graph_error("unknown cardinality", with("\"residual\":false", "\"residual\":false,\"cardinality\":\"scaled\""),
+                     "scaled");
+  expect_graph_error("cardinality without its weights",
+                     with("\"residual\":false", "\"residual\":false,\"cardinality\":\"additive\""), "parameters");
   expect_graph_error("mean merge, concatenated weights", with("\"residual\":false", "\"residual\":false,\"head_merge\":\"mean\""),
                      "parameters");
   // A checkpoint written before the field existed is additive.
@@ -390,9 +394,12 @@ TEST_F(GraphCheckpointTest, ForgedGraphConfigurationsAreErrors) {
 // predictions; a file without the switch members loads with the defaults.
 TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
   const Labelled d = labelled();
-  for (auto [kind, norm, merge] : {std::tuple{AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::concat},
-                                   std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project},
-                                   std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean}}) {
+  constexpr Cardinality none = Cardinality::none, additive = Cardinality::additive;
+  for (auto [kind, norm, merge, cardinality] :
+       {std::tuple{AttentionKind::gatv2, AttentionNormalizer::softmax, HeadMerge::concat, none},
+        std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project, additive},
+        std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean, none},
+        std::tuple{AttentionKind::additive, AttentionNormalizer::softmax, HeadMerge::concat, additive}}) {
     GraphTrainOptions o;
     o.task = GraphTask::regression;
     o.model.layers = 2;
@@ -401,6 +408,7 @@ TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
     o.model.attention = kind;
     o.model.normalizer = norm;
     o.model.head_merge = merge;
+    o.model.cardinality = cardinality;
     o.max_epochs = 5;
     o.batch_size = 8;
     TrainedGraphModel m;
@@ -408,7 +416,7 @@ TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
                                                train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3),
                                                o, /*seed=*/1, &m);
     m.targets = {"logp"};
-    const std::string what = to_string(kind) + " " + to_string(norm) + " " + to_string(merge);
+    const std::string what = to_string(kind) + " " + to_string(norm) + " " + to_string(merge) + " " + to_string(cardinality);
     EXPECT_TRUE(std::isfinite(result.val_metric)) << what;
     EXPECT_EQ(m.parameters.size(), m.config.parameter_count()) << what;
     const fs::path f = dir_ / "switches.gk";
@@ -417,6 +425,8 @@ TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
     EXPECT_EQ(r.config.attention, kind);
     EXPECT_EQ(r.config.normalizer, norm);
     EXPECT_EQ(r.config.head_merge, merge);
+    EXPECT_EQ(r.config.cardinality, cardinality);
+    EXPECT_EQ(read_bytes(f).find("\"cardinality\"") != std::string::npos, cardinality != none) << what;
     GraphPredictor before(m), after(r);
     const RowMatrix<double> p = before.predict(std::span<const chem::Molecule>(d.molecules));
     const RowMatrix<double> q = after.predict(std::span<const chem::Molecule>(d.molecules));
@@ -434,6 +444,7 @@ TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
   EXPECT_EQ(r.config.attention, AttentionKind::gatv2);
   EXPECT_EQ(r.config.normalizer, AttentionNormalizer::softmax);
   EXPECT_EQ(r.config.head_merge, HeadMerge::concat);
+  EXPECT_EQ(r.config.cardinality, Cardinality::none);
 }
 
 TEST_F(GraphCheckpointTest, EachLoaderRefusesTheOtherKind) {

@@ -17,7 +17,11 @@
 //                               Astudillo 2016): a Euclidean projection onto the simplex, exact zeros
 //                    relu:      relu(e_ijh) / (sum_k relu(e_ikh) + 1e-6) (a row whose scores are all <= 0
 //                               attends to nothing: its output is the bias)
-//   out_ih = sum_j (alpha_ijh * M'_ijh) v_jh
+//   out_ih = sum_j (alpha_ijh * M'_ijh) v_jh  [+ w_h o sum_j v_jh with cardinality = additive]
+// The cardinality term (Zhang and Xie 2020, "cardinality preserved attention", additive form) adds the
+// plain sum of the neighbours' values scaled by a learnt H x D gain w (initialised to ones): attention
+// weights sum to one, so without it a node cannot tell one neighbour from three alike (a carbon bonded to
+// one carbon from one bonded to three); the sum can.
 // Heads are concatenated (output H*D), concatenated and projected by one more transform W_O (H*D x H*D,
 // `project`) or averaged (output D); a bias is added last. M and M' are inverted-dropout masks on the
 // layer input and on the attention coefficients.
@@ -70,6 +74,14 @@ std::string to_string(HeadMerge merge);
 /// "concat", "project" or "mean"; throws InvalidArgument otherwise.
 HeadMerge parse_head_merge(std::string_view name);
 
+/// Whether a layer adds the cardinality term w_h o sum_j v_jh to every head (--cardinality; "cardinality"
+/// in checkpoints).
+enum class Cardinality { none, additive };
+
+std::string to_string(Cardinality cardinality);
+/// "none" or "additive"; throws InvalidArgument otherwise.
+Cardinality parse_cardinality(std::string_view name);
+
 /// The epsilon of relu normalisation: alpha = relu(e) / (sum relu(e) + kReluNormEpsilon).
 inline constexpr double kReluNormEpsilon = 1e-6;
 
@@ -91,6 +103,9 @@ struct AttentionConfig {
   /// 0 for none. Additive: a_edge . (f W_e)_h is added to the pre-activation score; dot: (f W_e)_h is
   /// added to the key of the edge; gatv2: (f W_e)_h is added inside the LeakyReLU.
   std::int64_t edge_dim = 0;
+  /// additive: out_ih += w_h o sum_j v_jh (block ".cardinality", H x D, no weight decay, ones at
+  /// initialisation), added to the heads before they are merged.
+  Cardinality cardinality = Cardinality::none;
 
   std::int64_t output_dim() const { return concat ? heads * head_dim : head_dim; }
   /// The merge these fields describe (concat, project or mean).
@@ -166,6 +181,13 @@ class GraphAttention {
   /// Project: y = heads W_O + bias, and its backward (bias, W_O, then dL/d heads into cache.d_heads).
   void project_heads(const Parameters<T>& params, const AttentionCache<T>& cache, RowMatrix<T>& y) const;
   void project_heads_backward(Parameters<T>& params, AttentionCache<T>& cache, const RowMatrix<T>& dy) const;
+  /// Cardinality term: out += the merged w_h o sum_j v_jh (out is the kernels' output: the heads, or
+  /// their mean).
+  void add_cardinality(const Parameters<T>& params, const Graph& graph, const AttentionCache<T>& cache,
+                       RowMatrix<T>& out) const;
+  /// Its backward from g = dL/d out: adds dL/dw to the gradients and w o g pulled over the out-edges to
+  /// the value columns of cache.dz.
+  void cardinality_backward(Parameters<T>& params, const Graph& graph, AttentionCache<T>& cache, const T* g) const;
 
   AttentionConfig config_;
   int weight_ = -1;  ///< in_dim x H*D (additive), in_dim x 2*H*D (gatv2: W_src | W_dst) or in_dim x 3*H*D (dot)
@@ -175,6 +197,7 @@ class GraphAttention {
   /// Edge features: edge_dim x H*D (every kind) and H x D (additive only).
   int edge_weight_ = -1, att_edge_ = -1;
   int out_weight_ = -1;  ///< project: W_O, H*D x H*D
+  int cardinality_ = -1;  ///< cardinality additive: w, H x D
 };
 
 /// Edge features for `with_loops` (the graph after adding self-loops) from those of `without_loops`

@@ -48,6 +48,9 @@ struct GraphModelConfig {
   /// How every attention layer merges its heads: concat (width heads * hidden), project (the same width
   /// after one more transform W_O) or mean (width hidden).
   HeadMerge head_merge = HeadMerge::concat;
+  /// additive: every attention layer adds w_h o sum_j v_jh to its heads (nn/attention.hpp), so that a
+  /// node's representation can count its neighbours.
+  Cardinality cardinality = Cardinality::none;
   /// Hidden layers of the head between the readout and the outputs (0: a linear head), each
   /// head_hidden wide with ReLU, dropout `dropout` on its input.
   int head_layers = 0;

@@ -44,6 +44,8 @@ struct ModelConfig {
   /// How the heads of the hidden layers are merged (concat: heads * hidden features, project: the same
   /// width after one more transform W_O, mean: hidden features). The output layer averages its heads.
   HeadMerge head_merge = HeadMerge::concat;
+  /// additive: every attention layer adds w_h o sum_j v_jh to its heads (nn/attention.hpp).
+  Cardinality cardinality = Cardinality::none;
   int layers = 2;                ///< attention layers, the last one produces the logits
   int heads = 8;                 ///< heads of every hidden layer
   std::int64_t hidden = 8;       ///< features per head in hidden layers
