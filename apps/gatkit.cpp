@@ -537,11 +537,11 @@ bool is_molecule_file(const std::vector<std::string>& args) {
 }
 
 // --data names a gatkit-graphs JSON file of one graph entry with node_labels, read as node data
-// (io/graph_nodes.hpp): by train without --target (graph-level training needs one), by predict with a
-// node classifier.
+// (io/graph_nodes.hpp): by train and info without --target (graph-level training needs one; info then
+// shows the node classes and split that train would use), by predict with a node classifier.
 bool is_node_graph_command(const std::string& command, const std::vector<std::string>& args) {
-  if (command != "train" && command != "predict") return false;
-  if (command == "train" && !raw_option(args, "target").empty()) return false;
+  if (command != "train" && command != "predict" && command != "info") return false;
+  if (command != "predict" && !raw_option(args, "target").empty()) return false;
   if (command == "predict") {
     try {
       if (checkpoint_kind(raw_option(args, "model")) != "node_classifier") return false;
@@ -573,7 +573,7 @@ int main(int argc, char** argv) {
     const bool graph_level = is_molecule_file(args) && !is_node_graph_command(command, args);
     if (command == "train") return graph_level ? cmd_train_molecules(args) : cmd_train(args);
     if (command == "predict") return graph_level ? cmd_predict_molecules(args) : cmd_predict(args);
-    if (command == "info") return is_molecule_file(args) ? cmd_info_molecules(args) : cmd_info(args);
+    if (command == "info") return graph_level ? cmd_info_molecules(args) : cmd_info(args);
     if (command == "convert") return cmd_convert(args);
     if (command == "explain") return cmd_explain(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";

@@ -69,6 +69,10 @@ expect_match("${header}" "^node_id,predicted_class,prob_0,prob_1,prob_2$" "the n
 run_match(0 "node '5': its in-edges by weight" explain --model ${dir}/nodes.gk --data ${nodes} --split 0.6,0.2,0.2 --node 5)
 run_match(0 "data nodes \\(json\\): 60 nodes, 252 edges, 18 features" train --data ${nodes} --split 0.6,0.2,0.2 --epochs 2
           --runs 1 --structural-features degree)
+# info without --target shows what train would use (node classes, split); with --target, graph-level counts.
+run_match(0 "classes     3  \\(0: 18, 1: 18, 2: 18\\), 6 unlabelled\nsplit       train 33, val 12, test 9" info --data ${nodes}
+          --split 0.6,0.2,0.2)
+run_match(0 "graphs      1 generic graph entries" info --data ${nodes} --target x)
 # With --target the file is a (too small) graph-level data set; a graph without features needs structural ones.
 run_match(2 "too few graphs to train on \\(1\\)" train --data ${nodes} --target x)
 file(READ ${nodes} text)
