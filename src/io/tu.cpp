@@ -8,6 +8,7 @@
 #include <numeric>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "gatkit/util/error.hpp"
@@ -67,18 +68,22 @@ std::int64_t for_each_row(const fs::path& file, std::int64_t expected, const std
   return rows;
 }
 
-/// A vector of numbers per line, all of one width (that of the first line), flattened.
+/// A vector of numbers per line, all of one width (that of the first line), flattened. Node and edge
+/// attributes become float features (Matrix<float>, values beyond a float's range refused); graph
+/// attributes are targets, kept to the digits written (Matrix<double>), as SD and JSON targets are.
+template <class Scalar>
 struct Matrix {
   std::int64_t cols = 0;
-  std::vector<float> values;
+  std::vector<Scalar> values;
   bool empty() const { return cols == 0; }
   bool same_row(std::int64_t a, std::int64_t b) const {
     return std::equal(values.begin() + a * cols, values.begin() + (a + 1) * cols, values.begin() + b * cols);
   }
 };
 
-Matrix read_matrix(const fs::path& file, std::int64_t rows, const std::string& what, const Limits& limits) {
-  Matrix m;
+template <class Scalar>
+Matrix<Scalar> read_matrix(const fs::path& file, std::int64_t rows, const std::string& what, const Limits& limits) {
+  Matrix<Scalar> m;
   for_each_row(file, rows, what, limits, [&](const detail::LineReader& r, const std::vector<std::string_view>& f) {
     const auto width = static_cast<std::int64_t>(f.size());
     if (m.cols == 0) {
@@ -88,7 +93,12 @@ Matrix read_matrix(const fs::path& file, std::int64_t rows, const std::string& w
     } else if (width != m.cols) {
       r.fail(std::to_string(width) + " values, expected " + std::to_string(m.cols) + " (as on the first line)");
     }
-    for (const std::string_view token : f) m.values.push_back(detail::float_or_fail(r, token, "an attribute"));
+    for (const std::string_view token : f) {
+      if constexpr (std::is_same_v<Scalar, float>)
+        m.values.push_back(detail::float_or_fail(r, token, "an attribute"));
+      else
+        m.values.push_back(detail::double_or_fail(r, token, "an attribute"));
+    }
   });
   return m;
 }
@@ -127,7 +137,7 @@ std::int64_t one_hot_width(const std::vector<std::int64_t>& labels, std::int64_t
 }
 
 /// Row i of the feature rows: attributes, then the one-hot label.
-std::vector<float> feature_row(const Matrix& attributes, const std::vector<std::int64_t>& labels,
+std::vector<float> feature_row(const Matrix<float>& attributes, const std::vector<std::int64_t>& labels,
                                std::int64_t label_width, std::int64_t i) {
   std::vector<float> row(static_cast<std::size_t>(attributes.cols + label_width), 0.0f);
   std::copy_n(attributes.values.begin() + i * attributes.cols, attributes.cols, row.begin());
@@ -138,7 +148,7 @@ std::vector<float> feature_row(const Matrix& attributes, const std::vector<std::
 /// The labels and attributes of the nodes (or edges): DS_node_labels.txt and DS_node_attributes.txt.
 struct ItemFeatures {
   std::vector<std::int64_t> labels;
-  Matrix attributes;
+  Matrix<float> attributes;
   std::int64_t label_width = 0;
   bool empty() const { return labels.empty() && attributes.empty(); }
   std::vector<float> row(std::int64_t i) const { return feature_row(attributes, labels, label_width, i); }
@@ -152,7 +162,7 @@ ItemFeatures read_item_features(const TuFiles& files, const std::string& item, s
   std::error_code ec;
   const fs::path labels = files.file(item + "_labels"), attributes = files.file(item + "_attributes");
   if (fs::exists(labels, ec)) f.labels = read_labels(labels, count, per, limits, false);
-  if (fs::exists(attributes, ec)) f.attributes = read_matrix(attributes, count, per, limits);
+  if (fs::exists(attributes, ec)) f.attributes = read_matrix<float>(attributes, count, per, limits);
   f.label_width = one_hot_width(f.labels, min_width - f.attributes.cols, labels, limits);
   return f;
 }
@@ -254,8 +264,8 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
   const std::string per_graph = "graph: " + std::to_string(num_graphs) + " in " + indicator_file.filename().string();
   std::vector<std::int64_t> graph_labels;
   if (has("graph_labels")) graph_labels = read_labels(files.file("graph_labels"), num_graphs, per_graph, limits, true);
-  Matrix graph_attributes;
-  if (has("graph_attributes")) graph_attributes = read_matrix(files.file("graph_attributes"), num_graphs, per_graph, limits);
+  Matrix<double> graph_attributes;
+  if (has("graph_attributes")) graph_attributes = read_matrix<double>(files.file("graph_attributes"), num_graphs, per_graph, limits);
 
   TuDataset out;
   out.name = files.name;
@@ -308,7 +318,7 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
     }
     for (std::int64_t c = 0; c < graph_attributes.cols; ++c)
       rec.labels.emplace_back(graph_attributes.cols == 1 ? std::string("attribute") : "attribute_" + std::to_string(c + 1),
-                              static_cast<double>(graph_attributes.values[static_cast<std::size_t>(g * graph_attributes.cols + c)]));
+                              graph_attributes.values[static_cast<std::size_t>(g * graph_attributes.cols + c)]);
   }
   for (std::int64_t e = 0; e < m; ++e) {  // file order
     const auto k = static_cast<std::size_t>(e);

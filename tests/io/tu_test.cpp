@@ -71,7 +71,7 @@ TEST(Tu, AttributesComeBeforeTheOneHotLabelAndGraphAttributesAreLabels) {
   Tiny t;
   t.files["node_attributes"] = "0.5, 1\n1.5, 2\n2.5, 3\n3.5, 4\n4.5, 5\n";
   t.files["edge_attributes"] = "1\n2\n3\n4\n5\n6\n7\n8\n";
-  t.files["graph_attributes"] = "0.25, 7\n-1e3, 8\n";
+  t.files["graph_attributes"] = "0.25, 7\n-1e3, 8.123456789012345\n";
   const TuDataset d = read_tu_dataset(t.write(dir));
   EXPECT_EQ(d.node_attributes, 2);
   EXPECT_EQ(d.edge_attributes, 1);
@@ -83,7 +83,7 @@ TEST(Tu, AttributesComeBeforeTheOneHotLabelAndGraphAttributesAreLabels) {
   EXPECT_EQ(labels[2].first, "attribute_1");
   EXPECT_EQ(labels[2].second, -1000.0);
   EXPECT_EQ(labels[3].first, "attribute_2");
-  EXPECT_EQ(labels[3].second, 8.0);
+  EXPECT_EQ(labels[3].second, 8.123456789012345);  // targets keep every digit (a float would give 8.123457)
 }
 
 TEST(Tu, OneGraphAttributeColumnIsNamedAttributeAndOnlyAIndicatorIsRequired) {
