@@ -15,6 +15,16 @@ namespace {
 
 constexpr std::int64_t kEdgesPerTask = 4096;
 
+/// s = the sum of row i's in-neighbour values (z's columns [offset, offset + s.size())), in CSR order.
+template <class T>
+void neighbour_value_sum(const Graph& graph, const RowMatrix<T>& z, std::int64_t offset, std::int64_t i,
+                         Eigen::Array<T, 1, Eigen::Dynamic>& s) {
+  s.setZero();
+  const EdgeId* offsets = graph.in_offsets().data();
+  for (EdgeId k = offsets[i]; k < offsets[i + 1]; ++k)
+    s += Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>(z.data() + graph.sources()[k] * z.cols() + offset, s.size());
+}
+
 template <class T>
 void glorot(Eigen::Map<RowMatrix<T>> m, double fan_in, double fan_out, Rng& rng) {
   const double a = std::sqrt(6.0 / (fan_in + fan_out));
@@ -248,17 +258,13 @@ void GraphAttention<T>::add_cardinality(const Parameters<T>& params, const Graph
   // Per destination row: s = sum over the in-edges of the source's values (sequential, in CSR order),
   // then out_i += w o s (heads kept) or += mean over h of w_h o s_h (heads averaged).
   const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, HD = H * D;
-  const std::int64_t width = cache.z.cols(), offset = config_.kind == AttentionKind::dot ? 2 * HD : 0;
-  const EdgeId* offsets = graph.in_offsets().data();
-  const NodeId* sources = graph.sources().data();
+  const std::int64_t offset = config_.kind == AttentionKind::dot ? 2 * HD : 0;
   const Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>> w(params.value(cardinality_).data(), HD);
   const T head_weight = config_.concat ? T(1) : T(1) / static_cast<T>(H);
-  parallel_rows_by_edges(offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+  parallel_rows_by_edges(graph.in_offsets().data(), n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
     Eigen::Array<T, 1, Eigen::Dynamic> s(HD);
     for (std::int64_t i = b; i < e; ++i) {
-      s.setZero();
-      for (EdgeId k = offsets[i]; k < offsets[i + 1]; ++k)
-        s += Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>(cache.z.data() + sources[k] * width + offset, HD);
+      neighbour_value_sum(graph, cache.z, offset, i, s);
       s *= w;
       if (config_.concat) {
         out.row(i).array() += s;
@@ -289,15 +295,11 @@ void GraphAttention<T>::cardinality_backward(Parameters<T>& params, const Graph&
       for (std::int64_t h = 0; h < H; ++h) out.segment(h * D, D) = head_weight * gi;
     }
   };
-  const EdgeId* in_offsets = graph.in_offsets().data();
-  const NodeId* sources = graph.sources().data();
   const RowMatrix<T> zero = RowMatrix<T>::Zero(1, HD);
   const RowMatrix<T> dw = deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
     Row s(HD), gi(HD);
     for (std::int64_t i = b; i < e; ++i) {
-      s.setZero();
-      for (EdgeId k = in_offsets[i]; k < in_offsets[i + 1]; ++k)
-        s += ConstRowMap(cache.z.data() + sources[k] * width + offset, HD);
+      neighbour_value_sum(graph, cache.z, offset, i, s);
       head_gradient(i, gi);
       acc.row(0).array() += gi * s;
     }
