@@ -248,75 +248,68 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
       });
     });
   }
-  if (cardinality_ >= 0) add_cardinality(params, graph, cache, kernel_out);
+  if (cardinality_ >= 0) add_cardinality(params, graph, a, cache.z, kernel_out);
   if (config_.project) project_heads(params, cache, y);
 }
 
 template <class T>
-void GraphAttention<T>::add_cardinality(const Parameters<T>& params, const Graph& graph, const AttentionCache<T>& cache,
-                                        RowMatrix<T>& out) const {
+void GraphAttention<T>::add_cardinality(const Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
+                                        const RowMatrix<T>& z, RowMatrix<T>& out) const {
   // Per destination row: s = sum over the in-edges of the source's values (sequential, in CSR order),
   // then out_i += w o s (heads kept) or += mean over h of w_h o s_h (heads averaged).
-  const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, HD = H * D;
-  const std::int64_t offset = config_.kind == AttentionKind::dot ? 2 * HD : 0;
+  const std::int64_t H = a.H, D = a.D, HD = a.HD;
   const Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>> w(params.value(cardinality_).data(), HD);
-  const T head_weight = config_.concat ? T(1) : T(1) / static_cast<T>(H);
-  parallel_rows_by_edges(graph.in_offsets().data(), n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+  parallel_rows_by_edges(a.in_offsets, graph.num_nodes(), kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
     Eigen::Array<T, 1, Eigen::Dynamic> s(HD);
     for (std::int64_t i = b; i < e; ++i) {
-      neighbour_value_sum(graph, cache.z, offset, i, s);
+      neighbour_value_sum(graph, z, a.value_offset, i, s);
       s *= w;
-      if (config_.concat) {
+      if (a.concat) {
         out.row(i).array() += s;
       } else {
-        for (std::int64_t h = 0; h < H; ++h) out.row(i).array() += head_weight * s.segment(h * D, D);
+        for (std::int64_t h = 0; h < H; ++h) out.row(i).array() += a.head_weight * s.segment(h * D, D);
       }
     }
   });
 }
 
 template <class T>
-void GraphAttention<T>::cardinality_backward(Parameters<T>& params, const Graph& graph, AttentionCache<T>& cache,
-                                             const T* g) const {
+void GraphAttention<T>::cardinality_backward(Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
+                                             const RowMatrix<T>& z, RowMatrix<T>& dz) const {
   // With G_i the gradient of head h's output (g_i itself, or g_i / H when heads are averaged):
   //   dL/dw_h = sum_i G_ih o s_ih  (s recomputed per row, fixed node blocks)
   //   dL/dv_jh += w_h o sum over the out-edges j -> i of G_ih  (a pull over the reverse CSR, no atomics).
-  const std::int64_t n = graph.num_nodes(), H = config_.heads, D = config_.head_dim, HD = H * D;
-  const std::int64_t width = cache.z.cols(), offset = config_.kind == AttentionKind::dot ? 2 * HD : 0;
-  const std::int64_t g_cols = config_.concat ? HD : D;
-  const T head_weight = config_.concat ? T(1) : T(1) / static_cast<T>(H);
+  const std::int64_t n = graph.num_nodes(), H = a.H, D = a.D, HD = a.HD, offset = a.value_offset;
   using Row = Eigen::Array<T, 1, Eigen::Dynamic>;
   using ConstRowMap = Eigen::Map<const Row>;
   auto head_gradient = [&](std::int64_t i, Row& out) {  // G_i over all H*D columns
-    const ConstRowMap gi(g + i * g_cols, g_cols);
-    if (config_.concat) {
+    const ConstRowMap gi(a.dy + i * a.dy_cols, a.dy_cols);
+    if (a.concat) {
       out = gi;
     } else {
-      for (std::int64_t h = 0; h < H; ++h) out.segment(h * D, D) = head_weight * gi;
+      for (std::int64_t h = 0; h < H; ++h) out.segment(h * D, D) = a.head_weight * gi;
     }
   };
   const RowMatrix<T> zero = RowMatrix<T>::Zero(1, HD);
   const RowMatrix<T> dw = deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
     Row s(HD), gi(HD);
     for (std::int64_t i = b; i < e; ++i) {
-      neighbour_value_sum(graph, cache.z, offset, i, s);
+      neighbour_value_sum(graph, z, offset, i, s);
       head_gradient(i, gi);
       acc.row(0).array() += gi * s;
     }
   });
   params.grad(cardinality_) += Eigen::Map<const RowMatrix<T>>(dw.data(), H, D);
-  const EdgeId* out_offsets = graph.out_offsets().data();
-  const NodeId* targets = graph.targets().data();
   const ConstRowMap w(params.value(cardinality_).data(), HD);
-  parallel_rows_by_edges(out_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+  parallel_rows_by_edges(a.out_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
     Row sum(HD), gi(HD);
     for (std::int64_t j = b; j < e; ++j) {
       sum.setZero();
-      for (EdgeId k = out_offsets[j]; k < out_offsets[j + 1]; ++k) {
-        head_gradient(targets[k], gi);
+      for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
+        head_gradient(a.targets[k], gi);
         sum += gi;
       }
-      Eigen::Map<Row>(cache.dz.data() + j * width + offset, HD) += w * sum;
+      Eigen::Map<Row>(dz.data() + j * dz.cols() + offset, HD) += w * sum;
     }
   });
 }
@@ -498,7 +491,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     const RowMatrix<T> g = detail::gatv2_backward(a, config_.normalizer, n);
     params.grad(att_) += Eigen::Map<const RowMatrix<T>>(g.data(), a.H, a.D);
     if (edge_weight_ >= 0) params.grad(edge_weight_) += g.bottomRows(a.F);
-    if (cardinality_ >= 0) cardinality_backward(params, graph, cache, a.dy);
+    if (cardinality_ >= 0) cardinality_backward(params, graph, a, cache.z, cache.dz);
     project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz, params.grad(weight_), dx);
     return;
   }
@@ -564,7 +557,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     GATKIT_REQUIRE(edge_features && edge_features->rows() == E, "attention backward: edge features missing");
     dot_edge_backward(params, graph, *edge_features, cache);
   }
-  if (cardinality_ >= 0) cardinality_backward(params, graph, cache, a.dy);
+  if (cardinality_ >= 0) cardinality_backward(params, graph, a, cache.z, cache.dz);
 
   project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz,
                       params.grad(weight_), dx);

@@ -23,16 +23,8 @@ std::string config_json(const TrainedModel& m) {
   w.Key("num_classes"); w.Int(c.num_classes);
   w.Key("attention"); w.String(to_string(c.attention).c_str());
   // Written only when not the default, so that a default model's file is byte for byte what earlier
-  // versions wrote (and read): absent means softmax and concatenated heads.
-  if (c.normalizer != AttentionNormalizer::softmax) {
-    w.Key("normalizer"); w.String(to_string(c.normalizer).c_str());
-  }
-  if (c.head_merge != HeadMerge::concat) {
-    w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
-  }
-  if (c.cardinality != Cardinality::none) {  // absent means none: checkpoints written before the term
-    w.Key("cardinality"); w.String(to_string(c.cardinality).c_str());
-  }
+  // versions wrote (and read): absent means softmax, concatenated heads, no cardinality term.
+  detail::write_switch_members(w, c.normalizer, c.head_merge, c.cardinality);
   w.Key("layers"); w.Int(c.layers);
   w.Key("heads"); w.Int(c.heads);
   w.Key("hidden"); w.Int64(c.hidden);

@@ -4,6 +4,19 @@
 
 namespace gatkit::detail {
 
+void write_switch_members(rapidjson::Writer<rapidjson::StringBuffer>& w, AttentionNormalizer normalizer,
+                          HeadMerge head_merge, Cardinality cardinality) {
+  if (normalizer != AttentionNormalizer::softmax) {
+    w.Key("normalizer"); w.String(to_string(normalizer).c_str());
+  }
+  if (head_merge != HeadMerge::concat) {
+    w.Key("head_merge"); w.String(to_string(head_merge).c_str());
+  }
+  if (cardinality != Cardinality::none) {
+    w.Key("cardinality"); w.String(to_string(cardinality).c_str());
+  }
+}
+
 void write_range_members(rapidjson::Writer<rapidjson::StringBuffer>& w, const AttentionRange& range,
                          const PositionalEncoding& positional) {
   if (!range.is_one_hop()) {

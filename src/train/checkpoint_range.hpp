@@ -1,6 +1,10 @@
 #pragma once
-// The range-of-attention and positional-encoding members of a checkpoint's "model" object, shared by
-// node and graph-level models. Private to the library.
+// The range-of-attention and positional-encoding members of a checkpoint's "model" object, and the
+// attention switches written only when not the default, shared by node and graph-level models. Private
+// to the library.
+//   "normalizer": "sparsemax" | "relu"     absent: softmax
+//   "head_merge": "project" | "mean"       absent: concat
+//   "cardinality": "additive"              absent: none
 //   "range": "k-hop:2" | "full"        absent: 1-hop (what checkpoints written before range mean)
 //   "max_full_nodes": 512              full only, the limit the model was trained with
 //   "max_range_edges": N               only when not the default
@@ -14,9 +18,12 @@
 #include "checkpoint_file.hpp"
 #include "gatkit/graph/positional.hpp"
 #include "gatkit/graph/range.hpp"
+#include "gatkit/nn/attention.hpp"
 
 namespace gatkit::detail {
 
+void write_switch_members(rapidjson::Writer<rapidjson::StringBuffer>& w, AttentionNormalizer normalizer,
+                          HeadMerge head_merge, Cardinality cardinality);
 void write_range_members(rapidjson::Writer<rapidjson::StringBuffer>& w, const AttentionRange& range,
                          const PositionalEncoding& positional);
 /// Reads the members above from `model` (a checkpoint's "model" object); a bad value is a ParseError

@@ -61,16 +61,8 @@ void write_model_config(JsonWriter& w, const GraphModelConfig& c) {
     w.Key("readouts"); w.String(to_string(c.readouts()).c_str());
     w.Key("jumping_knowledge"); w.Bool(c.jumping_knowledge);
   }
-  // Only when not the default (softmax, concatenated heads), as in node checkpoints.
-  if (c.normalizer != AttentionNormalizer::softmax) {
-    w.Key("normalizer"); w.String(to_string(c.normalizer).c_str());
-  }
-  if (c.head_merge != HeadMerge::concat) {
-    w.Key("head_merge"); w.String(to_string(c.head_merge).c_str());
-  }
-  if (c.cardinality != Cardinality::none) {  // absent means none: checkpoints written before the term
-    w.Key("cardinality"); w.String(to_string(c.cardinality).c_str());
-  }
+  // Only when not the default (softmax, concatenated heads, no cardinality term), as in node checkpoints.
+  detail::write_switch_members(w, c.normalizer, c.head_merge, c.cardinality);
   detail::write_range_members(w, c.range, c.positional);
   if (c.block != BlockKind::gat) {  // absent means gat: checkpoints written before transformer blocks
     w.Key("block"); w.String(to_string(c.block).c_str());

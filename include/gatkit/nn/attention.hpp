@@ -182,12 +182,13 @@ class GraphAttention {
   void project_heads(const Parameters<T>& params, const AttentionCache<T>& cache, RowMatrix<T>& y) const;
   void project_heads_backward(Parameters<T>& params, AttentionCache<T>& cache, const RowMatrix<T>& dy) const;
   /// Cardinality term: out += the merged w_h o sum_j v_jh (out is the kernels' output: the heads, or
-  /// their mean).
-  void add_cardinality(const Parameters<T>& params, const Graph& graph, const AttentionCache<T>& cache,
-                       RowMatrix<T>& out) const;
-  /// Its backward from g = dL/d out: adds dL/dw to the gradients and w o g pulled over the out-edges to
-  /// the value columns of cache.dz.
-  void cardinality_backward(Parameters<T>& params, const Graph& graph, AttentionCache<T>& cache, const T* g) const;
+  /// their mean). `a` gives the layout the kernels use (values, head weight).
+  void add_cardinality(const Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
+                       const RowMatrix<T>& z, RowMatrix<T>& out) const;
+  /// Its backward from a.dy = dL/d out: adds dL/dw to the gradients and w o a.dy pulled over the out-edges
+  /// to the value columns of dz.
+  void cardinality_backward(Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
+                            const RowMatrix<T>& z, RowMatrix<T>& dz) const;
 
   AttentionConfig config_;
   int weight_ = -1;  ///< in_dim x H*D (additive), in_dim x 2*H*D (gatv2: W_src | W_dst) or in_dim x 3*H*D (dot)
