@@ -15,14 +15,15 @@ namespace {
 
 constexpr std::int64_t kEdgesPerTask = 4096;
 
-/// s = the sum of row i's in-neighbour values (z's columns [offset, offset + s.size())), in CSR order.
+/// s[0, len) = the sum of row i's in-neighbour values (z's columns [offset, offset + len)), in CSR order.
 template <class T>
-void neighbour_value_sum(const Graph& graph, const RowMatrix<T>& z, std::int64_t offset, std::int64_t i,
-                         Eigen::Array<T, 1, Eigen::Dynamic>& s) {
-  s.setZero();
+void neighbour_value_sum(const Graph& graph, const RowMatrix<T>& z, std::int64_t offset, std::int64_t i, T* s,
+                         std::int64_t len) {
+  Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>> sum(s, len);
+  sum.setZero();
   const EdgeId* offsets = graph.in_offsets().data();
   for (EdgeId k = offsets[i]; k < offsets[i + 1]; ++k)
-    s += Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>(z.data() + graph.sources()[k] * z.cols() + offset, s.size());
+    sum += Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>(z.data() + graph.sources()[k] * z.cols() + offset, len);
 }
 
 template <class T>
@@ -248,26 +249,28 @@ void GraphAttention<T>::forward(const Parameters<T>& params, const Graph& graph,
       });
     });
   }
-  if (cardinality_ >= 0) add_cardinality(params, graph, a, cache.z, kernel_out);
+  if (cardinality_ >= 0) add_cardinality(params, graph, a, cache, kernel_out);
   if (config_.project) project_heads(params, cache, y);
 }
 
 template <class T>
 void GraphAttention<T>::add_cardinality(const Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
-                                        const RowMatrix<T>& z, RowMatrix<T>& out) const {
-  // Per destination row: s = sum over the in-edges of the source's values (sequential, in CSR order),
-  // then out_i += w o s (heads kept) or += mean over h of w_h o s_h (heads averaged).
-  const std::int64_t H = a.H, D = a.D, HD = a.HD;
-  const Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>> w(params.value(cardinality_).data(), HD);
-  parallel_rows_by_edges(a.in_offsets, graph.num_nodes(), kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
-    Eigen::Array<T, 1, Eigen::Dynamic> s(HD);
+                                        AttentionCache<T>& cache, RowMatrix<T>& out) const {
+  // Per destination row: s_i = sum over the in-edges of the source's values (sequential, in CSR order),
+  // kept for backward, then out_i += w o s_i (heads kept) or += mean over h of w_h o s_ih (heads averaged).
+  const std::int64_t n = graph.num_nodes(), H = a.H, D = a.D, HD = a.HD;
+  using Row = Eigen::Array<T, 1, Eigen::Dynamic>;
+  const Eigen::Map<const Row> w(params.value(cardinality_).data(), HD);
+  cache.neighbour_sum.resize(n, HD);
+  parallel_rows_by_edges(a.in_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
+    Row ws(HD);  // w o s rounded before it is added (no fused multiply-add): the same numbers as ever
     for (std::int64_t i = b; i < e; ++i) {
-      neighbour_value_sum(graph, z, a.value_offset, i, s);
-      s *= w;
+      neighbour_value_sum(graph, cache.z, a.value_offset, i, cache.neighbour_sum.row(i).data(), HD);
+      ws = w * Eigen::Map<const Row>(cache.neighbour_sum.row(i).data(), HD);
       if (a.concat) {
-        out.row(i).array() += s;
+        out.row(i).array() += ws;
       } else {
-        for (std::int64_t h = 0; h < H; ++h) out.row(i).array() += a.head_weight * s.segment(h * D, D);
+        for (std::int64_t h = 0; h < H; ++h) out.row(i).array() += a.head_weight * ws.segment(h * D, D);
       }
     }
   });
@@ -275,41 +278,42 @@ void GraphAttention<T>::add_cardinality(const Parameters<T>& params, const Graph
 
 template <class T>
 void GraphAttention<T>::cardinality_backward(Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
-                                             const RowMatrix<T>& z, RowMatrix<T>& dz) const {
-  // With G_i the gradient of head h's output (g_i itself, or g_i / H when heads are averaged):
-  //   dL/dw_h = sum_i G_ih o s_ih  (s recomputed per row, fixed node blocks)
+                                             const AttentionCache<T>& cache, RowMatrix<T>& dz) const {
+  // With G_ih the gradient of head h's output (g_i itself, or g_i / H when heads are averaged):
+  //   dL/dw_h = sum_i G_ih o s_ih  (s kept by forward; fixed node blocks)
   //   dL/dv_jh += w_h o sum over the out-edges j -> i of G_ih  (a pull over the reverse CSR, no atomics).
-  const std::int64_t n = graph.num_nodes(), H = a.H, D = a.D, HD = a.HD, offset = a.value_offset;
+  const std::int64_t n = graph.num_nodes(), H = a.H, D = a.D, HD = a.HD, G = a.dy_cols;
   using Row = Eigen::Array<T, 1, Eigen::Dynamic>;
   using ConstRowMap = Eigen::Map<const Row>;
-  auto head_gradient = [&](std::int64_t i, Row& out) {  // G_i over all H*D columns
-    const ConstRowMap gi(a.dy + i * a.dy_cols, a.dy_cols);
-    if (a.concat) {
-      out = gi;
-    } else {
-      for (std::int64_t h = 0; h < H; ++h) out.segment(h * D, D) = a.head_weight * gi;
-    }
-  };
   const RowMatrix<T> zero = RowMatrix<T>::Zero(1, HD);
   const RowMatrix<T> dw = deterministic_sum(n, 4096, zero, [&](std::int64_t b, std::int64_t e, RowMatrix<T>& acc) {
-    Row s(HD), gi(HD);
     for (std::int64_t i = b; i < e; ++i) {
-      neighbour_value_sum(graph, z, offset, i, s);
-      head_gradient(i, gi);
-      acc.row(0).array() += gi * s;
+      const ConstRowMap gi(a.dy + i * G, G), si(cache.neighbour_sum.row(i).data(), HD);
+      if (a.concat) {
+        acc.row(0).array() += gi * si;
+      } else {
+        for (std::int64_t h = 0; h < H; ++h) acc.row(0).array().segment(h * D, D) += (a.head_weight * gi) * si.segment(h * D, D);
+      }
     }
   });
   params.grad(cardinality_) += Eigen::Map<const RowMatrix<T>>(dw.data(), H, D);
   const ConstRowMap w(params.value(cardinality_).data(), HD);
+  const T scale = a.concat ? T(1) : a.head_weight;
   parallel_rows_by_edges(a.out_offsets, n, kEdgesPerTask, [&](std::int64_t b, std::int64_t e) {
-    Row sum(HD), gi(HD);
+    Row sum(G);
     for (std::int64_t j = b; j < e; ++j) {
       sum.setZero();
       for (EdgeId k = a.out_offsets[j]; k < a.out_offsets[j + 1]; ++k) {
-        head_gradient(a.targets[k], gi);
-        sum += gi;
+        const ConstRowMap gi(a.dy + a.targets[k] * G, G);
+        if (a.concat) sum += gi;
+        else sum += scale * gi;
       }
-      Eigen::Map<Row>(dz.data() + j * dz.cols() + offset, HD) += w * sum;
+      Eigen::Map<Row> dv(dz.data() + j * dz.cols() + a.value_offset, HD);
+      if (a.concat) {
+        dv += w * sum;
+      } else {
+        for (std::int64_t h = 0; h < H; ++h) dv.segment(h * D, D) += w.segment(h * D, D) * sum;
+      }
     }
   });
 }
@@ -491,7 +495,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     const RowMatrix<T> g = detail::gatv2_backward(a, config_.normalizer, n);
     params.grad(att_) += Eigen::Map<const RowMatrix<T>>(g.data(), a.H, a.D);
     if (edge_weight_ >= 0) params.grad(edge_weight_) += g.bottomRows(a.F);
-    if (cardinality_ >= 0) cardinality_backward(params, graph, a, cache.z, cache.dz);
+    if (cardinality_ >= 0) cardinality_backward(params, graph, a, cache, cache.dz);
     project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz, params.grad(weight_), dx);
     return;
   }
@@ -557,7 +561,7 @@ void GraphAttention<T>::backward(Parameters<T>& params, const Graph& graph, cons
     GATKIT_REQUIRE(edge_features && edge_features->rows() == E, "attention backward: edge features missing");
     dot_edge_backward(params, graph, *edge_features, cache);
   }
-  if (cardinality_ >= 0) cardinality_backward(params, graph, a, cache.z, cache.dz);
+  if (cardinality_ >= 0) cardinality_backward(params, graph, a, cache, cache.dz);
 
   project_backward<T>(x, cache.input_dropout, cache.input, params.value(weight_), dz,
                       params.grad(weight_), dx);

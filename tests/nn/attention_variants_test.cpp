@@ -376,7 +376,9 @@ TEST(AttentionCardinality, TellsOneNeighbourFromThreeAlike) {
       p.allocate();
       Rng rng(3);
       layer.initialize(p, rng);
-      if (cardinality == Cardinality::additive) EXPECT_TRUE((block(p, "att.cardinality").array() == 1.0).all());
+      if (cardinality == Cardinality::additive) {
+        EXPECT_TRUE((block(p, "att.cardinality").array() == 1.0).all());
+      }
       AttentionCache<double> cache;
       RowMatrix<double>& y = out[cardinality == Cardinality::additive];
       layer.forward(p, g, FeatureMatrix<double>(x), false, 0, cache, y);

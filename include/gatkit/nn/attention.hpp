@@ -132,6 +132,7 @@ struct AttentionCache {
   std::vector<T> alpha;       ///< normalised weights before dropout, E x H (edge-major)
   RowMatrix<T> norm;          ///< relu normalisation: 1 / (sum_k relu(e_ikh) + eps), n x H
   RowMatrix<T> heads;         ///< project: the concatenated heads before W_O, n x H*D
+  RowMatrix<T> neighbour_sum; ///< cardinality term: the sum of each node's in-neighbour values, n x H*D
   Dropout input_dropout, attention_dropout;
 
   // Scratch of backward(), kept between calls so that training steps do not allocate.
@@ -183,12 +184,13 @@ class GraphAttention {
   void project_heads_backward(Parameters<T>& params, AttentionCache<T>& cache, const RowMatrix<T>& dy) const;
   /// Cardinality term: out += the merged w_h o sum_j v_jh (out is the kernels' output: the heads, or
   /// their mean). `a` gives the layout the kernels use (values, head weight).
+  /// Keeps the sums in cache.neighbour_sum for backward.
   void add_cardinality(const Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
-                       const RowMatrix<T>& z, RowMatrix<T>& out) const;
+                       AttentionCache<T>& cache, RowMatrix<T>& out) const;
   /// Its backward from a.dy = dL/d out: adds dL/dw to the gradients and w o a.dy pulled over the out-edges
   /// to the value columns of dz.
   void cardinality_backward(Parameters<T>& params, const Graph& graph, const detail::AttentionArgs<T>& a,
-                            const RowMatrix<T>& z, RowMatrix<T>& dz) const;
+                            const AttentionCache<T>& cache, RowMatrix<T>& dz) const;
 
   AttentionConfig config_;
   int weight_ = -1;  ///< in_dim x H*D (additive), in_dim x 2*H*D (gatv2: W_src | W_dst) or in_dim x 3*H*D (dot)
