@@ -432,7 +432,7 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
     if (table && format == Format::csv) molecule_csv_rows(args, r, w, csv);
     if (table && format == Format::json) molecule_json(args, r, w, json);
     if (svg) drawings[r.number] = svg_for(args, r, w, predictor.model());
-  }, /*accept_graphs=*/graphs, tu_options(predictor.model()));
+  }, /*accept_graphs=*/graphs, tu_options(predictor.model()), smiles_csv_options(args));
   json.EndArray();
   json.EndObject();
   for (std::uint64_t n : wanted)
@@ -458,7 +458,7 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
 int cmd_explain(const std::vector<std::string>& argv) {
   std::vector<std::string> rest = argv;
   const std::set<std::uint64_t> molecules = take_molecule_options(rest);
-  std::set<std::string> options = {"model", "output", "format", "node", "top", "layer", "head", "svg", "threads", "on-error",
+  std::set<std::string> options = {"model", "output", "format", "node", "top", "layer", "head", "svg", "threads", "on-error", "smiles-column", "name-column",
                                    "member"};
   options.insert(node_data_options.begin(), node_data_options.end());
   const Args args(rest, options, {"quiet"});

@@ -196,7 +196,7 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
 int cmd_train_molecules(const std::vector<std::string>& argv) {
   const Args args(argv,
                   {"data", "target", "split", "runs", "seed", "threads", "summary", "layers", "heads", "hidden", "readout",
-                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "task",
+                   "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "smiles-column", "name-column", "task",
                    "save", "attention", "normalizer", "head-merge", "cardinality", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
                    "checkpoint-every", "resume", "stop-after-epochs", "ensemble", "structural-features"},
@@ -206,7 +206,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const std::filesystem::path file = args.required("data");
   const OnError on_error = on_error_option(args);
   const std::vector<std::string> names = target_names(args);
-  MoleculeSet set = read_molecule_set(file, on_error, quiet, /*accept_graphs=*/true);
+  MoleculeSet set = read_molecule_set(file, on_error, quiet, /*accept_graphs=*/true, smiles_csv_options(args));
   // A JSON file of generic graph entries trains on their own feature rows (chem/generic_graph.hpp).
   const bool generic = !set.graphs.empty();
   if (generic && !set.molecules.empty())

@@ -66,14 +66,14 @@ void write(const std::filesystem::path& out, bool to_json, const MoleculeSet& se
 }  // namespace
 
 int cmd_convert(const std::vector<std::string>& argv) {
-  const Args args(argv, {"data", "out", "on-error"}, {"quiet"});
+  const Args args(argv, {"data", "out", "on-error", "smiles-column", "name-column"}, {"quiet"});
   const std::filesystem::path in = args.required("data"), out = args.required("out");
   const bool quiet = args.flag("quiet");
   GATKIT_REQUIRE(is_molecule_path(in) || is_tu_path(in),
-                 "--data must be a molecule file (.sdf, .sd, .mol or .json) or a TU data set, got " + in.string());
-  GATKIT_REQUIRE(is_molecule_path(out), "--out must end in .sdf, .sd, .mol or .json, got " + out.string());
+                 "--data must be a molecule file (.sdf, .sd, .mol, .json or a .csv table of SMILES) or a TU data set, got " + in.string());
+  GATKIT_REQUIRE(is_molecule_path(out) && out.extension() != ".csv", "--out must end in .sdf, .sd, .mol or .json, got " + out.string());
   const bool to_json = out.extension() == ".json";
-  const MoleculeSet set = read_molecule_set(in, on_error_option(args), quiet, /*accept_graphs=*/true);
+  const MoleculeSet set = read_molecule_set(in, on_error_option(args), quiet, /*accept_graphs=*/true, smiles_csv_options(args));
   GATKIT_REQUIRE(to_json || set.graphs.empty(),
                  in.string() + " holds generic graphs, which SDF cannot hold; write a .json");
   GATKIT_REQUIRE(out.extension() != ".mol" || set.molecules.size() <= 1,

@@ -18,7 +18,14 @@ OnError on_error_option(const Args& args) {
 
 bool is_molecule_path(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();
-  return ext == ".sdf" || ext == ".sd" || ext == ".mol" || ext == ".json";
+  return ext == ".sdf" || ext == ".sd" || ext == ".mol" || ext == ".json" || ext == ".csv";
+}
+
+chem::SmilesCsvOptions smiles_csv_options(const Args& args) {
+  chem::SmilesCsvOptions options;
+  options.smiles_column = args.str("smiles-column", "");
+  options.name_column = args.str("name-column", "");
+  return options;
 }
 
 bool is_tu_path(const std::filesystem::path& path) { return io::find_tu_dataset(path).has_value(); }
@@ -61,6 +68,24 @@ void for_each_sdf_record(const std::filesystem::path& file, OnError on_error,
   }
 }
 
+void for_each_csv_record(const std::filesystem::path& file, OnError on_error,
+                         const std::function<void(MoleculeRecord&)>& visit, const chem::SmilesCsvOptions& options) {
+  chem::SmilesCsvReader reader(file, options);
+  MoleculeRecord record;
+  while (true) {
+    record.error.clear();
+    try {
+      if (!reader.next(record.molecule)) break;
+    } catch (const ParseError& e) {
+      if (on_error == OnError::fail || !reader.recoverable()) throw;
+      record.error = e.what();
+      record.molecule = chem::Molecule{};
+    }
+    record.number = reader.record_number();
+    visit(record);
+  }
+}
+
 void for_each_json_record(const std::filesystem::path& file, OnError on_error,
                           const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs) {
   std::vector<io::SkippedEntry> skipped;
@@ -94,9 +119,11 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
 }  // namespace
 
 void for_each_record(const std::filesystem::path& file, OnError on_error,
-                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs, const io::TuOptions& tu) {
+                     const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs, const io::TuOptions& tu,
+                     const chem::SmilesCsvOptions& csv) {
   if (is_tu_input(file)) for_each_tu_record(file, visit, accept_graphs, tu);
   else if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
+  else if (file.extension() == ".csv") for_each_csv_record(file, on_error, visit, csv);
   else for_each_sdf_record(file, on_error, visit);
 }
 
@@ -114,7 +141,8 @@ ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, 
   return ParseError(file, 0, "graphs[" + std::to_string(number - 1) + "]: " + why);
 }
 
-MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet, bool accept_graphs) {
+MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet, bool accept_graphs,
+                              const chem::SmilesCsvOptions& csv) {
   MoleculeSet set;
   for_each_record(file, on_error, [&](MoleculeRecord& r) {
     if (!r.ok()) {
@@ -129,7 +157,7 @@ MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_erro
     }
     set.molecules.push_back(std::move(r.molecule));
     set.ids.push_back(std::move(r.id));
-  }, accept_graphs);
+  }, accept_graphs, {}, csv);
   return set;
 }
 

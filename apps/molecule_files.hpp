@@ -13,6 +13,7 @@
 #include "cli_args.hpp"
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/molecule.hpp"
+#include "gatkit/chem/smiles.hpp"
 #include "gatkit/io/tu.hpp"
 #include "gatkit/train/graph_predictor.hpp"
 #include "gatkit/util/error.hpp"
@@ -24,8 +25,11 @@ enum class OnError { fail, skip };
 /// --on-error fail|skip (default fail).
 OnError on_error_option(const Args& args);
 
-/// .sdf, .sd, .mol (SDF/MOL) or .json (gatkit-graphs JSON).
+/// .sdf, .sd, .mol (SDF/MOL), .json (gatkit-graphs JSON) or .csv (a table with a SMILES column).
 bool is_molecule_path(const std::filesystem::path& file);
+
+/// The columns of a SMILES table: --smiles-column NAME, --name-column NAME (chem/smiles.hpp).
+chem::SmilesCsvOptions smiles_csv_options(const Args& args);
 
 /// A TU Dortmund data set (io/tu.hpp): a folder holding one, or its prefix FOLDER/DS. Throws
 /// InvalidArgument for a folder of several.
@@ -34,7 +38,7 @@ bool is_tu_path(const std::filesystem::path& path);
 /// One record of a molecule file.
 struct MoleculeRecord {
   std::uint64_t number = 0;  ///< 1-based record number in the file
-  std::string id;            ///< the JSON entry's "id"; "" for SDF records
+  std::string id;            ///< the JSON entry's "id"; "" for SDF and CSV records
   chem::Molecule molecule;   ///< valid when ok() and !graph
   /// A JSON generic graph entry (when the caller accepts them; molecule is then empty).
   std::optional<io::GraphRecord> graph;
@@ -46,14 +50,15 @@ struct MoleculeRecord {
 };
 
 /// Calls visit(record) for every record of `file`, in file order. OnError::fail: the first bad record
-/// throws its ParseError. OnError::skip: bad records are visited too, with `error` set. SDF files are
-/// streamed; a JSON file is read whole (as io::read_graph_json does); a JSON "graph" entry is a bad
+/// throws its ParseError. OnError::skip: bad records are visited too, with `error` set. SDF files and
+/// SMILES tables (read with `csv`; a problem of the table itself, such as an unclosed quote, is never
+/// skipped) are streamed; a JSON file is read whole (as io::read_graph_json does); a JSON "graph" entry is a bad
 /// record unless `accept_graphs` (then it is visited with `graph` set). A TU data set (a folder, read
 /// whole with `tu` options) holds generic graphs only: record k is graph id k, and without
 /// `accept_graphs` it is refused; a problem of its files is one of the whole set, never skipped.
 void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs = false,
-                     const io::TuOptions& tu = {});
+                     const io::TuOptions& tu = {}, const chem::SmilesCsvOptions& csv = {});
 
 /// The TU reading options for a graph model: one-hot columns widened to its rows (io::TuOptions).
 io::TuOptions tu_options(const TrainedGraphModel& model);
@@ -79,7 +84,7 @@ struct MoleculeSet {
   std::vector<SkippedRecord> skipped;
 };
 MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_error, bool quiet,
-                              bool accept_graphs = false);
+                              bool accept_graphs = false, const chem::SmilesCsvOptions& csv = {});
 
 /// "skipped 2 of 10 records: 3, 7" (the record numbers, at most 20 listed).
 std::string skipped_line(const std::vector<SkippedRecord>& skipped, std::uint64_t records);

@@ -284,7 +284,7 @@ void print_text(const MoleculeStats& s, const std::filesystem::path& file) {
 }  // namespace
 
 int cmd_info_molecules(const std::vector<std::string>& argv) {
-  const Args args(argv, {"data", "target", "on-error"}, {"json"});
+  const Args args(argv, {"data", "target", "on-error", "smiles-column", "name-column"}, {"json"});
   const std::filesystem::path file = args.required("data");
   const OnError on_error = on_error_option(args);
   MoleculeStats stats;
@@ -316,7 +316,7 @@ int cmd_info_molecules(const std::vector<std::string>& argv) {
     }
     std::cerr << "skipped record " << r.number << ": " << r.error << "\n";
     stats.skipped.push_back({r.number, r.error});
-  }, /*accept_graphs=*/true);
+  }, /*accept_graphs=*/true, {}, smiles_csv_options(args));
   if (args.flag("json")) print_json(stats, file);
   else print_text(stats, file);
   return 0;

@@ -78,7 +78,7 @@ void append_predictions(std::string& line, const TrainedGraphModel& model, const
 }  // namespace
 
 int cmd_predict_molecules(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "data", "out", "on-error", "threads"}, {});
+  const Args args(argv, {"model", "data", "out", "on-error", "threads", "smiles-column", "name-column"}, {});
   const auto threads = args.integer("threads", 0);
   GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
   set_num_threads(static_cast<int>(threads));
@@ -141,7 +141,7 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
     ++records;
     chunk.push_back(std::move(r));
     if (chunk.size() == kChunkRecords) flush();
-  }, /*accept_graphs=*/model.input == GraphInput::graphs, tu_options(model));
+  }, /*accept_graphs=*/model.input == GraphInput::graphs, tu_options(model), smiles_csv_options(args));
   flush();
 
   if (args.has("out")) write_file_atomically(args.str("out"), csv);

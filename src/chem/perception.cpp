@@ -10,6 +10,8 @@
 //  - conjugation and hybridisation as RDKit's setConjugation / setHybridization.
 #include "gatkit/chem/perception.hpp"
 
+#include "gatkit/util/error.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -21,6 +23,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/biconnected_components.hpp>
+#include <boost/graph/max_cardinality_matching.hpp>
 #include <boost/property_map/property_map.hpp>
 
 namespace gatkit::chem {
@@ -364,6 +367,7 @@ Perception perceive(const Molecule& molecule) {
           }
       }
     }
+    if (at.no_implicit_hydrogens) implicit = 0;  // a SMILES bracket atom: its H count is complete
     p.implicit_hydrogens[a] = std::max(implicit, 0);
     p.total_hydrogens[a] = p.implicit_hydrogens[a] + at.explicit_hydrogens + h_neighbours[a];
   }
@@ -587,6 +591,119 @@ Perception perceive(const Molecule& molecule) {
     p.hybridisation[a] = h;
   }
   return p;
+}
+
+}  // namespace gatkit::chem
+
+// ---- Kekulé form and clean-up of SMILES input ----------------------------------------------------------
+
+namespace gatkit::chem {
+
+void kekulize(Molecule& m) {
+  const int n = static_cast<int>(m.atoms.size());
+  auto valid = [&](const Bond& b) { return b.begin >= 0 && b.end >= 0 && b.begin < n && b.end < n && b.begin != b.end; };
+  auto is_aromatic = [](const Bond& b) { return b.order == BondOrder::aromatic || b.aromatic; };
+  // The valence an atom uses before its aromatic bonds get their double bonds: H, the other bonds'
+  // orders, and 1 per aromatic bond. An atom with one to spare must take one double bond.
+  std::vector<int> used(n, 0);
+  std::vector<bool> on_aromatic(n, false);
+  for (int a = 0; a < n; ++a) used[a] = m.atoms[a].explicit_hydrogens + radical_electrons(m.atoms[a].radical);
+  for (const Bond& b : m.bonds) {
+    if (!valid(b)) continue;
+    const bool aromatic = is_aromatic(b);
+    const int order = aromatic ? 1 : static_cast<int>(b.order);
+    used[b.begin] += order;
+    used[b.end] += order;
+    if (aromatic) on_aromatic[b.begin] = on_aromatic[b.end] = true;
+  }
+  std::vector<int> vertex(n, -1), atom_of;
+  for (int a = 0; a < n; ++a) {
+    const Atom& at = m.atoms[a];
+    const auto& valens = valence_list(at.atomic_number);
+    if (!on_aromatic[a] || valens.empty() || at.atomic_number == 0) continue;
+    if (valens.front() + valence_charge(at.atomic_number, at.formal_charge) - used[a] >= 1) {
+      vertex[a] = static_cast<int>(atom_of.size());
+      atom_of.push_back(a);
+    }
+  }
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+  Graph g(atom_of.size());
+  for (const Bond& b : m.bonds)
+    if (valid(b) && is_aromatic(b) && vertex[b.begin] >= 0 && vertex[b.end] >= 0) boost::add_edge(vertex[b.begin], vertex[b.end], g);
+  std::vector<boost::graph_traits<Graph>::vertex_descriptor> mate(atom_of.size());
+  if (!atom_of.empty()) boost::edmonds_maximum_cardinality_matching(g, &mate[0]);
+  const auto none = boost::graph_traits<Graph>::null_vertex();
+  for (std::size_t v = 0; v < atom_of.size(); ++v)
+    if (mate[v] == none) {
+      const int a = atom_of[v];
+      throw InvalidArgument("cannot kekulize the aromatic system of atom " + std::to_string(a + 1) + " (" + m.atoms[a].symbol +
+                            "): no double bond can be placed on it (an aromatic nitrogen that needs an H, written [nH]?)");
+    }
+  for (Bond& b : m.bonds) {
+    if (!is_aromatic(b)) continue;
+    const bool matched = valid(b) && vertex[b.begin] >= 0 && vertex[b.end] >= 0 &&
+                         mate[vertex[b.begin]] == static_cast<std::size_t>(vertex[b.end]);
+    b.order = matched ? BondOrder::double_bond : BondOrder::single;
+    b.aromatic = false;
+  }
+  for (Atom& a : m.atoms) a.aromatic = false;
+}
+
+void clean_up(Molecule& m) {
+  const int n = static_cast<int>(m.atoms.size());
+  std::vector<std::vector<int>> bonds_of(n);
+  for (int b = 0; b < static_cast<int>(m.bonds.size()); ++b) {
+    const Bond& bd = m.bonds[b];
+    if (bd.begin < 0 || bd.end < 0 || bd.begin >= n || bd.end >= n || bd.begin == bd.end) continue;
+    bonds_of[bd.begin].push_back(b);
+    bonds_of[bd.end].push_back(b);
+  }
+  auto other = [&](int b, int a) { return m.bonds[b].begin == a ? m.bonds[b].end : m.bonds[b].begin; };
+  auto valence = [&](int a) {
+    double v = m.atoms[a].explicit_hydrogens;
+    for (int b : bonds_of[a]) v += bond_valence(m.bonds[b].order);
+    return v;
+  };
+  auto terminal = [&](int a, int z) {
+    return m.atoms[a].atomic_number == z && m.atoms[a].formal_charge == 0 && bonds_of[a].size() == 1;
+  };
+  for (int a = 0; a < n; ++a) {
+    Atom& at = m.atoms[a];
+    if (at.formal_charge != 0) continue;
+    if (at.atomic_number == 7 && valence(a) == 5) {
+      // Nitro and N-oxides, N(=O)=O -> [N+](=O)[O-]; azides, N=N#N -> N=[N+]=[N-].
+      for (int b : bonds_of[a]) {
+        const int o = other(b, a);
+        if (m.bonds[b].order == BondOrder::double_bond && terminal(o, 8)) {
+          m.bonds[b].order = BondOrder::single;
+          at.formal_charge = 1;
+          m.atoms[o].formal_charge = -1;
+          break;
+        }
+        if (m.bonds[b].order == BondOrder::triple && terminal(o, 7)) {
+          m.bonds[b].order = BondOrder::double_bond;
+          at.formal_charge = 1;
+          m.atoms[o].formal_charge = -1;
+          break;
+        }
+      }
+    } else if ((at.atomic_number == 17 || at.atomic_number == 35 || at.atomic_number == 53) && !bonds_of[a].empty()) {
+      // Halogen oxides, Cl(=O)(=O)(=O)[O-] -> [Cl+3]([O-])([O-])([O-])[O-].
+      const double v = valence(a);
+      if (v != 3 && v != 5 && v != 7) continue;
+      bool all_oxygen = true;
+      for (int b : bonds_of[a]) all_oxygen = all_oxygen && m.atoms[other(b, a)].atomic_number == 8;
+      if (!all_oxygen) continue;
+      for (int b : bonds_of[a]) {
+        const int o = other(b, a);
+        if (m.bonds[b].order == BondOrder::double_bond && terminal(o, 8)) {
+          m.bonds[b].order = BondOrder::single;
+          ++at.formal_charge;
+          m.atoms[o].formal_charge = -1;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace gatkit::chem

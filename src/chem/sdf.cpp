@@ -108,7 +108,6 @@ struct SdfReader::State {
   void read_v3000(Molecule& m);
   void read_data_items(Molecule& m);
   void add_bond(Molecule& m, std::int64_t a, std::int64_t b, std::int64_t type, int stereo, std::uint64_t line);
-  void fold_hydrogens(Molecule& m) const;
   /// After an error: on to the line after this record's "$$$$" (or the end of the file), passing over
   /// unreadable lines too, so that one bad record gives exactly one error.
   void skip_to_next_record() {
@@ -158,7 +157,7 @@ bool SdfReader::State::read(Molecule& m) {
     read_v2000(m, counts);
     read_v2000_properties(m);
   }
-  if (options.fold_hydrogens) fold_hydrogens(m);
+  if (options.fold_hydrogens) chem::fold_hydrogens(m);
   read_data_items(m);
   return true;
 }
@@ -511,47 +510,6 @@ void SdfReader::State::read_data_items(Molecule& m) {
     m.properties.emplace_back(std::move(name), std::move(value));
     if (more && !last_was_terminator) more = next_line(line);
   }
-}
-
-// ---- hydrogens -------------------------------------------------------------------------------------
-
-void SdfReader::State::fold_hydrogens(Molecule& m) const {
-  const std::size_t n = m.atoms.size();
-  std::vector<std::int32_t> degree(n, 0), partner(n, -1);
-  std::vector<bool> single(n, true);
-  bool any_h = false;
-  for (const Atom& a : m.atoms) any_h = any_h || a.atomic_number == 1;
-  if (!any_h) return;
-  for (const Bond& b : m.bonds) {
-    for (const auto& [self, other] : {std::pair{b.begin, b.end}, std::pair{b.end, b.begin}}) {
-      ++degree[self];
-      partner[self] = other;
-      if (b.order != BondOrder::single) single[self] = false;
-    }
-  }
-  // A foldable H: plain (no isotope, charge or radical), one single bond, to a heavy atom.
-  std::vector<std::int32_t> new_index(n, -1);
-  std::int32_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const Atom& a = m.atoms[i];
-    const bool fold = a.atomic_number == 1 && a.isotope == 0 && a.formal_charge == 0 && a.radical == 0 &&
-                      degree[i] == 1 && single[i] && m.atoms[partner[i]].atomic_number > 1;
-    if (fold) ++m.atoms[partner[i]].explicit_hydrogens;
-    else new_index[i] = kept++;
-  }
-  if (static_cast<std::size_t>(kept) == n) return;
-  for (std::size_t i = 0; i < n; ++i)
-    if (new_index[i] >= 0 && static_cast<std::size_t>(new_index[i]) != i) m.atoms[new_index[i]] = std::move(m.atoms[i]);
-  m.atoms.resize(static_cast<std::size_t>(kept));
-  std::size_t out = 0;
-  for (const Bond& b : m.bonds) {
-    if (new_index[b.begin] < 0 || new_index[b.end] < 0) continue;
-    Bond c = b;
-    c.begin = new_index[b.begin];
-    c.end = new_index[b.end];
-    m.bonds[out++] = c;
-  }
-  m.bonds.resize(out);
 }
 
 // ---- SdfReader ---------------------------------------------------------------------------------------

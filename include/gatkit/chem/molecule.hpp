@@ -20,6 +20,8 @@ struct Atom {
   int explicit_hydrogens = 0;      ///< hydrogen atoms of the input folded into this atom
   double x = 0, y = 0, z = 0;
   bool aromatic = false;           ///< from the input (aromatic bonds) or from perception
+  /// explicit_hydrogens is the whole H count: no implicit hydrogens are added (a SMILES bracket atom).
+  bool no_implicit_hydrogens = false;
 };
 
 struct Bond {
@@ -46,6 +48,10 @@ struct Molecule {
     return nullptr;
   }
 };
+
+/// Folds plain hydrogen atoms (no isotope, charge or radical) that have one single bond, to a heavy
+/// atom, into that atom's explicit_hydrogens, and renumbers the remaining atoms and bonds.
+void fold_hydrogens(Molecule& molecule);
 
 /// Atomic number of an element symbol ("C" -> 6, "Cl" -> 17; case-sensitive as in MDL files), 0 if
 /// unknown. Covers H..Og.

@@ -25,6 +25,19 @@ struct Perception {
   std::vector<std::vector<std::int32_t>> rings;  ///< smallest set of smallest rings (atom indices)
 };
 
+/// Gives the aromatic bonds of `molecule` (order 4 or flagged) single and double orders, and clears every
+/// aromatic flag, so that perceive() judges aromaticity by its own model, as RDKit does with SMILES. An
+/// aromatic atom takes one double bond when its default valence has one to spare after its H count,
+/// its other bonds and one per aromatic bond (a maximum matching, Edmonds' algorithm, Boost.Graph).
+/// Throws InvalidArgument when no such assignment exists (RDKit: "Can't kekulize mol").
+void kekulize(Molecule& molecule);
+
+/// RDKit's sanitisation clean-up, for input that writes these groups without charges: a neutral
+/// five-valent N with a double bond to a terminal O (nitro, N-oxides) or a triple bond to a terminal N
+/// (azides) becomes N+ and O- (N-); a neutral 3-, 5- or 7-valent Cl, Br or I bonded to oxygens only
+/// gives each double-bonded terminal O a single bond and a negative charge (perchlorate: Cl+3).
+void clean_up(Molecule& molecule);
+
 /// Perceives everything above. Input bonds of order 4 (aromatic) are respected as aromatic.
 Perception perceive(const Molecule& molecule);
 
