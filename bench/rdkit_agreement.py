@@ -1,18 +1,21 @@
 #!/usr/bin/python3
-"""Per-atom agreement of gatkit::chem::perceive() with RDKit's sanitisation on the MoleculeNet SDFs.
+"""Per-atom agreement of gatkit::chem::perceive() with RDKit's sanitisation on the MoleculeNet files.
 
 For every *.sdf under DATASETS (default ../shared/datasets/molecules/moleculenet), gatkit's side is
 dumped by the test binary (Perception.DumpForRdkitAgreement, driven by GATKIT_PERCEPTION_DUMP_IN/OUT)
-and RDKit's side is read with Chem.SDMolSupplier (sanitize=True, removeHs=True). Records that either
-side rejects, or whose heavy-atom lists differ, are counted and skipped; for the rest, ring membership,
-aromaticity and total hydrogen count are compared atom by atom.
+and RDKit's side is read with Chem.SDMolSupplier (sanitize=True, removeHs=True). With --csv, the
+MoleculeNet CSV files are read instead: gatkit's SMILES reader against Chem.MolFromSmiles on the same
+column, row by row. Records that either side rejects, or whose heavy-atom lists differ, are counted and
+skipped; for the rest, ring membership, aromaticity, total hydrogen count and formal charge are compared
+atom by atom.
 
-  /usr/bin/python3 bench/rdkit_agreement.py [--test-binary build/tests/test_chem] [--datasets DIR]
+  /usr/bin/python3 bench/rdkit_agreement.py [--csv] [--test-binary build/tests/test_chem] [--datasets DIR]
                                             [--limit N] [--show K]
 Needs Debian's python3-rdkit.
 """
 import argparse
 import collections
+import csv
 import os
 import subprocess
 import sys
@@ -21,10 +24,16 @@ import tempfile
 from rdkit import Chem, RDLogger
 
 
+# The SMILES column of the MoleculeNet CSVs that do not call it "smiles".
+SMILES_COLUMNS = {"bace.csv": "mol"}
+
+
 def gatkit_dump(binary, sdf):
     with tempfile.NamedTemporaryFile(suffix=".tsv", delete=False) as tmp:
         out = tmp.name
     env = dict(os.environ, GATKIT_PERCEPTION_DUMP_IN=sdf, GATKIT_PERCEPTION_DUMP_OUT=out)
+    if os.path.basename(sdf) in SMILES_COLUMNS:
+        env["GATKIT_PERCEPTION_DUMP_SMILES_COLUMN"] = SMILES_COLUMNS[os.path.basename(sdf)]
     subprocess.run([binary, "--gtest_filter=Perception.DumpForRdkitAgreement"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     records = collections.defaultdict(list)
@@ -36,10 +45,21 @@ def gatkit_dump(binary, sdf):
             if parts[1] == "ERROR":
                 errors.add(rec)
                 continue
-            _, _, z, ring, arom, h = map(int, parts)
-            records[rec].append((z, ring, arom, h))
+            _, _, z, ring, arom, h, charge = map(int, parts)
+            records[rec].append((z, ring, arom, h, charge))
     os.unlink(out)
     return records, errors
+
+
+def rdkit_molecules(path):
+    """RDKit's molecules of an SDF, or of a CSV's SMILES column (None where RDKit rejects one)."""
+    if not path.endswith(".csv"):
+        yield from Chem.SDMolSupplier(path, sanitize=True, removeHs=True)
+        return
+    column = SMILES_COLUMNS.get(os.path.basename(path), "smiles")
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            yield Chem.MolFromSmiles(row[column].strip()) if row[column].strip() else None
 
 
 def main():
@@ -50,16 +70,18 @@ def main():
                                                        "moleculenet"))
     ap.add_argument("--limit", type=int, default=0, help="records per file (0 = all)")
     ap.add_argument("--show", type=int, default=3, help="disagreeing records to print per file and field")
+    ap.add_argument("--csv", action="store_true", help="the CSV files (SMILES) instead of the SDFs")
     args = ap.parse_args()
     RDLogger.DisableLog("rdApp.*")
 
-    sdfs = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.datasets) for f in fs if f.endswith(".sdf"))
+    ext = ".csv" if args.csv else ".sdf"
+    sdfs = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.datasets) for f in fs if f.endswith(ext))
     grand = collections.Counter()
     for sdf in sdfs:
         ours, our_errors = gatkit_dump(args.test_binary, sdf)
         stats = collections.Counter()
         shown = collections.Counter()
-        for rec, mol in enumerate(Chem.SDMolSupplier(sdf, sanitize=True, removeHs=True), start=1):
+        for rec, mol in enumerate(rdkit_molecules(sdf), start=1):
             if args.limit and rec > args.limit:
                 break
             stats["records"] += 1
@@ -76,11 +98,12 @@ def main():
                 continue
             stats["compared"] += 1
             bad = set()
-            for (z, ring, arom, h), a in zip(g, r):
+            for (z, ring, arom, h, charge), a in zip(g, r):
                 stats["atoms"] += 1
                 for field, mine, theirs in (("ring", ring, int(a.IsInRing())),
                                             ("aromatic", arom, int(a.GetIsAromatic())),
-                                            ("hydrogens", h, a.GetTotalNumHs())):
+                                            ("hydrogens", h, a.GetTotalNumHs()),
+                                            ("charge", charge, a.GetFormalCharge())):
                     if mine != theirs:
                         stats["atom_" + field + "_diff"] += 1
                         bad.add(field)

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include <memory>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "gatkit/chem/sdf.hpp"
+#include "gatkit/chem/smiles.hpp"
 #include "molecule_builder.hpp"
 
 namespace gatkit::chem {
@@ -355,23 +360,35 @@ TEST(Perception, DuplicateAndSelfBondsAreTolerated) {
 // GATKIT_PERCEPTION_DUMP_OUT=<tsv> it writes one line per atom: record, atom index, atomic number,
 // in ring, aromatic, total hydrogens (and "record\tERROR" for records the reader rejects).
 TEST(Perception, DumpForRdkitAgreement) {
+  // An SDF file, or a CSV table with a SMILES column (GATKIT_PERCEPTION_DUMP_SMILES_COLUMN, default the
+  // column named "smiles"): one line per atom, "record atom Z ring aromatic H charge", or "record ERROR".
   const char* in = std::getenv("GATKIT_PERCEPTION_DUMP_IN");
   const char* out = std::getenv("GATKIT_PERCEPTION_DUMP_OUT");
   if (!in || !out) GTEST_SKIP() << "set GATKIT_PERCEPTION_DUMP_IN/OUT to dump";
-  SdfReader reader(in);
+  const bool csv = std::filesystem::path(in).extension() == ".csv";
+  std::unique_ptr<SdfReader> sdf;
+  std::unique_ptr<SmilesCsvReader> table;
+  if (csv) {
+    SmilesCsvOptions options;
+    if (const char* column = std::getenv("GATKIT_PERCEPTION_DUMP_SMILES_COLUMN")) options.smiles_column = column;
+    table = std::make_unique<SmilesCsvReader>(in, options);
+  } else {
+    sdf = std::make_unique<SdfReader>(in);
+  }
+  auto record_number = [&] { return csv ? table->record_number() : sdf->record_number(); };
   std::ofstream os(out);
   Molecule m;
   while (true) {
     try {
-      if (!reader.next(m)) break;
+      if (!(csv ? table->next(m) : sdf->next(m))) break;
     } catch (const std::exception&) {
-      os << reader.record_number() << "\tERROR\n";
+      os << record_number() << "\tERROR\n";
       continue;
     }
     const Perception p = perceive(m);
     for (std::size_t a = 0; a < m.atoms.size(); ++a)
-      os << reader.record_number() << '\t' << a << '\t' << int(m.atoms[a].atomic_number) << '\t'
-         << p.atom_in_ring[a] << '\t' << p.atom_aromatic[a] << '\t' << p.total_hydrogens[a] << '\n';
+      os << record_number() << '\t' << a << '\t' << int(m.atoms[a].atomic_number) << '\t' << p.atom_in_ring[a] << '\t'
+         << p.atom_aromatic[a] << '\t' << p.total_hydrogens[a] << '\t' << m.atoms[a].formal_charge << '\n';
   }
 }
 
