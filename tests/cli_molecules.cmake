@@ -7,7 +7,10 @@
 #            without --on-error skip it fails naming record 2; with it, records 1 and 3 get exactly the
 #            rows of the same molecules predicted without the broken record (never each other's);
 #   convert: SDF -> JSON -> SDF -> JSON gives the same JSON twice; bad records fail or are skipped;
-#   info:    counts, target balance and skipped records, as text and as JSON.
+#   info:    counts, target balance and skipped records, as text and as JSON;
+#   smiles:  the same molecules as a SMILES table (labelled.csv): a model trained on the SDF predicts the
+#            CSV exactly as the SDF; train on the CSV; a bad SMILES fails naming record and column, or is
+#            skipped with the other records' rows unchanged; convert; a table without a SMILES column.
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_molecules)
@@ -117,6 +120,55 @@ if(MODE STREQUAL "predict")
 
   run(1 predict --model ${dir}/nonexistent.gk --data ${DATA}/labelled.sdf)
   expect_match("${err}" "cannot open checkpoint" "missing checkpoint")
+elseif(MODE STREQUAL "smiles")
+  run(0 train --data ${DATA}/labelled.sdf --target active --epochs 10 --runs 1 --batch-size 8 --save ${dir}/sdf.gk --quiet)
+  run(0 predict --model ${dir}/sdf.gk --data ${DATA}/labelled.sdf --out ${dir}/from_sdf.csv)
+  run(0 predict --model ${dir}/sdf.gk --data ${DATA}/labelled.csv --name-column name --out ${dir}/from_csv.csv)
+  expect_match("${err}" "predicted 40 of 40 records" "predict summary line (CSV)")
+  file(READ ${dir}/from_sdf.csv from_sdf)
+  file(READ ${dir}/from_csv.csv from_csv)
+  expect_equal("${from_csv}" "${from_sdf}" "predictions from the SMILES table and from the SDF")
+  # Without --name-column a molecule is named by its SMILES.
+  run(0 predict --model ${dir}/sdf.gk --data ${DATA}/labelled.csv)
+  expect_match("${out}" "\n4,c1ccccc1," "record 4 named by its SMILES")
+
+  run(0 train --data ${DATA}/labelled.csv --target active --epochs 5 --runs 1 --batch-size 8 --save ${dir}/csv.gk
+      --summary ${dir}/csv_summary.json --quiet)
+  file(READ ${dir}/csv_summary.json summary)
+  string(JSON metric GET "${summary}" metric)
+  expect_equal("${metric}" "roc_auc" "metric of a binary task trained from a SMILES table")
+
+  run(1 predict --model ${dir}/sdf.gk --data ${DATA}/broken_middle.csv)
+  expect_match("${err}" "broken_middle.csv:3: record 2, column 'smiles' \\('C1CC'\\): position 2: ring bond 1 is never closed"
+               "error of the bad SMILES")
+  run(0 predict --model ${dir}/sdf.gk --data ${DATA}/broken_middle.csv --name-column name --on-error skip --out ${dir}/skip.csv)
+  expect_match("${err}" "predicted 2 of 3 records; skipped 1 of 3 records: 2" "final line (CSV)")
+  csv_lines(${dir}/skip.csv rows)
+  csv_lines(${dir}/from_sdf.csv all)
+  list(GET rows 1 row1)
+  list(GET rows 3 row3)
+  list(GET all 4 ref4)
+  list(GET all 11 ref11)
+  prediction_fields("${row1}" got1)
+  prediction_fields("${row3}" got3)
+  prediction_fields("${ref4}" want1)
+  prediction_fields("${ref11}" want3)
+  expect_equal("${got1}" "${want1}" "record 1 of broken_middle.csv vs mol04 of the full set")
+  expect_equal("${got3}" "${want3}" "record 3 of broken_middle.csv vs mol11 of the full set")
+
+  run(0 convert --data ${DATA}/labelled.csv --name-column name --out ${dir}/from_csv.json)
+  run(0 convert --data ${DATA}/labelled.sdf --out ${dir}/from_sdf.json)
+  file(READ ${dir}/from_csv.json csv_json)
+  string(JSON n LENGTH "${csv_json}" graphs)
+  expect_equal("${n}" "40" "molecules converted from the SMILES table")
+  string(JSON name GET "${csv_json}" graphs 31 name)
+  expect_equal("${name}" "mol32" "name of record 32")
+  expect_match("${csv_json}" "\"charge\":1" "the nitro group's N+ in the JSON")
+  run(2 convert --data ${DATA}/labelled.sdf --out ${dir}/out.csv)
+  run(1 info --data ${DATA}/labelled.csv --smiles-column structure)
+  expect_match("${err}" "structure" "a SMILES column that does not exist")
+  run(1 info --data ${DATA}/broken_middle.csv --smiles-column name)
+  expect_match("${err}" "record 1, column 'name'" "a column of names read as SMILES")
 elseif(MODE STREQUAL "convert")
   run(0 convert --data ${DATA}/labelled.sdf --out ${dir}/a.json)
   run(0 convert --data ${dir}/a.json --out ${dir}/b.sdf)

@@ -69,3 +69,21 @@ duplicate = ("duplicate\n  handmade\n\n  2  2  0  0  0  0  0  0  0  0999 V2000\n
              "  1  2  1  0\n  2  1  1  0\nM  END\n")
 with open("duplicate_bond_middle.sdf", "w") as out:
     out.write(records[3] + "$$$$\n" + duplicate + "$$$$\n" + records[10] + "$$$$\n")
+
+# labelled.csv and broken_middle.csv: the same molecules as SMILES tables (name, smiles, active, logp);
+# the middle record of broken_middle.csv has an unclosed ring ("C1CC").
+rows = []
+for record in open("labelled.sdf").read().split("$$$$\n"):
+    if not record.strip():
+        continue
+    lines = record.split("\n")
+    items = {l[3:l.index(">", 3)]: lines[i + 1] for i, l in enumerate(lines) if l.startswith("> <")}
+    rows.append((lines[0], items["smiles"], items["active"], items["logp"]))
+with open("labelled.csv", "w") as out:
+    out.write("name,smiles,active,logp\n")
+    out.writelines(",".join(r) + "\n" for r in rows)
+by_name = {r[0]: r for r in rows}
+with open("broken_middle.csv", "w") as out:
+    out.write("name,smiles,active,logp\n")
+    for r in (by_name["mol04"], ("broken", "C1CC", "1", "0.5"), by_name["mol11"]):
+        out.write(",".join(r) + "\n")
