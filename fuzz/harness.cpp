@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,8 +23,10 @@
 #include "gatkit/chem/generic_graph.hpp"
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/sdf.hpp"
+#include "gatkit/chem/smiles.hpp"
 #include "gatkit/graph/graph.hpp"
 #include "gatkit/graph/stats.hpp"
+#include "gatkit/io/csv.hpp"
 #include "gatkit/io/dataset.hpp"
 #include "gatkit/io/graph_nodes.hpp"
 #include "gatkit/io/readers.hpp"
@@ -371,6 +374,49 @@ int sdf(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int smiles(const std::uint8_t* data, std::size_t size) {
+  // The table as it is (its "smiles" column, if any), and its first column read as SMILES.
+  const fs::path file = write_file("molecules.csv", as_text(data, size));
+  for (const bool first_column : {false, true}) {
+    chem::SmilesCsvOptions options;
+    if (first_column) {
+      const auto header = attempt([&] { return io::CsvReader(file).header(); });
+      if (!header || header->empty()) break;
+      options.smiles_column = header->front();
+    }
+    const auto reader = attempt([&] { return std::make_unique<chem::SmilesCsvReader>(file, options); });
+    if (!reader) continue;
+    std::vector<chem::Molecule> molecules;
+    std::uint64_t last = 0;
+    for (;;) {
+      chem::Molecule m;
+      bool more = false;
+      try {
+        more = (*reader)->next(m);
+      } catch (const ParseError&) {
+        if (!(*reader)->recoverable()) break;
+        // A bad record is behind the reader: the next error (if any) is about a later record.
+        if ((*reader)->record_number() <= last) bug("SmilesCsvReader: an error without progress");
+        last = (*reader)->record_number();
+        continue;
+      }
+      if (!more) break;
+      check(m.record == (*reader)->record_number() && m.record > last, "SmilesCsvReader: record numbers increase");
+      last = m.record;
+      for (const chem::Bond& b : m.bonds) {
+        check(b.begin >= 0 && b.end >= 0 && static_cast<std::size_t>(b.begin) < m.atoms.size() &&
+                  static_cast<std::size_t>(b.end) < m.atoms.size() && b.begin != b.end,
+              "parse_smiles: bond atoms in range");
+        check(b.order != chem::BondOrder::aromatic && !b.aromatic, "parse_smiles: kekulized");
+      }
+      molecules.push_back(std::move(m));
+    }
+    featurize_all(molecules);
+    round_trip(molecules);
+  }
+  return 0;
+}
+
 int json(const std::uint8_t* data, std::size_t size) {
   const fs::path file = write_file("graphs.json", as_text(data, size));
   const auto all = attempt([&] { return io::read_graph_json(file); });
@@ -513,7 +559,7 @@ int tu(const std::uint8_t* data, std::size_t size) {
 
 // A new harness goes here and in GATKIT_FUZZ_HARNESSES (fuzz/CMakeLists.txt), which scripts/fuzz.sh and CI fuzz.
 std::span<const NamedHarness> all_harnesses() {
-  static constexpr std::array<NamedHarness, 10> harnesses = {{
+  static constexpr std::array<NamedHarness, 11> harnesses = {{
       {"edge_list", edge_list},
       {"svmlight", svmlight},
       {"split", split},
@@ -524,6 +570,7 @@ std::span<const NamedHarness> all_harnesses() {
       {"checkpoint", checkpoint},
       {"dataset", dataset},
       {"tu", tu},
+      {"smiles", smiles},
   }};
   return harnesses;
 }

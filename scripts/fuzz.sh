@@ -44,6 +44,7 @@ dict_of() {
     json) echo fuzz/dict/json.dict ;;
     npy) echo fuzz/dict/npy.dict ;;
     checkpoint) echo fuzz/dict/checkpoint.dict ;;
+    smiles) echo fuzz/dict/smiles.dict ;;
     *) echo fuzz/dict/text.dict ;;
   esac
 }
