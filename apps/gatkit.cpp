@@ -35,7 +35,7 @@ const char* kUsage = R"(gatkit - graph attention networks on the CPU
 
 usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
-  gatkit train   --data FILE.sdf|.json --target NAME[,NAME...] [--split random|scaffold|kfold:K]
+  gatkit train   --data FILE.sdf|.json|.csv --target NAME[,NAME...] [--split random|scaffold|kfold:K]
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
                  [--task auto|binary|regression] [--attention additive|gatv2|dot] [--save MODEL]
                  [--normalizer softmax|sparsemax|relu] [--head-merge concat|project|mean]
@@ -43,20 +43,21 @@ usage:
                                             train a molecule model: ROC-AUC (binary) or RMSE (regression);
                                             --save keeps the run with the best validation metric
   gatkit predict --model FILE --data PATH [--out FILE.csv]
-  gatkit predict --model MODEL --data FILE.sdf|.json [--out FILE.csv] [--on-error fail|skip] [--threads N]
+  gatkit predict --model MODEL --data FILE.sdf|.json|.csv [--out FILE.csv] [--on-error fail|skip] [--threads N]
                                             CSV: record,name,<task>[,<task>_probability]...[,error]
   gatkit convert --data IN.sdf|.json|TU --out OUT.sdf|.json [--on-error fail|skip]
-                                            molecules between SDF/MOL and gatkit JSON; generic
+                                            molecules between SDF/MOL and gatkit JSON (and from a
+                                            SMILES table .csv); generic
                                             graphs (JSON entries, a TU data set) to JSON
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
-  gatkit info    --data FILE.sdf|.json [--json] [--target NAME,...] [--on-error fail|skip]
+  gatkit info    --data FILE.sdf|.json|.csv [--json] [--target NAME,...] [--on-error fail|skip]
                                             molecules, atoms, bonds, elements, rings, target balance
   gatkit explain --model MODEL --data PATH [--output FILE.csv|.json] [--format csv|json]
                  [--node ID [--top K]] [--layer L] [--head H]
                                             attention weights per layer, head and edge:
                                             layer,head,source,target,self_loop,input_edge,weight;
                                             --node: the K (5) most attended neighbours per head
-  gatkit explain --model MODEL --data FILE.sdf|.json [--molecule N[,N...]]... [--svg DIR|FILE.svg]
+  gatkit explain --model MODEL --data FILE.sdf|.json|.csv [--molecule N[,N...]]... [--svg DIR|FILE.svg]
                  [--layer L] [--head H] [--member K] [--output FILE.csv|.json] [--on-error fail|skip]
                                             weights per molecule (record, 1-based atoms, bond flag);
                                             --member: which model of an ensemble (1-based) [1];
@@ -64,7 +65,8 @@ usage:
                                             default the last; head H, default the mean over heads)
   gatkit --version | --help
 
-FILE.sdf|.json may also be a TU Dortmund data set (MUTAG, PROTEINS, ...: a folder of DS_A.txt,
+FILE.csv is a table of molecules with a SMILES column (docs/formats.md, "SMILES tables").
+FILE.sdf|.json|.csv may also be a TU Dortmund data set (MUTAG, PROTEINS, ...: a folder of DS_A.txt,
 DS_graph_indicator.txt, ..., or its prefix FOLDER/DS): generic graphs with targets class, label and
 attribute (docs/formats.md).
 
@@ -124,7 +126,7 @@ train options (defaults: the GAT paper's Cora setup):
   --summary FILE.json        results of all runs
   --quiet                    no progress output
 
-molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing as above):
+molecule train options (FILE.sdf|.mol|.json|.csv; the same names mean the same thing as above):
   --target NAME[,NAME...]    SD data items / JSON properties to predict (repeatable); empty = missing
   --task auto|binary|multiclass|regression                                   [auto]
   --classes N                classes of a multi-class target (0 = from the labels)    [0]
@@ -156,6 +158,9 @@ molecule train options (FILE.sdf|.mol|.json; the same names mean the same thing 
   --structural-features degree|none   generic graphs (JSON, TU): 16 in-degree columns after
                              each node's row; attention cannot count neighbours without them [none]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]
+  --smiles-column NAME       FILE.csv: the column of SMILES (also predict, info, convert, explain)
+                                                                     [the column named smiles]
+  --name-column NAME         FILE.csv: the column that names the molecules     [the SMILES]
   --save MODEL               the run with the best validation metric
 
 resumable training (train, node data and molecules):
