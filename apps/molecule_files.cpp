@@ -50,34 +50,21 @@ void for_each_tu_record(const std::filesystem::path& path, const std::function<v
   }
 }
 
-void for_each_sdf_record(const std::filesystem::path& file, OnError on_error,
-                         const std::function<void(MoleculeRecord&)>& visit) {
-  chem::SdfReader reader(file);
-  MoleculeRecord record;
-  while (true) {
-    record.error.clear();
-    try {
-      if (!reader.next(record.molecule)) break;
-    } catch (const ParseError& e) {
-      if (on_error == OnError::fail) throw;
-      record.error = e.what();
-      record.molecule = chem::Molecule{};
-    }
-    record.number = reader.record_number();
-    visit(record);
-  }
-}
+/// Whether a reader can go on after a bad record: an SDF reader always can, a SMILES table not after a
+/// problem of the table itself.
+bool can_go_on(const chem::SdfReader&) { return true; }
+bool can_go_on(const chem::SmilesCsvReader& reader) { return reader.recoverable(); }
 
-void for_each_csv_record(const std::filesystem::path& file, OnError on_error,
-                         const std::function<void(MoleculeRecord&)>& visit, const chem::SmilesCsvOptions& options) {
-  chem::SmilesCsvReader reader(file, options);
+/// The records of a streaming reader (SdfReader, SmilesCsvReader), bad ones with their error under skip.
+template <class Reader>
+void for_each_streamed_record(Reader& reader, OnError on_error, const std::function<void(MoleculeRecord&)>& visit) {
   MoleculeRecord record;
   while (true) {
     record.error.clear();
     try {
       if (!reader.next(record.molecule)) break;
     } catch (const ParseError& e) {
-      if (on_error == OnError::fail || !reader.recoverable()) throw;
+      if (on_error == OnError::fail || !can_go_on(reader)) throw;
       record.error = e.what();
       record.molecule = chem::Molecule{};
     }
@@ -123,8 +110,13 @@ void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const chem::SmilesCsvOptions& csv) {
   if (is_tu_input(file)) for_each_tu_record(file, visit, accept_graphs, tu);
   else if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
-  else if (file.extension() == ".csv") for_each_csv_record(file, on_error, visit, csv);
-  else for_each_sdf_record(file, on_error, visit);
+  else if (file.extension() == ".csv") {
+    chem::SmilesCsvReader reader(file, csv);
+    for_each_streamed_record(reader, on_error, visit);
+  } else {
+    chem::SdfReader reader(file);
+    for_each_streamed_record(reader, on_error, visit);
+  }
 }
 
 io::TuOptions tu_options(const TrainedGraphModel& model) {
