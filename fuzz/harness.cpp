@@ -377,6 +377,7 @@ int sdf(const std::uint8_t* data, std::size_t size) {
 int smiles(const std::uint8_t* data, std::size_t size) {
   // The table as it is (its "smiles" column, if any), and its first column read as SMILES.
   const fs::path file = write_file("molecules.csv", as_text(data, size));
+  bool written = false;
   for (const bool first_column : {false, true}) {
     chem::SmilesCsvOptions options;
     if (first_column) {
@@ -412,7 +413,10 @@ int smiles(const std::uint8_t* data, std::size_t size) {
       molecules.push_back(std::move(m));
     }
     featurize_all(molecules);
-    round_trip(molecules);
+    if (!written && !molecules.empty()) {  // writing and reading back: once per input (it costs files)
+      round_trip(molecules);
+      written = true;
+    }
   }
   return 0;
 }
