@@ -201,6 +201,10 @@ chem::Molecule EntryReader::molecule(const Value& entry, const std::string& path
     if (const Value* v = find(a, "hydrogens"))
       atom.explicit_hydrogens =
           static_cast<int>(integer(*v, 0, 20, member_path(atom_path, "hydrogens"), "hydrogen count"));
+    if (const Value* v = find(a, "implicit_hydrogens")) {
+      if (!v->IsBool()) expected(member_path(atom_path, "implicit_hydrogens"), "true or false", *v);
+      atom.no_implicit_hydrogens = !v->GetBool();
+    }
     if (const Value* v = find(a, "isotope"))
       atom.isotope = static_cast<int>(integer(*v, 0, 999, member_path(atom_path, "isotope"), "mass number"));
     if (const Value* v = find(a, "radical"))
@@ -424,6 +428,7 @@ void write_molecule(Writer& w, const chem::Molecule& m, const std::string& id) {
     key(w, "element"); string(w, symbol);
     if (a.formal_charge != 0) { key(w, "charge"); w.Int(a.formal_charge); }
     if (a.explicit_hydrogens != 0) { key(w, "hydrogens"); w.Int(a.explicit_hydrogens); }
+    if (a.no_implicit_hydrogens) { key(w, "implicit_hydrogens"); w.Bool(false); }
     if (a.isotope != 0) { key(w, "isotope"); w.Int(a.isotope); }
     if (a.radical != 0) { key(w, "radical"); w.Int(a.radical); }
     if (a.aromatic) { key(w, "aromatic"); w.Bool(true); }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/perception.hpp"
 #include "gatkit/chem/sdf.hpp"
 
@@ -165,6 +166,19 @@ TEST(Smiles, AtomLimitIsCheckedBeforeGrowing) {
   EXPECT_NO_THROW(parse_smiles("CCC", options));
   EXPECT_THROW(parse_smiles("CCCC", options), SmilesError);
   EXPECT_THROW(parse_smiles(std::string(200000, 'C')), SmilesError);  // default limit: 100,000 atoms
+}
+
+TEST(Smiles, BracketHydrogenCountsSurviveJson) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("gatkit_smiles_json_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".json");
+  io::write_molecule_json(file, {parse_smiles("[CH2]C"), parse_smiles("CC")});
+  const std::vector<Molecule> back = io::read_molecule_json(file);
+  std::filesystem::remove(file);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(back[0].atoms[0].no_implicit_hydrogens);
+  EXPECT_FALSE(back[0].atoms[1].no_implicit_hydrogens);
+  EXPECT_EQ(perceive(back[0]).total_hydrogens, (std::vector<int>{2, 3}));
+  EXPECT_EQ(perceive(back[1]).total_hydrogens, (std::vector<int>{3, 3}));
 }
 
 class SmilesCsv : public ::testing::Test {
