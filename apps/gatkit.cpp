@@ -65,7 +65,8 @@ usage:
                                             default the last; head H, default the mean over heads)
   gatkit --version | --help
 
-FILE.csv is a table of molecules with a SMILES column (docs/formats.md, "SMILES tables").
+FILE.csv is a table of molecules with a SMILES column (docs/formats.md, "SMILES tables"); a .smi file
+(a SMILES and a name per line) may be given to predict, info, convert and explain.
 FILE.sdf|.json|.csv may also be a TU Dortmund data set (MUTAG, PROTEINS, ...: a folder of DS_A.txt,
 DS_graph_indicator.txt, ..., or its prefix FOLDER/DS): generic graphs with targets class, label and
 attribute (docs/formats.md).

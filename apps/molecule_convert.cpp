@@ -70,8 +70,8 @@ int cmd_convert(const std::vector<std::string>& argv) {
   const std::filesystem::path in = args.required("data"), out = args.required("out");
   const bool quiet = args.flag("quiet");
   GATKIT_REQUIRE(is_molecule_path(in) || is_tu_path(in),
-                 "--data must be a molecule file (.sdf, .sd, .mol, .json or a .csv table of SMILES) or a TU data set, got " + in.string());
-  GATKIT_REQUIRE(is_molecule_path(out) && out.extension() != ".csv", "--out must end in .sdf, .sd, .mol or .json, got " + out.string());
+                 "--data must be a molecule file (.sdf, .sd, .mol, .json, a .csv table of SMILES or a .smi file) or a TU data set, got " + in.string());
+  GATKIT_REQUIRE(is_molecule_path(out) && out.extension() != ".csv" && out.extension() != ".smi" && out.extension() != ".smiles", "--out must end in .sdf, .sd, .mol or .json, got " + out.string());
   const bool to_json = out.extension() == ".json";
   const MoleculeSet set = read_molecule_set(in, on_error_option(args), quiet, /*accept_graphs=*/true, smiles_csv_options(args));
   GATKIT_REQUIRE(to_json || set.graphs.empty(),

@@ -18,7 +18,8 @@ OnError on_error_option(const Args& args) {
 
 bool is_molecule_path(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();
-  return ext == ".sdf" || ext == ".sd" || ext == ".mol" || ext == ".json" || ext == ".csv";
+  return ext == ".sdf" || ext == ".sd" || ext == ".mol" || ext == ".json" || ext == ".csv" || ext == ".smi" ||
+         ext == ".smiles";
 }
 
 chem::SmilesCsvOptions smiles_csv_options(const Args& args) {
@@ -54,6 +55,7 @@ void for_each_tu_record(const std::filesystem::path& path, const std::function<v
 /// problem of the table itself.
 bool can_go_on(const chem::SdfReader&) { return true; }
 bool can_go_on(const chem::SmilesCsvReader& reader) { return reader.recoverable(); }
+bool can_go_on(const chem::SmiFileReader& reader) { return reader.recoverable(); }
 
 /// The records of a streaming reader (SdfReader, SmilesCsvReader), bad ones with their error under skip.
 template <class Reader>
@@ -112,6 +114,9 @@ void for_each_record(const std::filesystem::path& file, OnError on_error,
   else if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
   else if (file.extension() == ".csv") {
     chem::SmilesCsvReader reader(file, csv);
+    for_each_streamed_record(reader, on_error, visit);
+  } else if (file.extension() == ".smi" || file.extension() == ".smiles") {
+    chem::SmiFileReader reader(file);
     for_each_streamed_record(reader, on_error, visit);
   } else {
     chem::SdfReader reader(file);

@@ -25,7 +25,8 @@ enum class OnError { fail, skip };
 /// --on-error fail|skip (default fail).
 OnError on_error_option(const Args& args);
 
-/// .sdf, .sd, .mol (SDF/MOL), .json (gatkit-graphs JSON) or .csv (a table with a SMILES column).
+/// .sdf, .sd, .mol (SDF/MOL), .json (gatkit-graphs JSON), .csv (a table with a SMILES column) or .smi,
+/// .smiles (a SMILES and a name per line).
 bool is_molecule_path(const std::filesystem::path& file);
 
 /// The columns of a SMILES table: --smiles-column NAME, --name-column NAME (chem/smiles.hpp).

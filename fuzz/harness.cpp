@@ -375,7 +375,30 @@ int sdf(const std::uint8_t* data, std::size_t size) {
 }
 
 int smiles(const std::uint8_t* data, std::size_t size) {
-  // The table as it is (its "smiles" column, if any), and its first column read as SMILES.
+  // The bytes as a .smi file (a SMILES and a name per line)...
+  const fs::path smi = write_file("molecules.smi", as_text(data, size));
+  if (const auto reader = attempt([&] { return std::make_unique<chem::SmiFileReader>(smi); })) {
+    std::vector<chem::Molecule> molecules;
+    std::uint64_t last = 0;
+    for (;;) {
+      chem::Molecule m;
+      bool more = false;
+      try {
+        more = (*reader)->next(m);
+      } catch (const ParseError&) {
+        if (!(*reader)->recoverable()) break;
+        if ((*reader)->record_number() <= last) bug("SmiFileReader: an error without progress");
+        last = (*reader)->record_number();
+        continue;
+      }
+      if (!more) break;
+      check(m.record == (*reader)->record_number() && m.record > last, "SmiFileReader: record numbers increase");
+      last = m.record;
+      molecules.push_back(std::move(m));
+    }
+    featurize_all(molecules);
+  }
+  // ... then as a table (its "smiles" column, if any), and its first column read as SMILES.
   const fs::path file = write_file("molecules.csv", as_text(data, size));
   bool written = false;
   for (const bool first_column : {false, true}) {

@@ -35,7 +35,8 @@ int dataset(const std::uint8_t* data, std::size_t size);
 /// (the first two are always written).
 int tu(const std::uint8_t* data, std::size_t size);
 
-/// A CSV table of SMILES (chem::SmilesCsvReader), read by its "smiles" column and by its first column.
+/// A SMILES file (chem::SmiFileReader), then a CSV table of SMILES (chem::SmilesCsvReader) read by its
+/// "smiles" column and by its first column.
 int smiles(const std::uint8_t* data, std::size_t size);
 
 struct NamedHarness {

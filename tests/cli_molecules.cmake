@@ -10,7 +10,8 @@
 #   info:    counts, target balance and skipped records, as text and as JSON;
 #   smiles:  the same molecules as a SMILES table (labelled.csv): a model trained on the SDF predicts the
 #            CSV exactly as the SDF; train on the CSV; a bad SMILES fails naming record and column, or is
-#            skipped with the other records' rows unchanged; convert; a table without a SMILES column.
+#            skipped with the other records' rows unchanged; a .smi file predicts as the table; convert;
+#            a table without a SMILES column.
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_molecules)
@@ -155,6 +156,11 @@ elseif(MODE STREQUAL "smiles")
   prediction_fields("${ref11}" want3)
   expect_equal("${got1}" "${want1}" "record 1 of broken_middle.csv vs mol04 of the full set")
   expect_equal("${got3}" "${want3}" "record 3 of broken_middle.csv vs mol11 of the full set")
+
+  # The same molecules as a .smi file (SMILES, then the name): the rows of the named table.
+  run(0 predict --model ${dir}/sdf.gk --data ${DATA}/labelled.smi --out ${dir}/from_smi.csv)
+  file(READ ${dir}/from_smi.csv from_smi)
+  expect_equal("${from_smi}" "${from_csv}" "predictions from the .smi file and from the table")
 
   run(0 convert --data ${DATA}/labelled.csv --name-column name --out ${dir}/from_csv.json)
   run(0 convert --data ${DATA}/labelled.sdf --out ${dir}/from_sdf.json)

@@ -9,6 +9,7 @@
 
 #include "gatkit/chem/perception.hpp"
 #include "gatkit/io/csv.hpp"
+#include "../io/line_reader.hpp"
 
 namespace gatkit::chem {
 namespace {
@@ -447,5 +448,58 @@ bool SmilesCsvReader::next(Molecule& molecule) {
 std::uint64_t SmilesCsvReader::record_number() const { return state_->csv.records(); }
 bool SmilesCsvReader::recoverable() const { return state_->recoverable; }
 const std::filesystem::path& SmilesCsvReader::file() const { return state_->csv.file(); }
+
+// ---- SMILES files -----------------------------------------------------------------------------------
+
+struct SmiFileReader::State {
+  State(const std::filesystem::path& file, const SmilesOptions& opts)
+      : options(opts), lines(file, opts.limits.max_line_length) {}
+  SmilesOptions options;
+  io::detail::LineReader lines;
+  std::uint64_t records = 0;
+  bool recoverable = true;
+};
+
+SmiFileReader::SmiFileReader(const std::filesystem::path& file, const SmilesOptions& options)
+    : state_(std::make_unique<State>(file, options)) {}
+SmiFileReader::~SmiFileReader() = default;
+
+bool SmiFileReader::next(Molecule& molecule) {
+  State& st = *state_;
+  if (!st.recoverable) return false;
+  std::string_view line;
+  do {
+    try {
+      if (!st.lines.next(line)) return false;
+    } catch (const ParseError&) {
+      st.recoverable = false;  // an over-long line: where the next one starts is not known
+      throw;
+    }
+    line = io::detail::trim(line);
+  } while (line.empty());
+  ++st.records;
+  const std::size_t cut = line.find_first_of(" \t");
+  const std::string_view smiles = line.substr(0, cut);
+  const std::string_view name = cut == std::string_view::npos ? std::string_view() : io::detail::trim(line.substr(cut));
+  try {
+    molecule = parse_smiles(smiles, st.options);
+  } catch (const SmilesError& e) {
+    std::string shown(smiles.substr(0, 80));
+    if (smiles.size() > 80) shown += "...";
+    throw ParseError(st.lines.file(), st.lines.line_number(),
+                     "record " + std::to_string(st.records) + " ('" + shown + "'): " + e.what());
+  }
+  molecule.name = std::string(name.empty() ? smiles : name);
+  molecule.record = st.records;
+  molecule.line = st.lines.line_number();
+  molecule.properties.clear();
+  molecule.properties.emplace_back("smiles", std::string(smiles));
+  if (!name.empty()) molecule.properties.emplace_back("name", std::string(name));
+  return true;
+}
+
+std::uint64_t SmiFileReader::record_number() const { return state_->records; }
+bool SmiFileReader::recoverable() const { return state_->recoverable; }
+const std::filesystem::path& SmiFileReader::file() const { return state_->lines.file(); }
 
 }  // namespace gatkit::chem

@@ -276,6 +276,48 @@ TEST_F(SmilesCsv, HeaderProblems) {
   EXPECT_THROW(SmilesCsvReader(write("")), ParseError);
 }
 
+TEST_F(SmilesCsv, SmiFilesGiveSmilesAndNames) {
+  // (The fixture's file helper: the extension does not matter to the reader.)
+  const auto file = write("CCO ethanol\r\n\n  c1ccccc1\tbenzene ring \nC1CC broken\nN\n");
+  SmiFileReader reader(file);
+  Molecule m;
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_EQ(m.name, "ethanol");
+  EXPECT_EQ(m.record, 1u);
+  EXPECT_EQ(m.line, 1u);
+  EXPECT_EQ(*m.property("smiles"), "CCO");
+  EXPECT_EQ(*m.property("name"), "ethanol");
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_EQ(m.name, "benzene ring");
+  EXPECT_EQ(m.atoms.size(), 6u);
+  EXPECT_EQ(m.record, 2u);
+  EXPECT_EQ(m.line, 3u);
+  try {
+    reader.next(m);
+    ADD_FAILURE() << "C1CC was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find(":4: record 3 ('C1CC'): position 2: ring bond 1 is never closed"), std::string::npos)
+        << e.what();
+    EXPECT_TRUE(reader.recoverable());
+  }
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_EQ(m.name, "N");  // no name: the SMILES
+  EXPECT_EQ(m.property("name"), nullptr);
+  EXPECT_EQ(m.record, 4u);
+  EXPECT_FALSE(reader.next(m));
+}
+
+TEST_F(SmilesCsv, SmiFileLineOverTheLimitEndsTheFile) {
+  SmilesOptions options;
+  options.limits.max_line_length = 16;
+  SmiFileReader reader(write("CC\n" + std::string(40, 'C') + "\nCO\n"), options);
+  Molecule m;
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_THROW(reader.next(m), ParseError);
+  EXPECT_FALSE(reader.recoverable());
+  EXPECT_FALSE(reader.next(m));
+}
+
 // ---- ../shared: every MoleculeNet CSV against the SDF RDKit wrote from it --------------------------
 
 struct SetFiles {

@@ -1,6 +1,6 @@
 #pragma once
-// SMILES strings (OpenSMILES), and CSV tables with a SMILES column (the form MoleculeNet publishes its
-// data sets in), read into molecules without RDKit.
+// SMILES strings (OpenSMILES), CSV tables with a SMILES column (the form MoleculeNet publishes its
+// data sets in) and SMILES files (.smi: a SMILES and a name per line), read into molecules without RDKit.
 //
 // What a SMILES string gives (docs/formats.md, "SMILES"):
 //  - atoms: the organic subset (B C N O P S F Cl Br I, aromatic b c n o p s), '*', and bracket atoms
@@ -78,6 +78,31 @@ class SmilesCsvReader {
   /// 1-based number of the record last read (or attempted).
   std::uint64_t record_number() const;
   /// False after an error that the reader cannot go on from.
+  bool recoverable() const;
+  const std::filesystem::path& file() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// A SMILES file (.smi, .smiles), as screening libraries come: one molecule per line, its SMILES and,
+/// after spaces or a tab, an optional name (the rest of the line); no header; empty lines are skipped.
+/// Streamed. A molecule has the data items "smiles" and, when there is one, "name"; its name is the
+/// name or else the SMILES. Molecule::record counts the non-empty lines.
+class SmiFileReader {
+ public:
+  /// Opens the file; throws ParseError when it cannot.
+  SmiFileReader(const std::filesystem::path& file, const SmilesOptions& options = {});
+  ~SmiFileReader();
+  SmiFileReader(const SmiFileReader&) = delete;
+  SmiFileReader& operator=(const SmiFileReader&) = delete;
+
+  /// Reads the next molecule; false at the end of the file. Throws ParseError (file, line, record, the
+  /// SMILES, the position) for a bad SMILES, after which the next call reads the next line; a line over
+  /// the length limit throws too, and recoverable() is then false.
+  bool next(Molecule& molecule);
+  std::uint64_t record_number() const;
   bool recoverable() const;
   const std::filesystem::path& file() const;
 

@@ -70,7 +70,7 @@ duplicate = ("duplicate\n  handmade\n\n  2  2  0  0  0  0  0  0  0  0999 V2000\n
 with open("duplicate_bond_middle.sdf", "w") as out:
     out.write(records[3] + "$$$$\n" + duplicate + "$$$$\n" + records[10] + "$$$$\n")
 
-# labelled.csv and broken_middle.csv: the same molecules as SMILES tables (name, smiles, active, logp);
+# labelled.csv, labelled.smi and broken_middle.csv: the same molecules as SMILES tables (name, smiles, active, logp);
 # the middle record of broken_middle.csv has an unclosed ring ("C1CC").
 rows = []
 for record in open("labelled.sdf").read().split("$$$$\n"):
@@ -82,6 +82,8 @@ for record in open("labelled.sdf").read().split("$$$$\n"):
 with open("labelled.csv", "w") as out:
     out.write("name,smiles,active,logp\n")
     out.writelines(",".join(r) + "\n" for r in rows)
+with open("labelled.smi", "w") as out:  # the same molecules as a SMILES file: SMILES, a tab, the name
+    out.writelines("%s\t%s\n" % (r[1], r[0]) for r in rows)
 by_name = {r[0]: r for r in rows}
 with open("broken_middle.csv", "w") as out:
     out.write("name,smiles,active,logp\n")
