@@ -374,30 +374,42 @@ int sdf(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+/// Every molecule a streaming SMILES reader (SmiFileReader, SmilesCsvReader) gives, checking that a bad
+/// record leaves the reader past it, that record numbers ascend and that the molecules are well formed.
+template <class Reader>
+std::vector<chem::Molecule> read_smiles_records(Reader& reader) {
+  std::vector<chem::Molecule> molecules;
+  std::uint64_t last = 0;
+  for (;;) {
+    chem::Molecule m;
+    bool more = false;
+    try {
+      more = reader.next(m);
+    } catch (const ParseError&) {
+      if (!reader.recoverable()) break;
+      if (reader.record_number() <= last) bug("SMILES reader: an error without progress");
+      last = reader.record_number();
+      continue;
+    }
+    if (!more) break;
+    check(m.record == reader.record_number() && m.record > last, "SMILES reader: record numbers increase");
+    last = m.record;
+    for (const chem::Bond& b : m.bonds) {
+      check(b.begin >= 0 && b.end >= 0 && static_cast<std::size_t>(b.begin) < m.atoms.size() &&
+                static_cast<std::size_t>(b.end) < m.atoms.size() && b.begin != b.end,
+            "parse_smiles: bond atoms in range");
+      check(b.order != chem::BondOrder::aromatic && !b.aromatic, "parse_smiles: kekulized");
+    }
+    molecules.push_back(std::move(m));
+  }
+  return molecules;
+}
+
 int smiles(const std::uint8_t* data, std::size_t size) {
   // The bytes as a .smi file (a SMILES and a name per line)...
   const fs::path smi = write_file("molecules.smi", as_text(data, size));
-  if (const auto reader = attempt([&] { return std::make_unique<chem::SmiFileReader>(smi); })) {
-    std::vector<chem::Molecule> molecules;
-    std::uint64_t last = 0;
-    for (;;) {
-      chem::Molecule m;
-      bool more = false;
-      try {
-        more = (*reader)->next(m);
-      } catch (const ParseError&) {
-        if (!(*reader)->recoverable()) break;
-        if ((*reader)->record_number() <= last) bug("SmiFileReader: an error without progress");
-        last = (*reader)->record_number();
-        continue;
-      }
-      if (!more) break;
-      check(m.record == (*reader)->record_number() && m.record > last, "SmiFileReader: record numbers increase");
-      last = m.record;
-      molecules.push_back(std::move(m));
-    }
-    featurize_all(molecules);
-  }
+  if (const auto reader = attempt([&] { return std::make_unique<chem::SmiFileReader>(smi); }))
+    featurize_all(read_smiles_records(**reader));
   // ... then as a table (its "smiles" column, if any), and its first column read as SMILES.
   const fs::path file = write_file("molecules.csv", as_text(data, size));
   bool written = false;
@@ -410,31 +422,7 @@ int smiles(const std::uint8_t* data, std::size_t size) {
     }
     const auto reader = attempt([&] { return std::make_unique<chem::SmilesCsvReader>(file, options); });
     if (!reader) continue;
-    std::vector<chem::Molecule> molecules;
-    std::uint64_t last = 0;
-    for (;;) {
-      chem::Molecule m;
-      bool more = false;
-      try {
-        more = (*reader)->next(m);
-      } catch (const ParseError&) {
-        if (!(*reader)->recoverable()) break;
-        // A bad record is behind the reader: the next error (if any) is about a later record.
-        if ((*reader)->record_number() <= last) bug("SmilesCsvReader: an error without progress");
-        last = (*reader)->record_number();
-        continue;
-      }
-      if (!more) break;
-      check(m.record == (*reader)->record_number() && m.record > last, "SmilesCsvReader: record numbers increase");
-      last = m.record;
-      for (const chem::Bond& b : m.bonds) {
-        check(b.begin >= 0 && b.end >= 0 && static_cast<std::size_t>(b.begin) < m.atoms.size() &&
-                  static_cast<std::size_t>(b.end) < m.atoms.size() && b.begin != b.end,
-              "parse_smiles: bond atoms in range");
-        check(b.order != chem::BondOrder::aromatic && !b.aromatic, "parse_smiles: kekulized");
-      }
-      molecules.push_back(std::move(m));
-    }
+    const std::vector<chem::Molecule> molecules = read_smiles_records(**reader);
     featurize_all(molecules);
     if (!written && !molecules.empty()) {  // writing and reading back: once per input (it costs files)
       round_trip(molecules);
