@@ -6,8 +6,9 @@ dumped by the test binary (Perception.DumpForRdkitAgreement, driven by GATKIT_PE
 and RDKit's side is read with Chem.SDMolSupplier (sanitize=True, removeHs=True). With --csv, the
 MoleculeNet CSV files are read instead: gatkit's SMILES reader against Chem.MolFromSmiles on the same
 column, row by row. Records that either side rejects, or whose heavy-atom lists differ, are counted and
-skipped; for the rest, ring membership, aromaticity, total hydrogen count and formal charge are compared
-atom by atom.
+skipped; for the rest, ring membership, aromaticity, total hydrogen count, formal charge, hybridisation
+and radical electrons are compared atom by atom, and aromaticity and conjugation bond by bond (bonds
+between heavy atoms, matched by their atoms).
 
   /usr/bin/python3 bench/rdkit_agreement.py [--csv] [--test-binary build/tests/test_chem] [--datasets DIR]
                                             [--limit N] [--show K]
@@ -24,6 +25,9 @@ import tempfile
 from rdkit import Chem, RDLogger
 
 
+# gatkit's Hybridisation codes (include/gatkit/chem/perception.hpp); RDKit's OTHER, UNSPECIFIED -> 0.
+HYBRIDISATION = {"S": 1, "SP": 2, "SP2": 3, "SP3": 4, "SP3D": 5, "SP3D2": 6}
+
 # The SMILES column of the MoleculeNet CSVs that do not call it "smiles".
 SMILES_COLUMNS = {"bace.csv": "mol"}
 
@@ -37,6 +41,7 @@ def gatkit_dump(binary, sdf):
     subprocess.run([binary, "--gtest_filter=Perception.DumpForRdkitAgreement"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     records = collections.defaultdict(list)
+    bonds = collections.defaultdict(list)
     errors = set()
     with open(out) as f:
         for line in f:
@@ -45,10 +50,13 @@ def gatkit_dump(binary, sdf):
             if parts[1] == "ERROR":
                 errors.add(rec)
                 continue
-            _, _, z, ring, arom, h, charge = map(int, parts)
-            records[rec].append((z, ring, arom, h, charge))
+            if parts[1] == "BOND":
+                bonds[rec].append(tuple(map(int, parts[2:])))
+                continue
+            _, _, z, ring, arom, h, charge, hybrid, radicals = map(int, parts)
+            records[rec].append((z, ring, arom, h, charge, hybrid, radicals))
     os.unlink(out)
-    return records, errors
+    return records, bonds, errors
 
 
 def rdkit_molecules(path):
@@ -78,7 +86,7 @@ def main():
     sdfs = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.datasets) for f in fs if f.endswith(ext))
     grand = collections.Counter()
     for sdf in sdfs:
-        ours, our_errors = gatkit_dump(args.test_binary, sdf)
+        ours, our_bonds, our_errors = gatkit_dump(args.test_binary, sdf)
         stats = collections.Counter()
         shown = collections.Counter()
         for rec, mol in enumerate(rdkit_molecules(sdf), start=1):
@@ -98,14 +106,41 @@ def main():
                 continue
             stats["compared"] += 1
             bad = set()
-            for (z, ring, arom, h, charge), a in zip(g, r):
+            for (z, ring, arom, h, charge, hybrid, radicals), a in zip(g, r):
                 stats["atoms"] += 1
                 for field, mine, theirs in (("ring", ring, int(a.IsInRing())),
                                             ("aromatic", arom, int(a.GetIsAromatic())),
                                             ("hydrogens", h, a.GetTotalNumHs()),
-                                            ("charge", charge, a.GetFormalCharge())):
+                                            ("charge", charge, a.GetFormalCharge()),
+                                            ("hybridisation", hybrid, HYBRIDISATION.get(str(a.GetHybridization()), 0)),
+                                            ("radicals", radicals, a.GetNumRadicalElectrons())):
                     if mine != theirs:
                         stats["atom_" + field + "_diff"] += 1
+                        bad.add(field)
+            # Bonds between heavy atoms, matched by their atoms' positions among the heavy atoms.
+            heavy_ours = {}
+            for i, a in enumerate(ours[rec]):
+                if a[0] != 1:
+                    heavy_ours[i] = len(heavy_ours)
+            heavy_rdkit = {a.GetIdx(): k for k, a in enumerate(r)}
+            rdkit_bonds = {}
+            for b in mol.GetBonds():
+                i, j = b.GetBeginAtomIdx(), b.GetEndAtomIdx()
+                if i in heavy_rdkit and j in heavy_rdkit:
+                    rdkit_bonds[frozenset((heavy_rdkit[i], heavy_rdkit[j]))] = b
+            for i, j, arom, conj in our_bonds[rec]:
+                if i not in heavy_ours or j not in heavy_ours:
+                    continue
+                b = rdkit_bonds.get(frozenset((heavy_ours[i], heavy_ours[j])))
+                stats["bonds"] += 1
+                if b is None:
+                    stats["bond_missing"] += 1
+                    bad.add("bond")
+                    continue
+                for field, mine, theirs in (("bond_aromatic", arom, int(b.GetIsAromatic())),
+                                            ("bond_conjugated", conj, int(b.GetIsConjugated()))):
+                    if mine != theirs:
+                        stats[field + "_diff"] += 1
                         bad.add(field)
             for field in bad:
                 stats["mol_" + field + "_diff"] += 1

@@ -4,9 +4,12 @@
 //    smallest rings is a minimum cycle basis taken from Horton candidates (BFS shortest paths) by
 //    Gaussian elimination over GF(2), E - V + 1 rings per component;
 //  - hydrogens: RDKit's default-valence model (valence lists, charge shift, early atoms, carbon
-//    cation special case, aromatic input atoms allowed only their default valence);
-//  - aromaticity: RDKit's default model (electron donor types per atom, Hückel 4n+2 on single SSSR
-//    rings and on connected combinations of fused rings); input bonds of order 4 stay aromatic;
+//    cation special case, aromatic input atoms allowed only their default valence); radical electrons
+//    of atoms whose H count is fixed (RDKit's assignRadicals);
+//  - aromaticity: RDKit's default model (candidate atoms, electron donor types, Hückel 4n+2 on single
+//    SSSR rings and on connected combinations of up to 6 fused rings, fused meaning one shared bond and
+//    at most 24 atoms per ring; a combination marks only its outline bonds); input bonds of order 4
+//    stay aromatic;
 //  - conjugation and hybridisation as RDKit's setConjugation / setHybridization.
 #include "gatkit/chem/perception.hpp"
 
@@ -31,23 +34,20 @@ namespace {
 
 // ---- element data -------------------------------------------------------------------------------
 
-/// Outer-shell (valence) electrons of main-group elements; -1 for d/f-block and unknown elements.
+/// Outer-shell electrons, as RDKit's periodic table counts them: main-group elements by their group;
+/// d- and f-block elements by the electrons past the last noble gas (Fe 8, Cu 11), with Zn, Cd, Hg and
+/// the elements from 104 on at 2; -1 for 0 and unknown numbers.
 int outer_electrons(int z) {
-  if (z <= 0) return -1;
-  if (z <= 2) return z;
-  if (z <= 10) return z - 2;
-  if (z <= 18) return z - 10;
-  if (z <= 20) return z - 18;
-  if (z <= 30) return -1;
-  if (z <= 36) return z - 28;
-  if (z <= 38) return z - 36;
-  if (z <= 48) return -1;
-  if (z <= 54) return z - 46;
-  if (z <= 56) return z - 54;
-  if (z <= 80) return -1;
-  if (z <= 86) return z - 78;
-  if (z <= 88) return z - 86;
-  return -1;
+  static constexpr std::array<std::int8_t, 119> table = {
+      -1, 1,  2,  1,  2,  3,  4,  5,  6,  7,  8,                                      // H..Ne
+      1,  2,  3,  4,  5,  6,  7,  8,                                                  // Na..Ar
+      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 2,  3,  4,  5,  6,  7,  8,          // K..Kr
+      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 2,  3,  4,  5,  6,  7,  8,          // Rb..Xe
+      1,  2,  3,  4,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,             // Cs..Lu
+      4,  5,  6,  7,  8,  9,  10, 11, 2,  3,  4,  5,  6,  7,  8,                      // Hf..Rn
+      1,  2,  3,  4,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,             // Fr..Lr
+      2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2};                     // Rf..Og
+  return z >= 1 && z < static_cast<int>(table.size()) ? table[static_cast<std::size_t>(z)] : -1;
 }
 
 /// RDKit's allowed valences (atomic_data.cpp); empty = no default valence (no implicit hydrogens).
@@ -78,15 +78,11 @@ bool early_atom(int z) {
   return n >= 0 && n < 4;
 }
 
-/// Pauling electronegativities for the comparison RDKit makes (moreElectroNegative).
-double electronegativity(int z) {
-  static const std::map<int, double> en = {
-      {1, 2.20},  {3, 0.98},  {4, 1.57},  {5, 2.04},  {6, 2.55},  {7, 3.04},  {8, 3.44},
-      {9, 3.98},  {11, 0.93}, {12, 1.31}, {13, 1.61}, {14, 1.90}, {15, 2.19}, {16, 2.58},
-      {17, 3.16}, {19, 0.82}, {20, 1.00}, {31, 1.81}, {32, 2.01}, {33, 2.18}, {34, 2.55},
-      {35, 2.96}, {50, 1.96}, {51, 2.05}, {52, 2.10}, {53, 2.66}};
-  auto it = en.find(z);
-  return it == en.end() ? 0.0 : it->second;
+/// RDKit's moreElectroNegative: more outer electrons, or as many and a smaller atomic number. (RDKit
+/// compares these, not Pauling values: Se is more electronegative than C here.)
+bool more_electronegative(int z1, int z2) {
+  const int n1 = outer_electrons(z1), n2 = outer_electrons(z2);
+  return n1 > n2 || (n1 == n2 && z1 < z2);
 }
 
 int radical_electrons(int radical) {
@@ -291,6 +287,7 @@ Perception perceive(const Molecule& molecule) {
   p.atom_in_ring.assign(n, false);
   p.atom_aromatic.assign(n, false);
   p.hybridisation.assign(n, Hybridisation::other);
+  p.radical_electrons.assign(n, 0);
   p.bond_aromatic.assign(nb, false);
   p.bond_conjugated.assign(nb, false);
 
@@ -341,6 +338,29 @@ Perception perceive(const Molecule& molecule) {
     p.heavy_degree[a] = neighbours[a] - h_neighbours[a];
 
     const auto& valens = valence_list(z);
+    // Radical electrons: the file's (M  RAD, RAD=), or, for an atom whose H count is complete (a SMILES
+    // bracket atom, a stated valence), those its valence leaves unpaired, as RDKit's assignRadicals
+    // ([CH2] 2, [Cl] 1, [Na] 1, [NH4+] 0); an element without a valence list (d and f blocks) gets
+    // one if its outer electrons less its charge are odd ([Fe+3], [Cu+2]).
+    int radicals = radical_electrons(at.radical);
+    if (radicals == 0 && at.no_implicit_hydrogens && z != 0 && valens.empty()) {
+      radicals = std::max(outer_electrons(z) - at.formal_charge, 0) % 2;
+    } else if (radicals == 0 && at.no_implicit_hydrogens && z != 0) {
+      const int total = static_cast<int>(accum + 0.1), nouter = outer_electrons(z), charge = at.formal_charge;
+      int r = (z <= 2 ? 2 : 8) - nouter - total + charge;
+      if (r < 0) {
+        r = 0;  // a hypervalent state with its electrons paired, if the element has one
+        if (valens.size() > 1)
+          for (int v : valens)
+            if (v - total + charge >= 0) {
+              r = v - total + charge;
+              break;
+            }
+      }
+      if (const int early = nouter - total - charge; early >= 0) r = std::min(r, early);
+      radicals = r;
+    }
+    p.radical_electrons[a] = radicals;
     const int chr = valence_charge(z, at.formal_charge);
     const bool aromatic = input_aromatic_atom[a];
     if (aromatic && !valens.empty() && accum > valens.front() + chr) {
@@ -353,7 +373,7 @@ Perception perceive(const Molecule& molecule) {
       if (accum - pval <= 1.5) accum = pval;
     }
     explicit_valence[a] = static_cast<int>(std::floor(accum + 0.1 + 0.5));
-    const int ev = explicit_valence[a] + radical_electrons(at.radical);
+    const int ev = explicit_valence[a] + radicals;
     int implicit = 0;
     if (!valens.empty() && z != 0) {
       if (aromatic) {
@@ -377,18 +397,42 @@ Perception perceive(const Molecule& molecule) {
   auto is_multiple = [&](const Bond& b) {
     return b.order == BondOrder::double_bond || b.order == BondOrder::triple || is_aromatic_input(b);
   };
+  // Multiple-bond valence beyond one per bond (RDKit: explicit valence less degree).
+  std::vector<double> unsaturation(n, 0.0);
+  for (int a = 0; a < n; ++a)
+    for (int b : atom_bonds[a])
+      unsaturation[a] += bond_valence(is_aromatic_input(m.bonds[b]) ? BondOrder::aromatic : m.bonds[b].order) - 1.0;
+  // RDKit's countAtomElec: the electrons an atom could give a pi system; -1 for none (univalent, or more
+  // than three neighbours and hydrogens).
+  auto atom_electrons = [&](int a) {
+    const Atom& at = m.atoms[a];
+    const int dv = default_valence(at.atomic_number);
+    if (dv <= 1) return -1;
+    const int degree = total_degree(a);
+    if (degree > 3) return -1;
+    const int nlp = std::max(outer_electrons(at.atomic_number) - dv - at.formal_charge, 0);
+    const int e = (dv - degree) + nlp - p.radical_electrons[a];
+    return e > 1 && unsaturation[a] > 1.0 ? 1 : e;  // a triple bond gives one
+  };
   std::vector<Donor> donor(n, Donor::none);
   for (int a = 0; a < n; ++a) {
     if (!p.atom_in_ring[a]) continue;
     const Atom& at = m.atoms[a];
     const int z = at.atomic_number;
-    static constexpr std::array<int, 8> allowed = {5, 6, 7, 8, 15, 16, 34, 52};
-    if (std::find(allowed.begin(), allowed.end(), z) == allowed.end()) continue;
+    // The first two rows of the table, Se and Te.
+    if (z < 1 || (z > 18 && z != 34 && z != 52)) continue;
+    const int dv = default_valence(z);
+    if (dv <= 1) continue;
+    // An atom over the default valence of its isoelectronic element (neutral S(IV), Se(IV); N+ may
+    // have four bonds, as C) is not in an aromatic state; nor is a heteroatom or a charged carbon
+    // with a radical.
+    if (z - at.formal_charge < 1 || explicit_valence[a] + p.implicit_hydrogens[a] > default_valence(z - at.formal_charge))
+      continue;
+    if (p.radical_electrons[a] > 0 && (z != 6 || at.formal_charge != 0)) continue;
     // More than one multiple bond (C=C=N) disqualifies.
     int n_multiple = 0;
     bool cyclic_multiple = false;
     int exocyclic_partner = -1;
-    double unsaturation = 0;
     for (int b : atom_bonds[a]) {
       const Bond& bd = m.bonds[b];
       if (bd.order == BondOrder::double_bond || bd.order == BondOrder::triple) ++n_multiple;
@@ -396,16 +440,11 @@ Perception perceive(const Molecule& molecule) {
         if (p.bond_in_ring[b]) cyclic_multiple = true;
         else exocyclic_partner = other(bd, a);
       }
-      unsaturation += bond_valence(is_aromatic_input(bd) ? BondOrder::aromatic : bd.order) - 1.0;
     }
     if (n_multiple > 1) continue;
-    const int dv = default_valence(z);
-    if (dv <= 1) continue;
-    const int degree = total_degree(a);
-    if (degree > 3) continue;
-    int nlp = std::max(outer_electrons(z) - dv - at.formal_charge, 0);
-    int nelec = (dv - degree) + nlp - radical_electrons(at.radical);
-    if (nelec > 1 && unsaturation > 1.0) nelec = 1;
+    int nelec = atom_electrons(a);
+    const bool exocyclic_steals =
+        exocyclic_partner >= 0 && more_electronegative(m.atoms[exocyclic_partner].atomic_number, z);
     Donor d = Donor::none;
     if (nelec < 0) {
       d = Donor::none;
@@ -414,15 +453,17 @@ Perception perceive(const Molecule& molecule) {
       else if (cyclic_multiple) d = Donor::one;
     } else if (nelec == 1) {
       if (exocyclic_partner >= 0) {
-        d = electronegativity(m.atoms[exocyclic_partner].atomic_number) > electronegativity(z) ? Donor::vacant
-                                                                                              : Donor::one;
+        d = exocyclic_steals ? Donor::vacant : Donor::one;
       } else if (cyclic_multiple) {
         d = Donor::one;
       } else if (at.formal_charge == 1) {
         d = Donor::vacant;
       }
     } else {
-      d = cyclic_multiple ? Donor::one : Donor::two;
+      // A multiple bond out of the ring to a more electronegative atom takes one electron; then an
+      // odd count gives one to the ring, an even count two.
+      if (exocyclic_steals) --nelec;
+      d = nelec % 2 == 1 ? Donor::one : Donor::two;
     }
     donor[a] = d;
   }
@@ -447,14 +488,19 @@ Perception perceive(const Molecule& molecule) {
       if (t <= 2) e += input_aromatic_atom[a] && donor[a] == Donor::none ? 1 : electrons(donor[a]);
     return e >= 2 && (e - 2) % 4 == 0;
   };
-  // Fused systems: candidate rings grouped by shared bonds.
+  // Fused systems: candidate rings grouped as RDKit does. Two rings are fused when they share exactly
+  // one bond (not two or more: bridged rings) and neither has more than 24 atoms (a bit more than a
+  // porphyrin's outer ring).
   std::vector<int> sys(R, -1);
   int num_sys = 0;
+  constexpr std::size_t max_fused_ring_size = 24;
   auto share_bond = [&](int r1, int r2) {
+    if (rr.rings[r1].size() > max_fused_ring_size || rr.rings[r2].size() > max_fused_ring_size) return false;
+    int shared = 0;
     for (int b1 : rr.ring_bonds[r1])
       for (int b2 : rr.ring_bonds[r2])
-        if (b1 == b2) return true;
-    return false;
+        if (b1 == b2) ++shared;
+    return shared == 1;
   };
   for (int r = 0; r < R; ++r) {
     if (!ring_candidate[r] || sys[r] >= 0) continue;
@@ -471,26 +517,40 @@ Perception perceive(const Molecule& molecule) {
     }
     ++num_sys;
   }
+  // Rings the input gives aromatic keep all their atoms and bonds.
+  for (int r = 0; r < R; ++r) {
+    if (!ring_aromatic[r]) continue;
+    for (int a : rr.rings[r]) p.atom_aromatic[a] = true;
+    for (int b : rr.ring_bonds[r]) p.bond_aromatic[b] = true;
+  }
+  // Each fused system: connected combinations of 1, 2, ... rings (up to 6, as RDKit; 3 in systems of
+  // more than 16 rings) until every bond of the system is aromatic. A combination that passes Hückel
+  // makes all its atoms aromatic, but only the bonds on its outline (in one of its rings): the bond
+  // fusing azulene's two rings stays as written.
+  std::vector<int> in_combo(nb, 0);
   for (int s = 0; s < num_sys; ++s) {
     std::vector<int> members;
     for (int r = 0; r < R; ++r)
       if (sys[r] == s) members.push_back(r);
     const int k = static_cast<int>(members.size());
-    // Connected subsets of 1, 2, ... rings: up to 6 rings as RDKit (maxFused), 3 in very large systems.
+    std::vector<int> system_bonds;
+    for (int r : members) system_bonds.insert(system_bonds.end(), rr.ring_bonds[r].begin(), rr.ring_bonds[r].end());
+    std::sort(system_bonds.begin(), system_bonds.end());
+    system_bonds.erase(std::unique(system_bonds.begin(), system_bonds.end()), system_bonds.end());
+    auto all_bonds_done = [&] {
+      for (int b : system_bonds)
+        if (!p.bond_aromatic[b]) return false;
+      return true;
+    };
     const int max_size = std::min(k, k <= 16 ? 6 : 3);
-    for (int size = 1; size <= max_size; ++size) {
-      bool all_done = true;
-      for (int r : members) all_done = all_done && ring_aromatic[r];
-      if (all_done) break;
+    for (int size = 1; size <= max_size && !all_bonds_done(); ++size) {
       std::vector<int> idx(size);
       for (int i = 0; i < size; ++i) idx[i] = i;
       while (true) {
         std::vector<int> combo;
         for (int i : idx) combo.push_back(members[i]);
-        bool any_new = false;
-        for (int r : combo) any_new = any_new || !ring_aromatic[r];
         bool connected = true;
-        if (any_new && size > 1) {
+        if (size > 1) {
           std::vector<bool> reached(size, false);
           reached[0] = true;
           bool grew = true;
@@ -506,8 +566,19 @@ Perception perceive(const Molecule& molecule) {
           }
           for (bool b : reached) connected = connected && b;
         }
-        if (any_new && connected && huckel(combo))
-          for (int r : combo) ring_aromatic[r] = true;
+        if (connected && huckel(combo)) {
+          for (int r : combo) {
+            ring_aromatic[r] = true;
+            for (int a : rr.rings[r]) p.atom_aromatic[a] = true;
+            for (int b : rr.ring_bonds[r]) ++in_combo[b];
+          }
+          for (int r : combo)
+            for (int b : rr.ring_bonds[r]) {
+              if (in_combo[b] == 1) p.bond_aromatic[b] = true;
+            }
+          for (int r : combo)
+            for (int b : rr.ring_bonds[r]) in_combo[b] = 0;
+        }
         // next combination
         int i = size - 1;
         while (i >= 0 && idx[i] == k - size + i) --i;
@@ -517,21 +588,18 @@ Perception perceive(const Molecule& molecule) {
       }
     }
   }
-  for (int r = 0; r < R; ++r) {
-    if (!ring_aromatic[r]) continue;
-    for (int a : rr.rings[r]) p.atom_aromatic[a] = true;
-    for (int b : rr.ring_bonds[r]) p.bond_aromatic[b] = true;
-  }
   for (int b = 0; b < nb; ++b)
     if (p.bond_aromatic[b]) p.atom_aromatic[m.bonds[b].begin] = p.atom_aromatic[m.bonds[b].end] = true;
 
   // Conjugation (RDKit setConjugation / markConjAtomBonds).
   for (int b = 0; b < nb; ++b)
     if (p.bond_aromatic[b]) p.bond_conjugated[b] = true;
+  // RDKit's isAtomConjugCand: the first row; beyond it, not the N and O groups (P, S, ...) unless
+  // with a single neighbour (thiolate, thiocarbonyl S); and electrons to give.
   auto conj_candidate = [&](int a) {
     const int z = m.atoms[a].atomic_number;
     const int no = outer_electrons(z);
-    return z <= 10 && no >= 4 && no <= 6;
+    return (z <= 10 || (no != 5 && no != 6) || (no == 6 && total_degree(a) < 2)) && atom_electrons(a) > 0;
   };
   auto valence_contrib = [&](int b) {
     return p.bond_aromatic[b] ? 1.5 : bond_valence(m.bonds[b].order);
@@ -558,14 +626,14 @@ Perception perceive(const Molecule& molecule) {
     if (z == 0) continue;
     const int deg = total_degree(a);
     const int nouter = outer_electrons(z);
-    if (nouter < 0) continue;  // d/f block: left as other
+    if (nouter < 0) continue;
     int norbs = deg;
-    if (z > 1) {
+    if (z > 1 && z < 89) {  // from actinium on, RDKit counts the neighbours only
       const int total_valence = explicit_valence[a] + p.implicit_hydrogens[a];
       const int chg = at.formal_charge;
       const int free_electrons = nouter - (total_valence + chg);
       if (total_valence + nouter - chg < 8) {
-        const int rad = radical_electrons(at.radical);
+        const int rad = p.radical_electrons[a];
         norbs = deg + (free_electrons - rad) / 2 + rad;
       } else {
         norbs = deg + free_electrons / 2;

@@ -7,10 +7,12 @@
 
 #include <array>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "../io/line_reader.hpp"
 #include "elements_table.hpp"
@@ -50,6 +52,8 @@ struct SdfReader::State {
   bool last_was_terminator = true;  ///< the last line consumed was "$$$$" (or nothing was read yet)
   bool in_record = false;           ///< the current record has begun (its number is counted)
   std::unordered_map<std::int64_t, std::int32_t> v3000_index;  ///< V3000 atom index -> position
+  /// Each atom's stated total valence (V2000 vvv field, V3000 VAL=), -1 where none is stated.
+  std::vector<int> stated_valence;
 
   // ---- lines ---------------------------------------------------------------------------------------
   bool next_line(std::string_view& line) {
@@ -108,6 +112,7 @@ struct SdfReader::State {
   void read_v3000(Molecule& m);
   void read_data_items(Molecule& m);
   void add_bond(Molecule& m, std::int64_t a, std::int64_t b, std::int64_t type, int stereo, std::uint64_t line);
+  void apply_stated_valences(Molecule& m) const;
   /// After an error: on to the line after this record's "$$$$" (or the end of the file), passing over
   /// unreadable lines too, so that one bad record gives exactly one error.
   void skip_to_next_record() {
@@ -128,6 +133,7 @@ bool SdfReader::State::read(Molecule& m) {
   m.atoms.clear();
   m.bonds.clear();
   m.properties.clear();
+  stated_valence.clear();
   in_record = false;
   // Three header lines and the counts line. Blank lines only up to the end of the file are not a record.
   std::array<std::string, 4> header;
@@ -157,6 +163,7 @@ bool SdfReader::State::read(Molecule& m) {
     read_v2000(m, counts);
     read_v2000_properties(m);
   }
+  apply_stated_valences(m);
   if (options.fold_hydrogens) chem::fold_hydrogens(m);
   read_data_items(m);
   return true;
@@ -179,6 +186,24 @@ void SdfReader::State::add_bond(Molecule& m, std::int64_t a, std::int64_t b, std
   bond.aromatic = type == 4;
   if (bond.aromatic) m.atoms[bond.begin].aromatic = m.atoms[bond.end].aromatic = true;
   m.bonds.push_back(bond);
+}
+
+/// A stated valence fixes the atom's hydrogen count, as in RDKit: the valence less its bonds (aromatic
+/// bonds 1.5), no implicit hydrogens beyond. This is how V2000 carries [AlH3] or a SMILES [CH2].
+void SdfReader::State::apply_stated_valences(Molecule& m) const {
+  if (stated_valence.size() != m.atoms.size()) return;
+  std::vector<double> bonded(m.atoms.size(), 0.0);
+  for (const Bond& b : m.bonds) {
+    const double v = b.order == BondOrder::aromatic ? 1.5 : static_cast<double>(static_cast<int>(b.order));
+    bonded[static_cast<std::size_t>(b.begin)] += v;
+    bonded[static_cast<std::size_t>(b.end)] += v;
+  }
+  for (std::size_t a = 0; a < m.atoms.size(); ++a) {
+    if (stated_valence[a] < 0) continue;
+    const int h = stated_valence[a] - static_cast<int>(std::lround(bonded[a]));
+    m.atoms[a].explicit_hydrogens += std::max(h, 0);
+    m.atoms[a].no_implicit_hydrogens = true;
+  }
 }
 
 // ---- V2000 ---------------------------------------------------------------------------------------
@@ -233,6 +258,11 @@ void SdfReader::State::read_v2000(Molecule& m, std::string_view counts) {
       case 7: atom.formal_charge = -3; break;
       default: fail("bad charge field " + std::to_string(charge) + " (expected 0..7)");
     }
+    // vvv: 0 none, 1..14 the atom's total valence (bonds and hydrogens), 15 zero.
+    const std::string_view vvv = column(line, 48, 3);
+    const std::int64_t valence = vvv.empty() ? 0 : integer(vvv, "a valence field (columns 49-51)");
+    if (valence < 0 || valence > 15) fail(atom_of + "bad valence field " + std::to_string(valence) + " (expected 0..15)");
+    stated_valence.push_back(valence == 0 ? -1 : valence == 15 ? 0 : static_cast<int>(valence));
     m.atoms.push_back(std::move(atom));
   }
   // 111222tttsss
@@ -403,6 +433,7 @@ void SdfReader::State::read_v3000(Molecule& m) {
       atom.x = real(fields[2], "an x coordinate");
       atom.y = real(fields[3], "a y coordinate");
       atom.z = real(fields[4], "a z coordinate");
+      int valence = -1;
       std::string_view option;
       while (tokens.next(option)) {
         const std::size_t eq = option.find('=');
@@ -420,8 +451,14 @@ void SdfReader::State::read_v3000(Molecule& m) {
           const std::int64_t v = integer(value, "a radical (RAD=)");
           if (v < 0 || v > 3) fail(logical_line, "radical " + std::to_string(v) + " is not in 0..3");
           atom.radical = static_cast<int>(v);
+        } else if (key == "VAL") {
+          // -1 zero, 0 none, 1..14 the total valence.
+          const std::int64_t v = integer(value, "a valence (VAL=)");
+          if (v < -1 || v > 14) fail(logical_line, "valence " + std::to_string(v) + " is not in -1..14");
+          valence = v == 0 ? -1 : v == -1 ? 0 : static_cast<int>(v);
         }
       }
+      stated_valence.push_back(valence);
       m.atoms.push_back(std::move(atom));
     }
     expect("END ATOM", "the V3000 connection table");
@@ -606,9 +643,24 @@ void write_record(std::ostream& out, const Molecule& m, bool first) {
     name.insert(0, 1, ' ');
   out << name << "\n  gatkit\n\n";
   print(out, "%3zu%3zu  0  0  0  0  0  0  0  0999 V2000\n", m.atoms.size(), m.bonds.size());
-  for (const Atom& a : m.atoms)
-    print(out, "%10.4f%10.4f%10.4f %-3s 0  0  0  0  0  0  0  0  0  0  0  0\n", a.x, a.y, a.z,
-          symbol_to_write(a).c_str());
+  // An atom whose hydrogen count is complete (a SMILES bracket atom) states its total valence in the
+  // vvv field (15 = zero), so that readers add no implicit hydrogens to it.
+  std::vector<double> bonded(m.atoms.size(), 0.0);
+  for (const Bond& b : m.bonds) {
+    const double v = b.order == BondOrder::aromatic ? 1.5 : static_cast<double>(static_cast<int>(b.order));
+    bonded[static_cast<std::size_t>(b.begin)] += v;
+    bonded[static_cast<std::size_t>(b.end)] += v;
+  }
+  for (std::size_t i = 0; i < m.atoms.size(); ++i) {
+    const Atom& a = m.atoms[i];
+    int vvv = 0;
+    if (a.no_implicit_hydrogens) {
+      const long total = std::lround(bonded[i]) + a.explicit_hydrogens;
+      vvv = total == 0 ? 15 : total <= 14 ? static_cast<int>(total) : 0;
+    }
+    print(out, "%10.4f%10.4f%10.4f %-3s 0  0  0  0  0%3d  0  0  0  0  0  0\n", a.x, a.y, a.z,
+          symbol_to_write(a).c_str(), vvv);
+  }
   for (const Bond& b : m.bonds)
     print(out, "%3d%3d%3d%3d\n", b.begin + 1, b.end + 1, static_cast<int>(b.order), b.stereo);
   // Charges, isotopes and radicals as M  CHG / M  ISO / M  RAD (the atom block's fields stay 0), at most

@@ -131,7 +131,11 @@ TEST(Perception, AzuleneIsAromaticOnlyAsAFusedSystem) {
   Perception p = perceive(m);
   EXPECT_EQ(ring_sizes(p), (std::vector<int>{5, 7}));
   EXPECT_EQ(count(p.atom_aromatic), 10);
-  EXPECT_EQ(count(p.bond_aromatic), 11);
+  // Only the outline is aromatic: the bond fusing the rings (8-2) stays single, as RDKit writes
+  // c1ccc2cccc-2cc1.
+  EXPECT_EQ(count(p.bond_aromatic), 10);
+  EXPECT_FALSE(p.bond_aromatic[8]);
+  EXPECT_TRUE(p.bond_conjugated[8]);
 }
 
 TEST(Perception, AcenaphthenequinoneKeepsOnlyTheNaphthaleneAromatic) {
@@ -361,7 +365,9 @@ TEST(Perception, DuplicateAndSelfBondsAreTolerated) {
 // in ring, aromatic, total hydrogens (and "record\tERROR" for records the reader rejects).
 TEST(Perception, DumpForRdkitAgreement) {
   // An SDF file, or a CSV table with a SMILES column (GATKIT_PERCEPTION_DUMP_SMILES_COLUMN, default the
-  // column named "smiles"): one line per atom, "record atom Z ring aromatic H charge", or "record ERROR".
+  // column named "smiles"): one line per atom, "record atom Z ring aromatic H charge hybridisation
+  // radicals" (hybridisation: 0 other, 1 s, 2 sp, 3 sp2, 4 sp3, 5 sp3d, 6 sp3d2), then one line per
+  // bond, "record BOND atom1 atom2 aromatic conjugated"; or "record ERROR".
   const char* in = std::getenv("GATKIT_PERCEPTION_DUMP_IN");
   const char* out = std::getenv("GATKIT_PERCEPTION_DUMP_OUT");
   if (!in || !out) GTEST_SKIP() << "set GATKIT_PERCEPTION_DUMP_IN/OUT to dump";
@@ -388,7 +394,11 @@ TEST(Perception, DumpForRdkitAgreement) {
     const Perception p = perceive(m);
     for (std::size_t a = 0; a < m.atoms.size(); ++a)
       os << record_number() << '\t' << a << '\t' << int(m.atoms[a].atomic_number) << '\t' << p.atom_in_ring[a] << '\t'
-         << p.atom_aromatic[a] << '\t' << p.total_hydrogens[a] << '\t' << m.atoms[a].formal_charge << '\n';
+         << p.atom_aromatic[a] << '\t' << p.total_hydrogens[a] << '\t' << m.atoms[a].formal_charge << '\t'
+         << int(p.hybridisation[a]) << '\t' << p.radical_electrons[a] << '\n';
+    for (std::size_t b = 0; b < m.bonds.size(); ++b)
+      os << record_number() << "\tBOND\t" << m.bonds[b].begin << '\t' << m.bonds[b].end << '\t' << p.bond_aromatic[b]
+         << '\t' << p.bond_conjugated[b] << '\n';
   }
 }
 

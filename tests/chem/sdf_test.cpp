@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include "gatkit/chem/perception.hpp"
 #include "gatkit/chem/sdf.hpp"
+#include "gatkit/chem/smiles.hpp"
 #include "gatkit/util/error.hpp"
 
 namespace gatkit::chem {
@@ -282,6 +284,74 @@ TEST(Sdf, WriterRefusesCoordinatesWiderThanTheAtomBlock) {
   EXPECT_DOUBLE_EQ(back[0].atoms[0].x, 99999.9999);
   EXPECT_DOUBLE_EQ(back[0].atoms[0].y, -9999.9999);
   std::filesystem::remove(out);
+}
+
+// A stated valence (V2000 vvv, V3000 VAL=) is the atom's bonds plus its hydrogens, no more: RDKit writes
+// [TlH2+] or a chlorine atom [Cl] this way, and reads the H count back from it.
+TEST(Sdf, StatedValenceFixesTheHydrogenCount) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_valence.sdf";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "tl\n  RDKit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+           "    0.0000    0.0000    0.0000 Tl  0  0  0  0  0  2  0  0  0  0  0  0\nM  CHG  1   1   1\nM  END\n$$$$\n"
+           "cl\n  RDKit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+           "    0.0000    0.0000    0.0000 Cl  0  0  0  0  0 15  0  0  0  0  0  0\nM  END\n$$$$\n"
+           "ethyl\n  RDKit\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 2 1 0 0 0\n"
+           "M  V30 BEGIN ATOM\nM  V30 1 C 0 0 0 0 VAL=3\nM  V30 2 C 0 0 0 0\nM  V30 END ATOM\n"
+           "M  V30 BEGIN BOND\nM  V30 1 1 1 2\nM  V30 END BOND\nM  V30 END CTAB\nM  END\n$$$$\n"
+           "bad\n  RDKit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n"
+           "    0.0000    0.0000    0.0000 C   0  0  0  0  0 16  0  0  0  0  0  0\nM  END\n$$$$\n"
+           "bad3000\n  RDKit\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\nM  V30 COUNTS 1 0 0 0 0\n"
+           "M  V30 BEGIN ATOM\nM  V30 1 C 0 0 0 0 VAL=20\nM  V30 END ATOM\nM  V30 END CTAB\nM  END\n$$$$\n";
+  }
+  SdfReader reader(file);
+  Molecule m;
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_TRUE(m.atoms[0].no_implicit_hydrogens);
+  EXPECT_EQ(perceive(m).total_hydrogens, std::vector<int>{2});
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_EQ(perceive(m).total_hydrogens, std::vector<int>{0});
+  EXPECT_EQ(perceive(m).radical_electrons, std::vector<int>{1});  // RDKit: a chlorine atom
+  ASSERT_TRUE(reader.next(m));
+  EXPECT_EQ(perceive(m).total_hydrogens, (std::vector<int>{2, 3}));
+  EXPECT_EQ(perceive(m).radical_electrons, (std::vector<int>{1, 0}));
+  try {
+    reader.next(m);
+    FAIL() << "a valence field of 16 was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("record 4: atom 1 of 1: bad valence field 16 (expected 0..15)"), std::string::npos)
+        << e.what();
+  }
+  try {
+    reader.next(m);
+    FAIL() << "VAL=20 was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("record 5: valence 20 is not in -1..14"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(reader.next(m));
+  std::filesystem::remove(file);
+}
+
+// The writer states the valence of atoms whose H count is complete, so SMILES bracket atoms keep it.
+TEST(Sdf, BracketHydrogenCountsSurviveTheWriter) {
+  const std::vector<Molecule> mols = {parse_smiles("[CH2]C"), parse_smiles("[Cl].CCN"), parse_smiles("O[AlH3](O)O"),
+                                      parse_smiles("[NH4+]"), parse_smiles("c1ccccc1")};
+  const auto out = std::filesystem::path(testing::TempDir()) / "gatkit_sdf_brackets.sdf";
+  write_sdf(out, mols);
+  const std::vector<Molecule> back = read_sdf(out);
+  std::filesystem::remove(out);
+  ASSERT_EQ(back.size(), mols.size());
+  for (std::size_t i = 0; i < mols.size(); ++i) {
+    SCOPED_TRACE(i);
+    const Perception p = perceive(mols[i]), q = perceive(back[i]);
+    EXPECT_EQ(q.total_hydrogens, p.total_hydrogens);
+    EXPECT_EQ(q.radical_electrons, p.radical_electrons);
+    EXPECT_EQ(q.atom_aromatic, p.atom_aromatic);
+    for (std::size_t a = 0; a < mols[i].atoms.size(); ++a)
+      EXPECT_EQ(back[i].atoms[a].no_implicit_hydrogens, mols[i].atoms[a].no_implicit_hydrogens) << "atom " << a;
+  }
+  EXPECT_EQ(perceive(back[0]).total_hydrogens, (std::vector<int>{2, 3}));
+  EXPECT_EQ(perceive(back[2]).total_hydrogens, (std::vector<int>{1, 3, 1, 1}));
 }
 
 // ---- real data sets (../shared) -----------------------------------------------------------------------

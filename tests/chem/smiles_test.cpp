@@ -87,6 +87,28 @@ TEST(Smiles, GoldenMolecules) {
   expect_facts("Cl(=O)(=O)(=O)[O-]", {5, 4, 0, 0, -1, 0});  // perchlorate: RDKit's clean-up
 }
 
+TEST(Smiles, AromaticityFollowsRdkitsRules) {
+  // atoms, bonds, total H, aromatic atoms, net charge, ring atoms (RDKit 2022.09's values). These were
+  // the molecules of the MoleculeNet CSVs whose aromatic flags differed from RDKit's.
+  // An S(IV) or Se(IV) is over the default valence of its element: its rings are not aromatic.
+  expect_facts("CC(=O)Nc1ccc(S2=Nc3ccccc3S2)cc1", {19, 21, 12, 12, 0, 15});
+  expect_facts("CC1(C)CC2=NO[Se]3=C2C(=NO3)C1", {13, 15, 10, 0, 0, 11});
+  // The exocyclic =Se takes the carbon's electron (Se has more outer electrons than C, RDKit's test).
+  expect_facts("[Se]=c1[nH]c2ccccc2o1", {10, 11, 5, 9, 0, 9});
+  // Rings sharing two bonds (bridged over the benzene) are not a fused system.
+  expect_facts("COC(=O)c1ccc2cc1N=C1C(C#N)=CNC(=S)N12", {20, 22, 8, 6, 0, 13});
+  // A porphyrin: fused systems of rings of up to 24 atoms sharing one bond.
+  expect_facts("CCC1=C(C)c2cc3[nH]c(cc4nc(cc5[nH]c(cc1n2)c(C)c5CCC(=O)OC)C(CCC(=O)OC)=C4C)c(C)c3CC",
+               {44, 48, 42, 20, 0, 24});
+  // A heteroatom with a radical is no candidate; nor is Si with two radical electrons.
+  expect_facts("[N]1C=CC=C1", {5, 5, 4, 0, 0, 5});
+  expect_facts("C1=CC=C[Si]1", {5, 5, 4, 0, 0, 5});
+  expect_facts("[CH]1C=CC=C1", {5, 5, 5, 0, 0, 5});
+  expect_facts("O=C1C=CC(=O)C=C1", {8, 8, 4, 0, 0, 6});
+  expect_facts("[O-][s+]1cccc1", {6, 6, 4, 5, 0, 5});
+  expect_facts("c1cc[s+]cc1", {6, 6, 5, 6, 1, 6});
+}
+
 TEST(Smiles, NitroBecomesChargeSeparated) {
   const Molecule m = parse_smiles("CN(=O)=O");
   ASSERT_EQ(m.atoms.size(), 4u);
@@ -346,7 +368,7 @@ TEST(SmilesRealData, MoleculeNetCsvsAgreeWithRdkitsSdfsAtomForAtom) {
     SmilesCsvOptions options;
     options.smiles_column = set.smiles_column;
     SmilesCsvReader csv(root / set.csv, options);
-    std::uint64_t compared = 0, atoms = 0, hydrogen_mismatches = 0, aromatic_mismatches = 0, bracket_h = 0;
+    std::uint64_t compared = 0, atoms = 0, hydrogen_mismatches = 0, aromatic_mismatches = 0;
     while (true) {
       try {
         if (!csv.next(m)) break;
@@ -366,9 +388,8 @@ TEST(SmilesRealData, MoleculeNetCsvsAgreeWithRdkitsSdfsAtomForAtom) {
         ASSERT_EQ(m.atoms[a].atomic_number, r.atoms[a].atomic_number) << "record " << m.record << " atom " << a + 1;
         ASSERT_EQ(m.atoms[a].formal_charge, r.atoms[a].formal_charge) << "record " << m.record << " atom " << a + 1;
         ASSERT_EQ(p.atom_in_ring[a], q.atom_in_ring[a]) << "record " << m.record << " atom " << a + 1;
-        // A bracket atom's H count is the one written ([AlH3], [Cl]): RDKit's too, but a V2000 file
-        // cannot always carry it (the SDF reader then applies the default valence); compared apart.
-        if (p.total_hydrogens[a] != q.total_hydrogens[a]) ++(m.atoms[a].no_implicit_hydrogens ? bracket_h : hydrogen_mismatches);
+        // A bracket atom's H count ([AlH3], [Cl]) reaches the SDF as the atom's stated valence (vvv).
+        hydrogen_mismatches += p.total_hydrogens[a] != q.total_hydrogens[a];
         aromatic_mismatches += p.atom_aromatic[a] != q.atom_aromatic[a];
       }
       // RDKit numbers ring-closure bonds in its own order: bonds are matched by their atoms.
@@ -388,9 +409,7 @@ TEST(SmilesRealData, MoleculeNetCsvsAgreeWithRdkitsSdfsAtomForAtom) {
     EXPECT_EQ(hydrogen_mismatches, 0u) << "of " << atoms << " atoms";
     EXPECT_EQ(aromatic_mismatches, 0u) << "of " << atoms << " atoms";
     std::cout << set.csv << ": " << compared << " records, " << atoms << " atoms, H differ on " << hydrogen_mismatches
-              << ", aromaticity on " << aromatic_mismatches << "; bracket atoms whose written H count the SDF lacks: "
-              << bracket_h << "\n";
-    EXPECT_LE(bracket_h, 30u);
+              << ", aromaticity on " << aromatic_mismatches << "\n";
   }
 }
 

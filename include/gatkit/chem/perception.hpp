@@ -19,6 +19,9 @@ struct Perception {
   std::vector<bool> atom_in_ring;
   std::vector<bool> atom_aromatic;
   std::vector<Hybridisation> hybridisation;
+  /// Unpaired electrons per atom: the input's radical, or for an atom with no implicit hydrogens what
+  /// its valence leaves (RDKit's assignRadicals: [CH2] has 2, [Cl] 1).
+  std::vector<int> radical_electrons;
   std::vector<bool> bond_in_ring;
   std::vector<bool> bond_aromatic;
   std::vector<bool> bond_conjugated;

@@ -1,7 +1,10 @@
 #pragma once
 // SDF / MOL files (MDL CTfile), streamed record by record: memory does not grow with the file.
 //  - V2000 and V3000 connection tables: atom block (element, coordinates, mass difference, charge
-//    field), bond block (1 single, 2 double, 3 triple, 4 aromatic), M  CHG, M  ISO, M  RAD, M  END;
+//    field, valence field), bond block (1 single, 2 double, 3 triple, 4 aromatic), M  CHG, M  ISO,
+//    M  RAD, M  END; V3000 CHG=, MASS=, RAD=, VAL=. A stated valence (V2000 vvv, V3000 VAL=) fixes the
+//    atom's hydrogen count as RDKit reads it (Atom::no_implicit_hydrogens), and the writer states one
+//    for such atoms, so [AlH3] or a SMILES [CH2] keeps its hydrogens through an SDF file;
 //  - data items "> <NAME>" and older forms such as ">  <NAME>  (1)" or "> 25  <NAME>", multi-line values,
 //    records ended by "$$$$" (a MOL file is one record without it);
 //  - CRLF line ends, a missing final newline;
