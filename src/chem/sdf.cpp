@@ -38,6 +38,20 @@ std::string_view column(std::string_view line, std::size_t begin, std::size_t wi
   return trim(line.substr(begin, width));
 }
 
+/// Each atom's valence from its bonds (aromatic bonds 1.5 each), rounded: what a stated valence
+/// (V2000 vvv, V3000 VAL=) holds beside the hydrogens.
+std::vector<long> bond_valences(const Molecule& m) {
+  std::vector<double> sum(m.atoms.size(), 0.0);
+  for (const Bond& b : m.bonds) {
+    const double v = b.order == BondOrder::aromatic ? 1.5 : static_cast<double>(static_cast<int>(b.order));
+    sum[static_cast<std::size_t>(b.begin)] += v;
+    sum[static_cast<std::size_t>(b.end)] += v;
+  }
+  std::vector<long> rounded(sum.size());
+  for (std::size_t a = 0; a < sum.size(); ++a) rounded[a] = std::lround(sum[a]);
+  return rounded;
+}
+
 }  // namespace
 
 struct SdfReader::State {
@@ -192,15 +206,10 @@ void SdfReader::State::add_bond(Molecule& m, std::int64_t a, std::int64_t b, std
 /// bonds 1.5), no implicit hydrogens beyond. This is how V2000 carries [AlH3] or a SMILES [CH2].
 void SdfReader::State::apply_stated_valences(Molecule& m) const {
   if (stated_valence.size() != m.atoms.size()) return;
-  std::vector<double> bonded(m.atoms.size(), 0.0);
-  for (const Bond& b : m.bonds) {
-    const double v = b.order == BondOrder::aromatic ? 1.5 : static_cast<double>(static_cast<int>(b.order));
-    bonded[static_cast<std::size_t>(b.begin)] += v;
-    bonded[static_cast<std::size_t>(b.end)] += v;
-  }
+  const std::vector<long> bonded = bond_valences(m);
   for (std::size_t a = 0; a < m.atoms.size(); ++a) {
     if (stated_valence[a] < 0) continue;
-    const int h = stated_valence[a] - static_cast<int>(std::lround(bonded[a]));
+    const int h = stated_valence[a] - static_cast<int>(bonded[a]);
     m.atoms[a].explicit_hydrogens += std::max(h, 0);
     m.atoms[a].no_implicit_hydrogens = true;
   }
@@ -645,17 +654,12 @@ void write_record(std::ostream& out, const Molecule& m, bool first) {
   print(out, "%3zu%3zu  0  0  0  0  0  0  0  0999 V2000\n", m.atoms.size(), m.bonds.size());
   // An atom whose hydrogen count is complete (a SMILES bracket atom) states its total valence in the
   // vvv field (15 = zero), so that readers add no implicit hydrogens to it.
-  std::vector<double> bonded(m.atoms.size(), 0.0);
-  for (const Bond& b : m.bonds) {
-    const double v = b.order == BondOrder::aromatic ? 1.5 : static_cast<double>(static_cast<int>(b.order));
-    bonded[static_cast<std::size_t>(b.begin)] += v;
-    bonded[static_cast<std::size_t>(b.end)] += v;
-  }
+  const std::vector<long> bonded = bond_valences(m);
   for (std::size_t i = 0; i < m.atoms.size(); ++i) {
     const Atom& a = m.atoms[i];
     int vvv = 0;
     if (a.no_implicit_hydrogens) {
-      const long total = std::lround(bonded[i]) + a.explicit_hydrogens;
+      const long total = bonded[i] + a.explicit_hydrogens;
       vvv = total == 0 ? 15 : total <= 14 ? static_cast<int>(total) : 0;
     }
     print(out, "%10.4f%10.4f%10.4f %-3s 0  0  0  0  0%3d  0  0  0  0  0  0\n", a.x, a.y, a.z,
