@@ -340,44 +340,13 @@ int npy(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
-int sdf(const std::uint8_t* data, std::size_t size) {
-  const fs::path file = write_file("molecules.sdf", as_text(data, size));
-  for (const bool fold : {true, false}) {
-    chem::SdfOptions options;
-    options.fold_hydrogens = fold;
-    chem::SdfReader reader(file, options);
-    std::vector<chem::Molecule> molecules;
-    std::uint64_t last = 0;
-    for (;;) {
-      chem::Molecule m;
-      bool more = false;
-      try {
-        more = reader.next(m);
-      } catch (const ParseError&) {
-        // Skipping a bad record must move on: the next error (if any) is about a later record.
-        if (reader.record_number() <= last) bug("SdfReader: an error without progress");
-        last = reader.record_number();
-        continue;
-      }
-      if (!more) break;
-      check(reader.record_number() > last && m.record == reader.record_number(), "SdfReader: record numbers increase");
-      last = reader.record_number();
-      for (const chem::Bond& b : m.bonds)
-        check(b.begin >= 0 && b.end >= 0 && static_cast<std::size_t>(b.begin) < m.atoms.size() &&
-                  static_cast<std::size_t>(b.end) < m.atoms.size() && b.begin != b.end,
-              "SdfReader: bond atoms in range");
-      molecules.push_back(std::move(m));
-    }
-    featurize_all(molecules);
-    if (!fold) round_trip(molecules);
-  }
-  return 0;
-}
-
-/// Every molecule a streaming SMILES reader (SmiFileReader, SmilesCsvReader) gives, checking that a bad
-/// record leaves the reader past it, that record numbers ascend and that the molecules are well formed.
+/// Every molecule a streaming reader (SdfReader, SmiFileReader, SmilesCsvReader) gives, checking that a
+/// bad record leaves the reader past it, that record numbers ascend and that bonds join two atoms of
+/// the molecule; SMILES readers' molecules must also be kekulized. A reader that says it cannot go on
+/// (recoverable() false) ends the reading.
 template <class Reader>
-std::vector<chem::Molecule> read_smiles_records(Reader& reader) {
+std::vector<chem::Molecule> read_records(Reader& reader, const std::string& who) {
+  constexpr bool smiles = requires { reader.recoverable(); };
   std::vector<chem::Molecule> molecules;
   std::uint64_t last = 0;
   for (;;) {
@@ -386,30 +355,47 @@ std::vector<chem::Molecule> read_smiles_records(Reader& reader) {
     try {
       more = reader.next(m);
     } catch (const ParseError&) {
-      if (!reader.recoverable()) break;
-      if (reader.record_number() <= last) bug("SMILES reader: an error without progress");
+      if constexpr (smiles) {
+        if (!reader.recoverable()) break;
+      }
+      // Skipping a bad record must move on: the next error (if any) is about a later record.
+      if (reader.record_number() <= last) bug(who + ": an error without progress");
       last = reader.record_number();
       continue;
     }
     if (!more) break;
-    check(m.record == reader.record_number() && m.record > last, "SMILES reader: record numbers increase");
+    if (m.record != reader.record_number() || m.record <= last) bug(who + ": record numbers increase");
     last = m.record;
     for (const chem::Bond& b : m.bonds) {
-      check(b.begin >= 0 && b.end >= 0 && static_cast<std::size_t>(b.begin) < m.atoms.size() &&
-                static_cast<std::size_t>(b.end) < m.atoms.size() && b.begin != b.end,
-            "parse_smiles: bond atoms in range");
-      check(b.order != chem::BondOrder::aromatic && !b.aromatic, "parse_smiles: kekulized");
+      if (!(b.begin >= 0 && b.end >= 0 && static_cast<std::size_t>(b.begin) < m.atoms.size() &&
+            static_cast<std::size_t>(b.end) < m.atoms.size() && b.begin != b.end))
+        bug(who + ": bond atoms in range");
+      if constexpr (smiles)
+        if (b.order == chem::BondOrder::aromatic || b.aromatic) bug(who + ": kekulized");
     }
     molecules.push_back(std::move(m));
   }
   return molecules;
 }
 
+int sdf(const std::uint8_t* data, std::size_t size) {
+  const fs::path file = write_file("molecules.sdf", as_text(data, size));
+  for (const bool fold : {true, false}) {
+    chem::SdfOptions options;
+    options.fold_hydrogens = fold;
+    chem::SdfReader reader(file, options);
+    const std::vector<chem::Molecule> molecules = read_records(reader, "SdfReader");
+    featurize_all(molecules);
+    if (!fold) round_trip(molecules);
+  }
+  return 0;
+}
+
 int smiles(const std::uint8_t* data, std::size_t size) {
   // The bytes as a .smi file (a SMILES and a name per line)...
   const fs::path smi = write_file("molecules.smi", as_text(data, size));
   if (const auto reader = attempt([&] { return std::make_unique<chem::SmiFileReader>(smi); }))
-    featurize_all(read_smiles_records(**reader));
+    featurize_all(read_records(**reader, "SmiFileReader"));
   // ... then as a table (its "smiles" column, if any), and its first column read as SMILES.
   const fs::path file = write_file("molecules.csv", as_text(data, size));
   bool written = false;
@@ -422,7 +408,7 @@ int smiles(const std::uint8_t* data, std::size_t size) {
     }
     const auto reader = attempt([&] { return std::make_unique<chem::SmilesCsvReader>(file, options); });
     if (!reader) continue;
-    const std::vector<chem::Molecule> molecules = read_smiles_records(**reader);
+    const std::vector<chem::Molecule> molecules = read_records(**reader, "SmilesCsvReader");
     featurize_all(molecules);
     if (!written && !molecules.empty()) {  // writing and reading back: once per input (it costs files)
       round_trip(molecules);

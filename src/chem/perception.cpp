@@ -568,7 +568,6 @@ Perception perceive(const Molecule& molecule) {
         }
         if (connected && huckel(combo)) {
           for (int r : combo) {
-            ring_aromatic[r] = true;
             for (int a : rr.rings[r]) p.atom_aromatic[a] = true;
             for (int b : rr.ring_bonds[r]) ++in_combo[b];
           }
