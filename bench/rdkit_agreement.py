@@ -5,9 +5,9 @@ For every *.sdf under DATASETS (default ../shared/datasets/molecules/moleculenet
 dumped by the test binary (Perception.DumpForRdkitAgreement, driven by GATKIT_PERCEPTION_DUMP_IN/OUT)
 and RDKit's side is read with Chem.SDMolSupplier (sanitize=True, removeHs=True). With --csv, the
 MoleculeNet CSV files are read instead: gatkit's SMILES reader against Chem.MolFromSmiles on the same
-column, row by row. Records that either side rejects, or whose heavy-atom lists differ, are counted and
-skipped; for the rest, ring membership, aromaticity, total hydrogen count, formal charge, hybridisation
-and radical electrons are compared atom by atom, and aromaticity and conjugation bond by bond (bonds
+column, row by row. Records that either side rejects (counted as both_rejected, only_rdkit_rejected,
+only_gatkit_rejected), or whose heavy-atom lists differ (atom_mismatch), are skipped; for the rest,
+ring membership, aromaticity, total hydrogen count, formal charge, hybridisation and radical electrons are compared atom by atom, and aromaticity and conjugation bond by bond (bonds
 between heavy atoms, matched by their atoms).
 
   /usr/bin/python3 bench/rdkit_agreement.py [--csv] [--test-binary build/tests/test_chem] [--datasets DIR]
@@ -93,11 +93,19 @@ def main():
             if args.limit and rec > args.limit:
                 break
             stats["records"] += 1
+            gatkit_rejected = rec in our_errors or rec not in ours
             if mol is None:
-                stats["rdkit_rejected"] += 1
+                stats["both_rejected" if gatkit_rejected else "only_rdkit_rejected"] += 1
+                if not gatkit_rejected and shown["only_rdkit_rejected"] < args.show:
+                    shown["only_rdkit_rejected"] += 1
+                    print(f"  {os.path.basename(sdf)} record {rec}: RDKit rejects it, gatkit reads it")
                 continue
-            if rec in our_errors or rec not in ours:
-                stats["gatkit_rejected"] += 1
+            if gatkit_rejected:
+                stats["only_gatkit_rejected"] += 1
+                if shown["only_gatkit_rejected"] < args.show:
+                    shown["only_gatkit_rejected"] += 1
+                    print(f"  {os.path.basename(sdf)} record {rec}: gatkit rejects it, RDKit reads "
+                          f"{Chem.MolToSmiles(mol)}")
                 continue
             g = [a for a in ours[rec] if a[0] != 1]  # folded H: compare heavy atoms only
             r = [a for a in mol.GetAtoms() if a.GetAtomicNum() != 1]

@@ -215,6 +215,26 @@ elseif(MODE STREQUAL "info")
   expect_equal("${positives}" "16" "JSON targets[0].counts.1")
   string(JSON kind GET "${out}" targets 1 kind)
   expect_equal("${kind}" "values" "JSON targets[1].kind")
+  string(JSON over GET "${out}" over_valence_molecules)
+  expect_equal("${over}" "0" "JSON over_valence_molecules")
+
+  # A nitro group written without charges and with one double bond (as MUTAG's SDF has them): read as
+  # written, and counted as over its valence.
+  file(WRITE ${dir}/over_valence.sdf
+       "nitromethane\n  test\n\n  4  3  0  0  0  0  0  0  0  0999 V2000\n"
+       "    0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\n"
+       "    0.0000    0.0000    0.0000 N   0  0  0  0  0  0  0  0  0  0  0  0\n"
+       "    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n"
+       "    0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n"
+       "  1  2  1  0\n  2  3  2  0\n  2  4  1  0\nM  END\n$$$$\n")
+  run(0 info --data ${dir}/over_valence.sdf)
+  expect_match("${out}" "valence     1 molecules with an atom over its element's valences" "over-valence line")
+  expect_match("${out}" "record 1: atom 2 [(]N[)]: valence 4 is more than the 3 that N allows" "over-valence example")
+  run(0 info --data ${dir}/over_valence.sdf --json)
+  string(JSON over GET "${out}" over_valence_molecules)
+  expect_equal("${over}" "1" "JSON over_valence_molecules")
+  string(JSON over GET "${out}" over_valence_records 0)
+  expect_equal("${over}" "1" "JSON over_valence_records[0]")
 
   run(1 info --data ${DATA}/broken_middle.json)
   run(0 info --data ${DATA}/broken_middle.json --on-error skip --json)

@@ -7,6 +7,8 @@
 // Writing: one compact JSON entry per line inside the {"format", "version", "graphs": [...]} wrapper.
 #include "gatkit/chem/json_format.hpp"
 
+#include "gatkit/chem/perception.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -276,6 +278,7 @@ chem::Molecule EntryReader::molecule(const Value& entry, const std::string& path
       m.properties.emplace_back(std::move(key), std::move(text));
     }
   }
+  chem::clean_up(m);  // as the SDF reader: RDKit's clean-up; valences are read as written
   return m;
 }
 

@@ -18,9 +18,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <queue>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -50,21 +53,28 @@ int outer_electrons(int z) {
   return z >= 1 && z < static_cast<int>(table.size()) ? table[static_cast<std::size_t>(z)] : -1;
 }
 
-/// RDKit's allowed valences (atomic_data.cpp); empty = no default valence (no implicit hydrogens).
+/// RDKit's allowed valences (RDKit 2022.09, atomic_data.cpp) without its "-1" (any higher valence) mark,
+/// which open_valence() reports; empty = no default valence (no implicit hydrogens, any valence).
 const std::vector<int>& valence_list(int z) {
   static const std::vector<int> none;
   static const std::map<int, std::vector<int>> table = {
       {1, {1}},        {2, {0}},        {3, {1}},        {4, {2}},        {5, {3}},
       {6, {4}},        {7, {3}},        {8, {2}},        {9, {1}},        {10, {0}},
-      {11, {1}},       {12, {2}},       {13, {3}},       {14, {4}},       {15, {3, 5, 7}},
+      {11, {1}},       {12, {2}},       {13, {3, 6}},    {14, {4, 6}},    {15, {3, 5, 7}},
       {16, {2, 4, 6}}, {17, {1}},       {18, {0}},       {19, {1}},       {20, {2}},
       {31, {3}},       {32, {4}},       {33, {3, 5, 7}}, {34, {2, 4, 6}}, {35, {1}},
       {36, {0}},       {37, {1}},       {38, {2}},       {49, {3}},       {50, {2, 4}},
       {51, {3, 5, 7}}, {52, {2, 4, 6}}, {53, {1, 3, 5}}, {54, {0, 2, 4, 6}}, {55, {1}},
-      {56, {2}},       {81, {1, 3}},    {82, {2, 4}},    {83, {3, 5}},    {84, {2, 4, 6}},
-      {85, {1, 3, 5}}, {86, {0}}};
+      {56, {2}},       {81, {3}},       {82, {2, 4}},    {83, {3, 5, 7}}, {84, {2, 4, 6}},
+      {85, {1, 3, 5}}, {86, {0}},       {87, {1}},       {88, {2}}};
   auto it = table.find(z);
   return it == table.end() ? none : it->second;
+}
+
+/// Elements whose RDKit valence list ends in -1: any valence above the listed ones is allowed (the
+/// alkaline earth metals), and so is any valence of an element without a list.
+bool open_valence(int z) {
+  return z == 12 || z == 20 || z == 38 || z == 56 || z == 88 || valence_list(z).empty();
 }
 
 int default_valence(int z) {
@@ -72,10 +82,15 @@ int default_valence(int z) {
   return v.empty() ? -1 : v.front();
 }
 
-/// RDKit's isEarlyAtom: fewer than four outer electrons (their charge shifts valence the other way).
+/// RDKit's isEarlyAtom table (2022.09): elements whose charge shifts valence the other way. Mostly those
+/// with fewer than four outer electrons, but not He, V..Cu, Mo..Ag, Sm..Lu, W..Au, Pu..Lr; and also Ge,
+/// Sn, Pb (RDKit issue 2606), Sb and Bi (issue 2775).
 bool early_atom(int z) {
-  int n = outer_electrons(z);
-  return n >= 0 && n < 4;
+  static constexpr std::array<int, 57> table = {
+      3,  4,  5,  11, 12, 13, 19, 20, 21, 22,  30,  31,  32,  37,  38,  39,  40,  41,  48,
+      49, 50, 51, 55, 56, 57, 58, 59, 60, 61,  72,  73,  80,  81,  82,  83,  87,  88,  89,
+      90, 91, 92, 93, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118};
+  return std::binary_search(table.begin(), table.end(), z);
 }
 
 /// RDKit's moreElectroNegative: more outer electrons, or as many and a smaller atomic number. (RDKit
@@ -110,6 +125,22 @@ double bond_valence(BondOrder o) {
     case BondOrder::aromatic: return 1.5;
   }
   return 1.0;
+}
+
+/// RDKit's explicit valence (calcExplicitValence) from the sum of an atom's bond orders (aromatic 1.5)
+/// and explicit hydrogens: an aromatic atom over its default valence takes the closest allowed valence
+/// below when that is within 1.5 (the N of c1cccn1C); x.5 rounds up.
+int rounded_valence(double accum, int z, int chr, bool aromatic) {
+  const auto& valens = valence_list(z);
+  if (aromatic && !valens.empty() && accum > valens.front() + chr) {
+    int pval = valens.front() + chr;
+    for (int v : valens) {
+      if (v + chr > accum) break;
+      pval = v + chr;
+    }
+    if (accum - pval <= 1.5) accum = pval;
+  }
+  return static_cast<int>(std::floor(accum + 0.1 + 0.5));
 }
 
 // ---- rings --------------------------------------------------------------------------------------
@@ -363,16 +394,7 @@ Perception perceive(const Molecule& molecule) {
     p.radical_electrons[a] = radicals;
     const int chr = valence_charge(z, at.formal_charge);
     const bool aromatic = input_aromatic_atom[a];
-    if (aromatic && !valens.empty() && accum > valens.front() + chr) {
-      // RDKit: an aromatic atom over its default valence takes the closest allowed one below.
-      int pval = valens.front() + chr;
-      for (int v : valens) {
-        if (v + chr > accum) break;
-        pval = v + chr;
-      }
-      if (accum - pval <= 1.5) accum = pval;
-    }
-    explicit_valence[a] = static_cast<int>(std::floor(accum + 0.1 + 0.5));
+    explicit_valence[a] = rounded_valence(accum, z, chr, aromatic);
     const int ev = explicit_valence[a] + radicals;
     int implicit = 0;
     if (!valens.empty() && z != 0) {
@@ -387,6 +409,7 @@ Perception perceive(const Molecule& molecule) {
           }
       }
     }
+    if (z == 1 && ev == 0 && at.formal_charge != 0) implicit = 0;  // RDKit: a lone H+ or H- takes no H
     if (at.no_implicit_hydrogens) implicit = 0;  // a SMILES bracket atom: its H count is complete
     p.implicit_hydrogens[a] = std::max(implicit, 0);
     p.total_hydrogens[a] = p.implicit_hydrogens[a] + at.explicit_hydrogens + h_neighbours[a];
@@ -771,6 +794,103 @@ void clean_up(Molecule& m) {
       }
     }
   }
+}
+
+}  // namespace gatkit::chem
+
+namespace gatkit::chem {
+
+namespace {
+
+/// "N", "N with charge +1", "C with a radical": the atom as a valence message names it.
+std::string atom_kind(const Atom& at) {
+  std::string s = at.symbol;
+  if (at.formal_charge != 0)
+    s += " with charge " + std::string(at.formal_charge > 0 ? "+" : "") + std::to_string(at.formal_charge);
+  if (at.radical != 0) s += std::string(at.formal_charge != 0 ? " and" : " with") + " a radical";
+  return s;
+}
+
+std::string allowed_list(const std::vector<int>& values) {
+  std::string s;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + std::to_string(values[i]);
+  return s;
+}
+
+}  // namespace
+
+std::optional<ValenceProblem> find_valence_problem(const Molecule& m) {
+  const int n = static_cast<int>(m.atoms.size());
+  std::vector<double> accum(static_cast<std::size_t>(n), 0.0);
+  std::vector<bool> aromatic(static_cast<std::size_t>(n), false), single(static_cast<std::size_t>(n), true);
+  std::vector<int> degree(static_cast<std::size_t>(n), 0), partner(static_cast<std::size_t>(n), -1);
+  for (int a = 0; a < n; ++a) {
+    accum[a] = m.atoms[a].explicit_hydrogens;
+    aromatic[a] = m.atoms[a].aromatic;
+  }
+  for (const Bond& b : m.bonds) {
+    if (b.begin == b.end || b.begin < 0 || b.end < 0 || b.begin >= n || b.end >= n) continue;
+    const bool arom = b.order == BondOrder::aromatic || b.aromatic;
+    const double v = bond_valence(arom ? BondOrder::aromatic : b.order);
+    for (const auto& [self, other] : {std::pair{b.begin, b.end}, std::pair{b.end, b.begin}}) {
+      accum[self] += v;
+      ++degree[self];
+      partner[self] = other;
+      if (arom) aromatic[self] = true;
+      if (b.order != BondOrder::single || arom) single[self] = false;
+    }
+  }
+  for (int a = 0; a < n; ++a) {
+    const Atom& at = m.atoms[a];
+    const int z = at.atomic_number;
+    const auto& valens = valence_list(z);
+    if (z <= 0 || valens.empty()) continue;  // dummy atoms; the d and f blocks take any valence
+    // A plain H with one single bond to a heavy atom is folded into that atom's H count by the readers
+    // (RDKit removes it before the check), so only its bond counts, on the heavy atom.
+    if (z == 1 && at.isotope == 0 && at.formal_charge == 0 && at.radical == 0 && degree[a] == 1 && single[a] &&
+        m.atoms[partner[a]].atomic_number > 1)
+      continue;
+    const int chr = valence_charge(z, at.formal_charge);
+    const int ev = rounded_valence(accum[a], z, chr, aromatic[a]);
+    // RDKit's strict explicit valence: the valence shifted by the charge (the other way for atoms with
+    // fewer than four outer electrons) may not exceed the element's largest.
+    const int shift = outer_electrons(z) >= 4 ? at.formal_charge : -at.formal_charge;
+    if (!open_valence(z) && valens.back() > 0 && ev - shift > valens.back())
+      return ValenceProblem{a, "valence " + std::to_string(ev) + " is more than the " +
+                                   std::to_string(valens.back() + shift) + " that " + atom_kind(at) + " allows"};
+    if (at.no_implicit_hydrogens) continue;
+    // RDKit's implicit valence, for atoms that may take hydrogens: an allowed valence at this charge must
+    // hold the explicit one and the radical electrons (be one of them, for an aromatic atom above its
+    // default valence); a lone H may only have charge -1, 0 or +1.
+    const int rad = radical_electrons(at.radical);
+    const int used = ev + rad;
+    if (z == 1 && used == 0) {
+      if (std::abs(at.formal_charge) > 1)
+        return ValenceProblem{a, "a lone hydrogen cannot have charge " + std::to_string(at.formal_charge)};
+      continue;
+    }
+    std::vector<int> allowed;
+    for (int v : valens) allowed.push_back(v + chr);
+    if (aromatic[a] && used > allowed.front()) {
+      std::vector<int> positive;
+      for (std::size_t k = 0; k < valens.size(); ++k)
+        if (valens[k] > 0) positive.push_back(allowed[k]);
+      if (std::find(positive.begin(), positive.end(), used) == positive.end())
+        return ValenceProblem{a, "valence " + std::to_string(used) + " of an aromatic " + atom_kind(at) +
+                                     " is none of those it allows (" + allowed_list(positive) + ")"};
+    } else if (!open_valence(z) && used > allowed.back()) {
+      return ValenceProblem{a, "valence " + std::to_string(used) + " is more than the " + std::to_string(allowed.back()) +
+                                   " that " + atom_kind(at) + " allows"};
+    }
+  }
+  return std::nullopt;
+}
+
+void check_valences(const Molecule& m) {
+  if (auto problem = find_valence_problem(m))
+    throw InvalidArgument("atom " + std::to_string(problem->atom + 1) + " (" + m.atoms[problem->atom].symbol +
+                          "): " + problem->reason);
 }
 
 }  // namespace gatkit::chem

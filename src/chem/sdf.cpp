@@ -5,6 +5,8 @@
 // io::detail::LineReader (block-buffered, CRLF, missing final newline, line numbers).
 #include "gatkit/chem/sdf.hpp"
 
+#include "gatkit/chem/perception.hpp"
+
 #include <array>
 #include <algorithm>
 #include <cmath>
@@ -178,6 +180,13 @@ bool SdfReader::State::read(Molecule& m) {
     read_v2000_properties(m);
   }
   apply_stated_valences(m);
+  // As RDKit's sanitisation: clean-up (uncharged nitro groups), then, if asked, the valence check, before
+  // explicit hydrogens are folded so that atoms keep the file's numbers.
+  chem::clean_up(m);
+  if (options.check_valences)
+    if (auto problem = chem::find_valence_problem(m))
+      fail(start, "atom " + std::to_string(problem->atom + 1) + " (" + m.atoms[problem->atom].symbol + "): " +
+                      problem->reason);
   if (options.fold_hydrogens) chem::fold_hydrogens(m);
   read_data_items(m);
   return true;

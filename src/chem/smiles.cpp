@@ -69,8 +69,13 @@ class Parser {
       fail(open.at, "ring bond " + std::to_string(number) + " is never closed");
     }
     settle_unwritten_aromatic_bonds();
-    if (options_.fold_hydrogens) fold_hydrogens(m_);
+    // RDKit's order: clean-up, the valence check (on the aromatic bonds as written, atoms numbered as
+    // written), then hydrogens and Kekulé bonds.
     clean_up(m_);
+    if (auto problem = find_valence_problem(m_))
+      throw SmilesError(0, "atom " + std::to_string(problem->atom + 1) + " (" + m_.atoms[problem->atom].symbol +
+                               "): " + problem->reason);
+    if (options_.fold_hydrogens) fold_hydrogens(m_);
     try {
       kekulize(m_);
     } catch (const InvalidArgument& e) {

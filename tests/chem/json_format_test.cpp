@@ -137,6 +137,20 @@ TEST(JsonFormat, GoldenMolecules) {
   EXPECT_EQ(read_molecule_json(data_dir / "molecules.json").size(), 3u);
 }
 
+TEST(JsonFormat, NitroWithoutChargesIsCleanedUpAsInSdf) {
+  const auto path = write_text("nitro.json", molecule_file(
+      R"("atoms": [{"element": "C"}, {"element": "N"}, {"element": "O"}, {"element": "O"}],
+         "bonds": [{"atoms": [0, 1], "order": 1}, {"atoms": [1, 2], "order": 2}, {"atoms": [1, 3], "order": 2}])"));
+  const auto molecules = read_molecule_json(path);
+  ASSERT_EQ(molecules.size(), 1u);
+  const Molecule& m = molecules[0];
+  EXPECT_EQ(m.atoms[1].formal_charge, 1);
+  EXPECT_EQ(m.atoms[2].formal_charge + m.atoms[3].formal_charge, -1);
+  int doubles = 0;
+  for (const auto& b : m.bonds) doubles += b.order == BondOrder::double_bond;
+  EXPECT_EQ(doubles, 1);
+}
+
 TEST(JsonFormat, GoldenGraphs) {
   const GraphFile f = read_graph_json(data_dir / "graphs.json");
   EXPECT_TRUE(f.molecules.empty());

@@ -1,6 +1,7 @@
 // SDF / MOL reader and writer: golden files, broken files (each error names file, record and line),
 // recovery after a bad record, a write/read round trip and, when ../shared is present, the real data sets.
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -288,6 +289,65 @@ TEST(Sdf, WriterRefusesCoordinatesWiderThanTheAtomBlock) {
 
 // A stated valence (V2000 vvv, V3000 VAL=) is the atom's bonds plus its hydrogens, no more: RDKit writes
 // [TlH2+] or a chlorine atom [Cl] this way, and reads the H count back from it.
+TEST(Sdf, CleanUpAlwaysValenceCheckWhenAsked) {
+  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_valence_check.sdf";
+  auto atom = [](const char* symbol) {
+    return std::string("    0.0000    0.0000    0.0000 ") + symbol + (std::strlen(symbol) == 1 ? "  " : " ") +
+           " 0  0  0  0  0  0  0  0  0  0  0  0\n";
+  };
+  {
+    std::ofstream out(file, std::ios::binary);
+    // 1: nitro as MUTAG writes it (N with valence 4, no charges); 2: N(=O)=O, which the clean-up
+    // charges; 3: a lone H+ (no implicit H, as RDKit); 4: He with a radical (RDKit: over its valence 0).
+    out << "mutag\n  t\n\n  4  3  0  0  0  0  0  0  0  0999 V2000\n" << atom("C") << atom("N") << atom("O") << atom("O")
+        << "  1  2  1  0\n  2  3  2  0\n  2  4  1  0\nM  END\n$$$$\n"
+        << "nitro\n  t\n\n  4  3  0  0  0  0  0  0  0  0999 V2000\n" << atom("C") << atom("N") << atom("O") << atom("O")
+        << "  1  2  1  0\n  2  3  2  0\n  2  4  2  0\nM  END\n$$$$\n"
+        << "proton\n  t\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n" << atom("H") << "M  CHG  1   1   1\nM  END\n$$$$\n"
+        << "helium\n  t\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n" << atom("He") << "M  RAD  1   1   2\nM  END\n$$$$\n";
+  }
+  {
+    SdfReader reader(file);  // default: read as written, clean-up applied
+    Molecule m;
+    ASSERT_TRUE(reader.next(m));
+    EXPECT_EQ(m.atoms[1].formal_charge, 0);
+    ASSERT_TRUE(find_valence_problem(m).has_value());
+    EXPECT_EQ(find_valence_problem(m)->atom, 1);
+    EXPECT_EQ(find_valence_problem(m)->reason, "valence 4 is more than the 3 that N allows");
+    ASSERT_TRUE(reader.next(m));
+    EXPECT_EQ(m.atoms[1].formal_charge, 1);
+    EXPECT_EQ(m.atoms[2].formal_charge + m.atoms[3].formal_charge, -1);
+    EXPECT_FALSE(find_valence_problem(m).has_value());
+    ASSERT_TRUE(reader.next(m));
+    EXPECT_EQ(perceive(m).total_hydrogens, std::vector<int>{0});
+    ASSERT_TRUE(reader.next(m));
+    EXPECT_FALSE(reader.next(m));
+  }
+  SdfOptions strict;
+  strict.check_valences = true;
+  SdfReader reader(file, strict);
+  Molecule m;
+  try {
+    reader.next(m);
+    FAIL() << "a neutral four-bonded N was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find(":1: record 1: atom 2 (N): valence 4 is more than the 3 that N allows"),
+              std::string::npos)
+        << e.what();
+  }
+  ASSERT_TRUE(reader.next(m));
+  ASSERT_TRUE(reader.next(m));
+  try {
+    reader.next(m);
+    FAIL() << "He with a radical was accepted";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("record 4: atom 1 (He): valence 1 is more than the 0 that He with a radical allows"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(reader.next(m));
+}
+
 TEST(Sdf, StatedValenceFixesTheHydrogenCount) {
   const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_valence.sdf";
   {

@@ -109,6 +109,34 @@ TEST(Smiles, AromaticityFollowsRdkitsRules) {
   expect_facts("c1cc[s+]cc1", {6, 6, 5, 6, 1, 6});
 }
 
+TEST(Smiles, ValenceCheckFollowsRdkit) {
+  // RDKit 2022.09's verdicts (Chem.MolFromSmiles). Refused: an atom over the largest valence of its
+  // element at its charge (the charge counts the other way for B, Li, ...), or over every valence that
+  // could take hydrogens.
+  for (const char* smiles : {"CC(C)(C)(C)C", "C[N](C)(C)C", "[C-](C)(C)(C)C", "[CH2](C)(C)C", "[N+](C)(C)(C)(C)C",
+                             "[B-](C)(C)(C)(C)C", "[Si](C)(C)(C)(C)(C)(C)C", "[Tl](C)(C)(C)C", "[O](C)(C)C",
+                             "[Xe](F)(F)(F)(F)(F)(F)F", "C[H]C", "[H+2]", "c1ccccc1C(C)(C)(C)C"})
+    EXPECT_THROW(parse_smiles(smiles), SmilesError) << smiles;
+  // Accepted: a carbocation, the open valences of Mg, Si's 6, Tl's 3, nitro and perchlorate after the
+  // clean-up, pyrrole's N with a substituent, hypervalent halogen cations, hydride, an [H] that folds.
+  for (const char* smiles : {"[C+](C)(C)(C)C", "C[Mg](C)(C)C", "[Si](C)(C)(C)(C)(C)C", "[Tl](C)(C)C", "CN(=O)=O",
+                             "Cl(=O)(=O)(=O)[O-]", "Cn1cccc1", "C[Cl+2](C)C", "[H-]", "[HH2]C", "[B-](C)(C)(C)C",
+                             "OS(=O)(=O)O", "CP(C)(C)(C)C"})
+    EXPECT_NO_THROW(parse_smiles(smiles)) << smiles;
+  try {
+    parse_smiles("CC[N](C)(C)C");
+    FAIL() << "a neutral four-bonded N was accepted";
+  } catch (const SmilesError& e) {
+    EXPECT_STREQ(e.what(), "atom 3 (N): valence 4 is more than the 3 that N allows");
+  }
+  try {
+    parse_smiles("[B+](C)(C)C");
+    FAIL() << "a three-bonded B+ was accepted";
+  } catch (const SmilesError& e) {
+    EXPECT_STREQ(e.what(), "atom 1 (B): valence 3 is more than the 2 that B with charge +1 allows");
+  }
+}
+
 TEST(Smiles, NitroBecomesChargeSeparated) {
   const Molecule m = parse_smiles("CN(=O)=O");
   ASSERT_EQ(m.atoms.size(), 4u);

@@ -3,6 +3,8 @@
 // hydrogen counts from a default-valence model, aromaticity on Kekulé input, conjugation, hybridisation.
 // The reference for every rule is RDKit's behaviour on the MoleculeNet SDFs (bench/rdkit_agreement.py).
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "gatkit/chem/molecule.hpp"
@@ -40,6 +42,23 @@ void kekulize(Molecule& molecule);
 /// (azides) becomes N+ and O- (N-); a neutral 3-, 5- or 7-valent Cl, Br or I bonded to oxygens only
 /// gives each double-bonded terminal O a single bond and a negative charge (perchlorate: Cl+3).
 void clean_up(Molecule& molecule);
+
+/// An atom whose bonds and hydrogens exceed what its element allows at its charge.
+struct ValenceProblem {
+  int atom;            ///< 0-based index
+  std::string reason;  ///< "valence 5 is more than the 4 that N with charge +1 allows"
+};
+
+/// RDKit's valence check (the strict explicit- and implicit-valence rules of its sanitisation, with its
+/// 2022.09 valence lists): the first atom whose valence no allowed valence of its element holds at its
+/// charge (C with five bonds, neutral four-bonded N, [B-] with five bonds); none for the d and f blocks,
+/// which take any valence. A plain H atom with one single bond to a heavy atom is not checked itself
+/// (readers fold it into its neighbour's H count). Call it after clean_up(), so that nitro groups written
+/// N(=O)=O pass. The SMILES readers refuse such molecules, as RDKit does; the SDF reader if asked.
+std::optional<ValenceProblem> find_valence_problem(const Molecule& molecule);
+
+/// find_valence_problem() as an InvalidArgument: "atom 3 (N): valence 4 is more than the 3 that N allows".
+void check_valences(const Molecule& molecule);
 
 /// Perceives everything above. Input bonds of order 4 (aromatic) are respected as aromatic.
 Perception perceive(const Molecule& molecule);

@@ -25,6 +25,11 @@ namespace gatkit::chem {
 
 struct SdfOptions {
   bool fold_hydrogens = true;  ///< H atoms bonded to exactly one heavy atom become explicit_hydrogens
+  /// Refuse a record with an atom over every valence its element allows (chem::find_valence_problem, as
+  /// RDKit's sanitisation). Off by default: connection tables converted from graph data sets often drop
+  /// charges (MUTAG's nitro groups are neutral N with valence 4), and are read as written; `gatkit info`
+  /// counts such records. RDKit's clean-up (neutral N(=O)=O to [N+](=O)[O-]) is always applied.
+  bool check_valences = false;
   /// max_atoms: records with more atoms or bonds are errors (a counts line cannot make the reader
   /// allocate); max_line_length, also for V3000 lines joined from continuation lines.
   Limits limits = default_limits();

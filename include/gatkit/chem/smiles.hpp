@@ -9,11 +9,14 @@
 //  - bonds: - = # : and / \ (read as single: stereochemistry is not kept); an unwritten bond is
 //    aromatic between two aromatic atoms when it lies on a ring, single otherwise (as RDKit reads
 //    biphenyl "c1ccccc1c1ccccc1"); ring closures 0-9, %nn and %(n...); branches; '.' between parts;
-//  - hydrogen atoms written as [H] on one heavy atom are folded into its H count (SdfOptions' rule);
+//  - hydrogen atoms written as [H] on one heavy atom are folded into its H count (SdfOptions' rule;
+//    after the valence check, so that its messages number atoms as written);
 //  - then, as RDKit's sanitisation does: charge-separated nitro, N-oxide, azide and halogen-oxide groups
-//    (chem::clean_up), and the aromatic bonds turned into a Kekulé structure (chem::kekulize), so that
-//    perceive() finds aromaticity with the same model as for SDF input. A string that cannot be
-//    kekulized (pyrrole written "c1ccnc1" instead of "c1cc[nH]c1") is an error, as in RDKit.
+//    (chem::clean_up); the valence check (chem::find_valence_problem: "C(C)(C)(C)(C)C" or a neutral
+//    four-bonded "C[N](C)(C)C" is an error, as in RDKit); and the aromatic bonds turned into a Kekulé
+//    structure (chem::kekulize), so that perceive() finds aromaticity with the same model as for SDF
+//    input. A string that cannot be kekulized (pyrrole written "c1ccnc1" instead of "c1cc[nH]c1") is an
+//    error, as in RDKit.
 // Quadruple bonds ('$') are refused. Chirality and atom classes are read and dropped.
 //
 // Errors are SmilesError ("position P: why", P 1-based); the CSV reader turns them into ParseErrors
