@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance protocol of the molecule issue with the settings chosen on validation scores during the
 # screening recorded in bench/results/molecule_screening/log.tsv (one job at a time, 1 thread):
-# MUTAG 10-fold, BBBP random 8:1:1 and scaffold, Tox21 (12 tasks) random, ESOL random; 3 seeds.
+# MUTAG 10-fold, BBBP random 8:1:1 and scaffold, Tox21 (12 tasks) random (6 seeds), ESOL random; 3 seeds.
 #   bench/molecules.sh        (needs ../shared/datasets/molecules; writes bench/results/mol_*.json)
 # Environment: GATKIT (binary, default build/bin/gatkit), OUT (default bench/results), THREADS (2).
 set -euo pipefail
@@ -24,6 +24,6 @@ run bbbp_scaffold --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --split scaf
   --readout mean,max --jk --dropout 0.2 --residual --epochs 400 --patience 50
 run esol_random --data $D/moleculenet/esol/esol.sdf --target "measured log solubility in mols per litre" --runs 3 \
   --readout sum --batch-size 32 --epochs 300 --patience 50 --head-layers 1 --dropout 0 --lr-decay 0.5 --lr-patience 15
-run tox21_random --data $D/moleculenet/tox21/tox21.sdf --runs 3 \
+run tox21_random --data $D/moleculenet/tox21/tox21.sdf --runs 6 \
   --target NR-AR,NR-AR-LBD,NR-AhR,NR-Aromatase,NR-ER,NR-ER-LBD,NR-PPAR-gamma,SR-ARE,SR-ATAD5,SR-HSE,SR-MMP,SR-p53 \
-  --readout attention --head-layers 1 --dropout 0.2
+  --readout attention --head-layers 1 --epochs 300 --patience 50 --dropout 0.2 --weight-decay 1e-5
