@@ -101,7 +101,6 @@ struct MoleculeStats {
   std::int64_t charged_atoms = 0, charged_molecules = 0, aromatic_atoms = 0, aromatic_molecules = 0, ring_molecules = 0;
   /// Molecules read with an atom over its element's valences (RDKit's sanitisation refuses them), and
   /// the first few reasons.
-  std::int64_t over_valence = 0;
   std::vector<std::uint64_t> over_valence_records;
   std::vector<std::string> over_valence_examples;
   std::map<std::string, std::int64_t> elements;
@@ -130,12 +129,9 @@ struct MoleculeStats {
     for (const auto& [key, value] : m.properties) count_property(key);
     for (auto& t : targets) t.add(m.property(t.name));
     if (auto problem = chem::find_valence_problem(m)) {
-      ++over_valence;
       over_valence_records.push_back(m.record);
       if (over_valence_examples.size() < 3)
-        over_valence_examples.push_back("record " + std::to_string(m.record) + ": atom " +
-                                        std::to_string(problem->atom + 1) + " (" + m.atoms[problem->atom].symbol +
-                                        "): " + problem->reason);
+        over_valence_examples.push_back("record " + std::to_string(m.record) + ": " + chem::valence_message(m, *problem));
     }
   }
 
@@ -210,7 +206,7 @@ void print_json(const MoleculeStats& s, const std::filesystem::path& file) {
   w.Key("charged_molecules"); w.Int64(s.charged_molecules);
   w.Key("aromatic_atoms"); w.Int64(s.aromatic_atoms);
   w.Key("aromatic_molecules"); w.Int64(s.aromatic_molecules);
-  w.Key("over_valence_molecules"); w.Int64(s.over_valence);
+  w.Key("over_valence_molecules"); w.Uint64(s.over_valence_records.size());
   w.Key("over_valence_records"); w.StartArray();
   for (const auto r : s.over_valence_records) w.Uint64(r);
   w.EndArray();
@@ -278,8 +274,8 @@ void print_text(const MoleculeStats& s, const std::filesystem::path& file) {
               << "hydrogens   " << s.hydrogens << " (implicit and folded)\n"
               << "charged     " << s.charged_atoms << " atoms in " << s.charged_molecules << " molecules\n"
               << "aromatic    " << s.aromatic_atoms << " atoms in " << s.aromatic_molecules << " molecules\n";
-    if (s.over_valence > 0) {
-      std::cout << "valence     " << s.over_valence
+    if (!s.over_valence_records.empty()) {
+      std::cout << "valence     " << s.over_valence_records.size()
                 << " molecules with an atom over its element's valences (read as written; RDKit refuses them)";
       for (const auto& e : s.over_valence_examples) std::cout << "\n              " << e;
       std::cout << "\n";

@@ -796,10 +796,6 @@ void clean_up(Molecule& m) {
   }
 }
 
-}  // namespace gatkit::chem
-
-namespace gatkit::chem {
-
 namespace {
 
 /// "N", "N with charge +1", "C with a radical": the atom as a valence message names it.
@@ -811,7 +807,11 @@ std::string atom_kind(const Atom& at) {
   return s;
 }
 
-std::string allowed_list(const std::vector<int>& values) {
+/// "3, 5 or 7": the positive valences of `valens`, shifted by `chr`.
+std::string allowed_list(const std::vector<int>& valens, int chr) {
+  std::vector<int> values;
+  for (int v : valens)
+    if (v > 0) values.push_back(v + chr);
   std::string s;
   for (std::size_t i = 0; i < values.size(); ++i)
     s += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + std::to_string(values[i]);
@@ -823,8 +823,7 @@ std::string allowed_list(const std::vector<int>& values) {
 std::optional<ValenceProblem> find_valence_problem(const Molecule& m) {
   const int n = static_cast<int>(m.atoms.size());
   std::vector<double> accum(static_cast<std::size_t>(n), 0.0);
-  std::vector<bool> aromatic(static_cast<std::size_t>(n), false), single(static_cast<std::size_t>(n), true);
-  std::vector<int> degree(static_cast<std::size_t>(n), 0), partner(static_cast<std::size_t>(n), -1);
+  std::vector<bool> aromatic(static_cast<std::size_t>(n), false);
   for (int a = 0; a < n; ++a) {
     accum[a] = m.atoms[a].explicit_hydrogens;
     aromatic[a] = m.atoms[a].aromatic;
@@ -833,24 +832,18 @@ std::optional<ValenceProblem> find_valence_problem(const Molecule& m) {
     if (b.begin == b.end || b.begin < 0 || b.end < 0 || b.begin >= n || b.end >= n) continue;
     const bool arom = b.order == BondOrder::aromatic || b.aromatic;
     const double v = bond_valence(arom ? BondOrder::aromatic : b.order);
-    for (const auto& [self, other] : {std::pair{b.begin, b.end}, std::pair{b.end, b.begin}}) {
-      accum[self] += v;
-      ++degree[self];
-      partner[self] = other;
-      if (arom) aromatic[self] = true;
-      if (b.order != BondOrder::single || arom) single[self] = false;
-    }
+    accum[b.begin] += v;
+    accum[b.end] += v;
+    if (arom) aromatic[b.begin] = aromatic[b.end] = true;
   }
+  // A hydrogen atom that the readers fold into its heavy atom's H count (RDKit removes it before the
+  // check) is not checked itself: only its bond counts, on the heavy atom.
+  const std::vector<std::int32_t> folds = hydrogen_folds(m);
   for (int a = 0; a < n; ++a) {
     const Atom& at = m.atoms[a];
     const int z = at.atomic_number;
     const auto& valens = valence_list(z);
-    if (z <= 0 || valens.empty()) continue;  // dummy atoms; the d and f blocks take any valence
-    // A plain H with one single bond to a heavy atom is folded into that atom's H count by the readers
-    // (RDKit removes it before the check), so only its bond counts, on the heavy atom.
-    if (z == 1 && at.isotope == 0 && at.formal_charge == 0 && at.radical == 0 && degree[a] == 1 && single[a] &&
-        m.atoms[partner[a]].atomic_number > 1)
-      continue;
+    if (z <= 0 || valens.empty() || folds[a] >= 0) continue;  // dummy atoms; the d and f blocks take any valence
     const int chr = valence_charge(z, at.formal_charge);
     const int ev = rounded_valence(accum[a], z, chr, aromatic[a]);
     // RDKit's strict explicit valence: the valence shifted by the charge (the other way for atoms with
@@ -863,34 +856,27 @@ std::optional<ValenceProblem> find_valence_problem(const Molecule& m) {
     // RDKit's implicit valence, for atoms that may take hydrogens: an allowed valence at this charge must
     // hold the explicit one and the radical electrons (be one of them, for an aromatic atom above its
     // default valence); a lone H may only have charge -1, 0 or +1.
-    const int rad = radical_electrons(at.radical);
-    const int used = ev + rad;
+    const int used = ev + radical_electrons(at.radical);
     if (z == 1 && used == 0) {
       if (std::abs(at.formal_charge) > 1)
         return ValenceProblem{a, "a lone hydrogen cannot have charge " + std::to_string(at.formal_charge)};
       continue;
     }
-    std::vector<int> allowed;
-    for (int v : valens) allowed.push_back(v + chr);
-    if (aromatic[a] && used > allowed.front()) {
-      std::vector<int> positive;
-      for (std::size_t k = 0; k < valens.size(); ++k)
-        if (valens[k] > 0) positive.push_back(allowed[k]);
-      if (std::find(positive.begin(), positive.end(), used) == positive.end())
+    if (aromatic[a] && used > valens.front() + chr) {
+      if (std::none_of(valens.begin(), valens.end(), [&](int v) { return v > 0 && used == v + chr; }))
         return ValenceProblem{a, "valence " + std::to_string(used) + " of an aromatic " + atom_kind(at) +
-                                     " is none of those it allows (" + allowed_list(positive) + ")"};
-    } else if (!open_valence(z) && used > allowed.back()) {
-      return ValenceProblem{a, "valence " + std::to_string(used) + " is more than the " + std::to_string(allowed.back()) +
-                                   " that " + atom_kind(at) + " allows"};
+                                     " is none of those it allows (" + allowed_list(valens, chr) + ")"};
+    } else if (!open_valence(z) && used > valens.back() + chr) {
+      return ValenceProblem{a, "valence " + std::to_string(used) + " is more than the " +
+                                   std::to_string(valens.back() + chr) + " that " + atom_kind(at) + " allows"};
     }
   }
   return std::nullopt;
 }
 
-void check_valences(const Molecule& m) {
-  if (auto problem = find_valence_problem(m))
-    throw InvalidArgument("atom " + std::to_string(problem->atom + 1) + " (" + m.atoms[problem->atom].symbol +
-                          "): " + problem->reason);
+std::string valence_message(const Molecule& m, const ValenceProblem& problem) {
+  return "atom " + std::to_string(problem.atom + 1) + " (" + m.atoms[static_cast<std::size_t>(problem.atom)].symbol +
+         "): " + problem.reason;
 }
 
 }  // namespace gatkit::chem

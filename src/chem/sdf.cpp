@@ -185,8 +185,7 @@ bool SdfReader::State::read(Molecule& m) {
   chem::clean_up(m);
   if (options.check_valences)
     if (auto problem = chem::find_valence_problem(m))
-      fail(start, "atom " + std::to_string(problem->atom + 1) + " (" + m.atoms[problem->atom].symbol + "): " +
-                      problem->reason);
+      fail(start, chem::valence_message(m, *problem));
   if (options.fold_hydrogens) chem::fold_hydrogens(m);
   read_data_items(m);
   return true;

@@ -73,8 +73,7 @@ class Parser {
     // written), then hydrogens and Kekulé bonds.
     clean_up(m_);
     if (auto problem = find_valence_problem(m_))
-      throw SmilesError(0, "atom " + std::to_string(problem->atom + 1) + " (" + m_.atoms[problem->atom].symbol +
-                               "): " + problem->reason);
+      throw SmilesError(0, valence_message(m_, *problem));
     if (options_.fold_hydrogens) fold_hydrogens(m_);
     try {
       kekulize(m_);

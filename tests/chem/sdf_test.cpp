@@ -287,8 +287,7 @@ TEST(Sdf, WriterRefusesCoordinatesWiderThanTheAtomBlock) {
   std::filesystem::remove(out);
 }
 
-// A stated valence (V2000 vvv, V3000 VAL=) is the atom's bonds plus its hydrogens, no more: RDKit writes
-// [TlH2+] or a chlorine atom [Cl] this way, and reads the H count back from it.
+// RDKit's clean-up always; its valence check only with SdfOptions::check_valences (MUTAG-like files).
 TEST(Sdf, CleanUpAlwaysValenceCheckWhenAsked) {
   const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_valence_check.sdf";
   auto atom = [](const char* symbol) {
@@ -348,6 +347,8 @@ TEST(Sdf, CleanUpAlwaysValenceCheckWhenAsked) {
   EXPECT_FALSE(reader.next(m));
 }
 
+// A stated valence (V2000 vvv, V3000 VAL=) is the atom's bonds plus its hydrogens, no more: RDKit writes
+// [TlH2+] or a chlorine atom [Cl] this way, and reads the H count back from it.
 TEST(Sdf, StatedValenceFixesTheHydrogenCount) {
   const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_sdf_valence.sdf";
   {

@@ -49,8 +49,13 @@ struct Molecule {
   }
 };
 
-/// Folds plain hydrogen atoms (no isotope, charge or radical) that have one single bond, to a heavy
-/// atom, into that atom's explicit_hydrogens, and renumbers the remaining atoms and bonds.
+/// Per atom: for a plain hydrogen atom (no isotope, charge or radical) with one single bond, to a heavy
+/// atom, that heavy atom's index; -1 for every other atom. These are the atoms fold_hydrogens() folds.
+/// Bonds that do not join two atoms of the molecule are ignored.
+std::vector<std::int32_t> hydrogen_folds(const Molecule& molecule);
+
+/// Folds the hydrogen atoms of hydrogen_folds() into their heavy atom's explicit_hydrogens, and
+/// renumbers the remaining atoms and bonds.
 void fold_hydrogens(Molecule& molecule);
 
 /// Atomic number of an element symbol ("C" -> 6, "Cl" -> 17; case-sensitive as in MDL files), 0 if

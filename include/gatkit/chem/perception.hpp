@@ -57,8 +57,9 @@ struct ValenceProblem {
 /// N(=O)=O pass. The SMILES readers refuse such molecules, as RDKit does; the SDF reader if asked.
 std::optional<ValenceProblem> find_valence_problem(const Molecule& molecule);
 
-/// find_valence_problem() as an InvalidArgument: "atom 3 (N): valence 4 is more than the 3 that N allows".
-void check_valences(const Molecule& molecule);
+/// The problem as readers report it, atoms numbered from 1: "atom 3 (N): valence 4 is more than the 3
+/// that N allows".
+std::string valence_message(const Molecule& molecule, const ValenceProblem& problem);
 
 /// Perceives everything above. Input bonds of order 4 (aromatic) are respected as aromatic.
 Perception perceive(const Molecule& molecule);
