@@ -133,6 +133,8 @@ molecule train options (FILE.sdf|.mol|.json|.csv; the same names mean the same t
   --classes N                classes of a multi-class target (0 = from the labels)    [0]
   --split random|scaffold|kfold:K   random 8:1:1, Bemis-Murcko scaffolds 8:1:1, stratified K-fold [random]
   --runs N                   seeds (random, scaffold); K-fold runs every fold          [3]
+  --repeats R                K-fold: R repetitions, folds drawn with seeds SEED..SEED+R-1
+                             (the runs of R commands with --seed SEED, SEED+1, ...)   [1]
   --layers N / --heads N / --hidden N                                     [3 / 4 / 64]
   --attention additive|dot   scoring; bond features enter either                        [additive]
   --range / --max-full-nodes / --max-range-edges / --pe   as above; beyond 1-hop, pairs that are not

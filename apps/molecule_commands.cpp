@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -199,7 +200,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                    "dropout", "attention-dropout", "lr", "weight-decay", "epochs", "patience", "batch-size", "on-error", "smiles-column", "name-column", "task",
                    "save", "attention", "normalizer", "head-merge", "cardinality", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
-                   "checkpoint-every", "resume", "stop-after-epochs", "ensemble", "structural-features"},
+                   "checkpoint-every", "resume", "stop-after-epochs", "ensemble", "structural-features", "repeats"},
                   {"quiet", "residual", "no-residual", "jk"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
@@ -328,21 +329,35 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   const auto first_seed = static_cast<std::uint64_t>(args.integer("seed", 0));
   GATKIT_REQUIRE(runs >= 1, "--runs must be >= 1");
   const auto n = static_cast<std::int64_t>(graphs.size());
+  const bool kfold = split_kind.rfind("kfold:", 0) == 0;
+  const auto repeats = args.integer("repeats", 1);
+  GATKIT_REQUIRE(repeats >= 1 && repeats <= 1000, "--repeats must be 1 to 1000");
+  GATKIT_REQUIRE(kfold || !args.has("repeats"), "--repeats repeats K-fold cross-validation; it needs --split kfold:K");
+  // splits[r] is trained with seeds[r]. Repetition j of K-fold cross-validation draws its folds with seed
+  // SEED+j and trains fold f with seed SEED+j+f, so --repeats R gives exactly the runs of R commands with
+  // --seed SEED, SEED+1, ...
   std::vector<train::Split> splits;
+  std::vector<std::uint64_t> seeds;
   if (split_kind == "random") {
     for (std::int64_t r = 0; r < runs; ++r) splits.push_back(train::random_split(n, 0.8, 0.1, first_seed + r));
   } else if (split_kind == "scaffold") {
     GATKIT_REQUIRE(!generic, "--split scaffold needs molecules (Bemis-Murcko scaffolds); these are generic graphs");
     const auto keys = train::murcko_scaffold_keys(set.molecules);
     splits.assign(static_cast<std::size_t>(runs), train::scaffold_split(keys, 0.8, 0.1));  // deterministic split
-  } else if (split_kind.rfind("kfold:", 0) == 0) {
+  } else if (kfold) {
     const int k = std::stoi(split_kind.substr(6));
     std::vector<std::int64_t> classes(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) classes[static_cast<std::size_t>(i)] = std::isnan(targets(i, 0)) ? -1 : static_cast<std::int64_t>(targets(i, 0));
-    splits = train::stratified_kfold(classes, k, first_seed);
+    for (std::int64_t j = 0; j < repeats; ++j) {
+      auto folds = train::stratified_kfold(classes, k, first_seed + static_cast<std::uint64_t>(j));
+      for (std::size_t f = 0; f < folds.size(); ++f) seeds.push_back(first_seed + static_cast<std::uint64_t>(j) + f);
+      std::move(folds.begin(), folds.end(), std::back_inserter(splits));
+    }
   } else {
     throw InvalidArgument("--split expects random, scaffold or kfold:K");
   }
+  if (seeds.empty())
+    for (std::size_t r = 0; r < splits.size(); ++r) seeds.push_back(first_seed + r);
   if (!quiet)
     std::cerr << "data " << file.filename().string() << ": " << n << " " << noun
               << (set.skipped.empty() ? "" : " (" + skipped_line(set.skipped, records) + ")")
@@ -366,7 +381,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   }
   const std::vector<GraphRunResult>& results = finished.results();
   for (auto r = static_cast<std::size_t>(resumable.first_run()); r < splits.size(); ++r) {
-    const std::uint64_t seed = first_seed + r;
+    const std::uint64_t seed = seeds[r];
     resumable.attach(options, static_cast<int>(r), [&](TrainingState& state) { finished.store(state); });
     TrainedGraphModel trained;
     GraphRunResult result;
@@ -400,6 +415,24 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std, 4) << " over " << results.size()
             << " run(s)" << extra << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads()
             << " threads)\n";
+  // Repeated K-fold cross-validation: the mean of each repetition (K runs each), in order.
+  const auto per_repeat = [&](auto get) {
+    std::vector<double> means;
+    const std::size_t k = results.size() / static_cast<std::size_t>(repeats);
+    for (std::size_t j = 0; j < static_cast<std::size_t>(repeats); ++j) {
+      std::vector<double> values;
+      for (std::size_t f = 0; f < k; ++f) values.push_back(get(results[j * k + f]));
+      means.push_back(mean_std(values).first);
+    }
+    return means;
+  };
+  const auto test_of = [](const GraphRunResult& r) { return r.test_metric; };
+  const auto accuracy_of = [](const GraphRunResult& r) { return r.test_accuracy; };
+  if (repeats > 1 && !quiet) {
+    std::cerr << "test " << metric_label << " per repetition:";
+    for (const double m : per_repeat(test_of)) std::cerr << " " << fixed(m, 4);
+    std::cerr << "\n";
+  }
   if (args.has("summary")) {
     rapidjson::StringBuffer b;
     PrettyJsonWriter w(b);
@@ -423,6 +456,13 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       write_mean_std(w, "test_mae", results, [](const GraphRunResult& r) { return r.test_mae; });
     write_per_task(w, per_task_key(options.task), results);
     w.Key("split"); w.String(split_kind.c_str());
+    if (kfold) {
+      w.Key("repeats"); w.Int64(repeats);
+      w.Key("test_mean_per_repeat"); numbers(w, per_repeat(test_of));
+      if (options.task != GraphTask::regression) {
+        w.Key("test_accuracy_mean_per_repeat"); numbers(w, per_repeat(accuracy_of));
+      }
+    }
     w.Key("molecules"); w.Int64(n);
     w.Key("input"); w.String(noun);  // molecules | graphs (JSON generic graph entries)
     if (generic) {

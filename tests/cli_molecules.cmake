@@ -1,5 +1,6 @@
 # Run by ctest (tests cli_molecules_*) as
-#   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info -DDATA=<tests/data/chem/labelled> -DWORK_DIR=<dir>
+#   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info|ensemble|smiles|kfold -DDATA=<tests/data/chem/labelled>
+#         -DWORK_DIR=<dir>
 #         -P cli_molecules.cmake
 # The molecule commands on the small files of tests/data/chem/labelled (make_labelled.py):
 #   predict: train --save (binary, regression, and dot attention), predict, and files whose middle record is broken
@@ -11,7 +12,9 @@
 #   smiles:  the same molecules as a SMILES table (labelled.csv): a model trained on the SDF predicts the
 #            CSV exactly as the SDF; train on the CSV; a bad SMILES fails naming record and column, or is
 #            skipped with the other records' rows unchanged; a .smi file predicts as the table; convert;
-#            a table without a SMILES column.
+#            a table without a SMILES column;
+#   ensemble: --ensemble M trains, saves, predicts and explains;
+#   kfold:   --split kfold:K --repeats R gives the runs of R commands with consecutive seeds.
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_molecules)
@@ -266,7 +269,43 @@ elseif(MODE STREQUAL "ensemble")
   expect_match("${err}" "--member 4: the model has 3 members" "member out of range")
   run(2 train --data ${DATA}/labelled.sdf --target active --ensemble 0)
   expect_match("${err}" "--ensemble must be 1 to 64" "--ensemble 0")
+elseif(MODE STREQUAL "kfold")
+  # Repeated K-fold cross-validation: --repeats 2 --seed 5 gives exactly the runs of --seed 5 and --seed 6,
+  # in that order, and the summary holds each repetition's mean.
+  set(common --data ${DATA}/labelled.sdf --target active --split kfold:4 --epochs 1 --lr 1e-5 --batch-size 8 --quiet)
+  run(0 train ${common} --seed 5 --repeats 2 --summary ${dir}/kfold_repeats.json)
+  file(READ ${dir}/kfold_repeats.json repeated)
+  string(JSON repeats GET "${repeated}" repeats)
+  expect_equal("${repeats}" "2" "repeats in the summary")
+  string(JSON count LENGTH "${repeated}" runs)
+  expect_equal("${count}" "8" "runs of 2 x 4 folds")
+  set(i 0)
+  foreach(seed 5 6)
+    run(0 train ${common} --seed ${seed} --summary ${dir}/kfold_seed${seed}.json)
+    file(READ ${dir}/kfold_seed${seed}.json single)
+    string(JSON repeats GET "${single}" repeats)
+    expect_equal("${repeats}" "1" "repeats of a single cross-validation")
+    foreach(f RANGE 3)
+      foreach(key seed test val test_accuracy best_epoch)
+        string(JSON a GET "${repeated}" runs ${i} ${key})
+        string(JSON b GET "${single}" runs ${f} ${key})
+        expect_equal("${a}" "${b}" "run ${i} (${key}) of --repeats 2 and fold ${f} of --seed ${seed}")
+      endforeach()
+      math(EXPR i "${i} + 1")
+    endforeach()
+    math(EXPR j "${seed} - 5")
+    string(JSON a GET "${repeated}" test_mean_per_repeat ${j})
+    string(JSON b GET "${single}" test_mean)
+    expect_equal("${a}" "${b}" "mean of repetition ${j} and test_mean of --seed ${seed}")
+    string(JSON a GET "${repeated}" test_accuracy_mean_per_repeat ${j})
+    string(JSON b GET "${single}" test_accuracy_mean)
+    expect_equal("${a}" "${b}" "accuracy of repetition ${j} and test_accuracy_mean of --seed ${seed}")
+  endforeach()
+  run(2 train --data ${DATA}/labelled.sdf --target active --repeats 2)
+  expect_match("${err}" "--repeats repeats K-fold cross-validation; it needs --split kfold:K" "--repeats without kfold")
+  run(2 train ${common} --repeats 0)
+  expect_match("${err}" "--repeats must be 1 to 1000" "--repeats 0")
 else()
-  message(FATAL_ERROR "cli_molecules: unknown MODE '${MODE}' (expected predict, convert, info or ensemble)")
+  message(FATAL_ERROR "cli_molecules: unknown MODE '${MODE}' (expected predict, convert, info, ensemble, smiles or kfold)")
 endif()
 message(STATUS "cli_molecules: ${MODE} passed")
