@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Acceptance protocol of the molecule issue with the settings chosen on validation scores during the
 # screening recorded in bench/results/molecule_screening/log.tsv (one job at a time, 1 thread):
-# MUTAG 10-fold, BBBP random 8:1:1 and scaffold, Tox21 (12 tasks) random (6 seeds), ESOL random; 3 seeds.
+# MUTAG 10 x 10-fold, BBBP random 8:1:1 and scaffold, Tox21 (12 tasks) random (6 seeds), ESOL random; 3 seeds.
 #   bench/molecules.sh        (needs ../shared/datasets/molecules; writes bench/results/mol_*.json)
 # Environment: GATKIT (binary, default build/bin/gatkit), OUT (default bench/results), THREADS (2).
 set -euo pipefail
@@ -16,7 +16,7 @@ run() {
   echo "== $name"
   /usr/bin/time -f "wall %e s, peak RSS %M KiB" "$bin" train "$@" --threads "$threads" --quiet --summary "$out/mol_$name.json"
 }
-run mutag_kfold10 --data $D/mutag/mutag.sdf --target class --split kfold:10 \
+run mutag_kfold10 --data $D/mutag/mutag.sdf --target class --split kfold:10 --repeats 10 \
   --readout mean,max --jk --head-layers 1 --batch-size 32 --dropout 0.1 --select accuracy --lr 2e-4 --epochs 600 --patience 100
 run bbbp_random --data $D/moleculenet/bbbp/bbbp.sdf --target p_np --runs 3 \
   --readout mean,max --jk --dropout 0.2 --residual --epochs 400 --patience 50
