@@ -36,17 +36,24 @@ namespace {
 /// A TU data set rather than a molecule file (which a file named like one always is).
 bool is_tu_input(const std::filesystem::path& file) { return !is_molecule_path(file) && is_tu_path(file); }
 
-void for_each_tu_record(const std::filesystem::path& path, const std::function<void(MoleculeRecord&)>& visit,
+/// The graphs of a TU data set as records numbered by graph id; under skip, a graph with a bad line is a
+/// record with its error (io::read_tu_dataset).
+void for_each_tu_record(const std::filesystem::path& path, OnError on_error, const std::function<void(MoleculeRecord&)>& visit,
                         bool accept_graphs, const io::TuOptions& options) {
   if (!accept_graphs)
     throw InvalidArgument(path.string() + " is a TU data set of generic graphs; this command takes molecules (SDF/MOL or JSON)");
-  io::TuDataset set = io::read_tu_dataset(*io::find_tu_dataset(path), options);
+  std::vector<io::SkippedEntry> skipped;
+  io::TuDataset set = io::read_tu_dataset(*io::find_tu_dataset(path), options, on_error == OnError::skip ? &skipped : nullptr);
+  std::size_t next_skipped = 0;  // skipped is in graph order
   MoleculeRecord record;
   for (std::size_t k = 0; k < set.graphs.size(); ++k) {
     record = MoleculeRecord{};
     record.number = k + 1;
     record.id = set.graphs[k].id;
-    record.graph = std::move(set.graphs[k]);
+    if (next_skipped < skipped.size() && skipped[next_skipped].record == k + 1)
+      record.error = std::move(skipped[next_skipped++].error);
+    else
+      record.graph = std::move(set.graphs[k]);
     visit(record);
   }
 }
@@ -110,7 +117,7 @@ void for_each_json_record(const std::filesystem::path& file, OnError on_error,
 void for_each_record(const std::filesystem::path& file, OnError on_error,
                      const std::function<void(MoleculeRecord&)>& visit, bool accept_graphs, const io::TuOptions& tu,
                      const chem::SmilesCsvOptions& csv) {
-  if (is_tu_input(file)) for_each_tu_record(file, visit, accept_graphs, tu);
+  if (is_tu_input(file)) for_each_tu_record(file, on_error, visit, accept_graphs, tu);
   else if (file.extension() == ".json") for_each_json_record(file, on_error, visit, accept_graphs);
   else if (file.extension() == ".csv") {
     chem::SmilesCsvReader reader(file, csv);

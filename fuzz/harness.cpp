@@ -526,12 +526,32 @@ int tu(const std::uint8_t* data, std::size_t size) {
                                       "node_attributes", "edge_attributes", "graph_attributes"};
   for (std::size_t k = 0; k < parts.size() && k < std::size(names); ++k)  // an empty part: no such file
     if (!parts[k].empty() || k < 2) write_file(folder / ("D_" + std::string(names[k]) + ".txt"), parts[k]);
-  const auto d = attempt([&] { return io::read_tu_dataset({folder, "D"}); });
+  // Skipping (--on-error skip) passes over the graphs of bad lines: on files that read without it, it
+  // changes nothing; otherwise the graphs it keeps obey the same rules.
+  std::vector<io::SkippedEntry> skipped;
+  const auto d = attempt([&] { return io::read_tu_dataset({folder, "D"}, {}, &skipped); });
+  const auto strict = attempt([&] { return io::read_tu_dataset({folder, "D"}); });
+  if (strict) {
+    check(d && skipped.empty() && d->graphs == strict->graphs && d->class_values == strict->class_values,
+          "read_tu_dataset: skipping changed a file that reads without it");
+  }
   if (!d) return 0;
+  for (std::size_t k = 0; k < skipped.size(); ++k) {
+    check(skipped[k].record >= 1 && skipped[k].record <= d->graphs.size() &&
+              (k == 0 || skipped[k].record > skipped[k - 1].record) && !skipped[k].error.empty(),
+          "read_tu_dataset: skipped graphs in order, each with its error");
+    check(d->graphs[skipped[k].record - 1].num_nodes == 0, "read_tu_dataset: a skipped graph keeps only its id");
+  }
   const std::int64_t node_width = d->node_attributes + d->node_label_width;
   const std::int64_t edge_width = d->edge_attributes + d->edge_label_width;
   io::GraphFile file;
-  for (const io::GraphRecord& g : d->graphs) {
+  std::size_t next_skipped = 0;
+  for (std::size_t k = 0; k < d->graphs.size(); ++k) {
+    if (next_skipped < skipped.size() && skipped[next_skipped].record == k + 1) {
+      ++next_skipped;
+      continue;
+    }
+    const io::GraphRecord& g = d->graphs[k];
     check(g.num_nodes >= 1, "read_tu_dataset: every graph has a node");
     check_edges(g.edges, g.num_nodes, "read_tu_dataset");
     check(g.node_features.empty() ? node_width == 0 : static_cast<std::int64_t>(g.node_features.size()) == g.num_nodes,

@@ -1,7 +1,8 @@
 # Graph-level commands on a TU Dortmund data set (tests/data/tu/rings, written by make_tu.py there):
 # train by folder and by prefix, --save, predict (a row per graph, named DS_<id>; a set with fewer label
 # values fits the model, one with more is refused), info, convert to JSON and training on the result,
-# and the refusals (a molecule model, convert to SDF, a folder of two data sets, a broken file).
+# and the refusals (a molecule model, convert to SDF, a folder of two data sets, a broken file); a bad line
+# under --on-error skip passes over its graph only.
 #   cmake -DCLI=<gatkit program> -DMODE=tu -DDATA=<tests/data folder> -DWORK_DIR=<dir> -P cli_tu.cmake
 set(CLI_TEST cli_tu)
 include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
@@ -52,6 +53,36 @@ file(WRITE ${dir}/wide/T_graph_indicator.txt "1\n")
 run_match(2 "holds several TU data sets \\(S, T\\); name one as" info --data ${dir}/wide)
 file(WRITE ${dir}/small/S_A.txt "1, 2\n2, 3\n")
 run_match(1 "S_A.txt:2: edge 2 -> 3 joins graph 1 to graph 2" train --data ${dir}/small --target class)
+
+# --on-error skip: a bad line passes over its graph only (node 10 is in graph 3); the other rows keep
+# their graphs and predictions.
+file(MAKE_DIRECTORY ${dir}/broken)
+foreach(part A edge_labels graph_indicator graph_labels graph_attributes)
+  configure_file(${rings}/RINGS_${part}.txt ${dir}/broken/RINGS_${part}.txt COPYONLY)
+endforeach()
+file(STRINGS ${rings}/RINGS_node_labels.txt labels)
+list(REMOVE_AT labels 9)
+list(INSERT labels 9 "x")
+list(JOIN labels "\n" text)
+file(WRITE ${dir}/broken/RINGS_node_labels.txt "${text}\n")
+run_match(1 "RINGS_node_labels.txt:10: expected a label \\(an integer\\), found 'x'" train --data ${dir}/broken --target class)
+run_match(0 "data broken: 39 graphs \\(skipped 1 of 40 records: 3\\)" train --data ${dir}/broken --target class
+          --epochs 2 --runs 1 --on-error skip)
+run_match(0 "predicted 39 of 40 records; skipped 1 of 40 records: 3" predict --model ${dir}/rings.gk --data ${dir}/broken
+          --on-error skip --out ${dir}/broken.csv)
+run(0 predict --model ${dir}/rings.gk --data ${rings} --out ${dir}/whole.csv)
+expect_lines(${dir}/broken.csv 41 broken_rows)
+expect_lines(${dir}/whole.csv 41 whole_rows)
+list(GET broken_rows 3 third)
+expect_match("${third}" "^3,RINGS_3,,,\"[^\"]*RINGS_node_labels.txt:10: expected a label" "the skipped graph's row")
+foreach(k 2 4 40)
+  list(GET broken_rows ${k} a)
+  list(GET whole_rows ${k} b)
+  string(REGEX REPLACE ",$" "" a "${a}")
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "cli_tu: row ${k} with a broken graph 3: '${a}', without: '${b}'")
+  endif()
+endforeach()
 
 # explain: the weights of a graph model on its graphs (no elements; bond = an input edge source -> target).
 run(0 explain --model ${dir}/rings.gk --data ${rings} --molecule 2 --layer 1 --head 1)

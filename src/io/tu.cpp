@@ -4,6 +4,7 @@
 #include "gatkit/io/tu.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -40,12 +41,19 @@ std::vector<std::string_view> fields(std::string_view line) {
   return out;
 }
 
+/// What a reader does with a line that row() refuses: nullptr (throw), or a function given the 0-based
+/// row index and the error, which must leave the reader's arrays as if the row had been read (placeholder
+/// values) and keeps the error for the graph the row belongs to.
+using BadRow = std::function<void(std::int64_t row, const ParseError& error)>;
+
 /// Calls row(reader, fields) for every line of `file`. A blank line may only end the file (a blank
 /// line between values would shift every value after it to the wrong node). `expected` >= 0: the file
-/// must have that many lines, described as `what` ("one per node: 3371").
+/// must have that many lines, described as `what` ("one per node: 3371"). A ParseError of row() goes
+/// to `bad` when there is one; the problems of the file as a whole (line counts, blank lines, line
+/// length, encoding) always throw.
 template <class Row>
 std::int64_t for_each_row(const fs::path& file, std::int64_t expected, const std::string& what,
-                          const Limits& limits, Row&& row) {
+                          const Limits& limits, Row&& row, const BadRow& bad = nullptr) {
   detail::LineReader r(file, limits.max_line_length);
   std::string_view line;
   std::int64_t rows = 0;
@@ -60,7 +68,15 @@ std::int64_t for_each_row(const fs::path& file, std::int64_t expected, const std
       throw ParseError(file, blank_line, "blank line before more values; expected one line per " + what);
     if (expected >= 0 && rows == expected)
       r.fail("more lines than expected: " + std::to_string(expected) + " (one per " + what + ")");
-    row(r, f);
+    if (bad) {
+      try {
+        row(r, f);
+      } catch (const ParseError& e) {
+        bad(rows, e);
+      }
+    } else {
+      row(r, f);
+    }
     ++rows;
   }
   if (expected >= 0 && rows != expected)
@@ -81,14 +97,28 @@ struct Matrix {
   }
 };
 
+/// With `bad` (skipping), a refused line becomes a row of zeros of the first line's width; the first
+/// line, which sets the width, must be readable.
 template <class Scalar>
-Matrix<Scalar> read_matrix(const fs::path& file, std::int64_t rows, const std::string& what, const Limits& limits) {
+Matrix<Scalar> read_matrix(const fs::path& file, std::int64_t rows, const std::string& what, const Limits& limits,
+                           const BadRow& bad = nullptr) {
   Matrix<Scalar> m;
+  const BadRow placeholder = !bad ? BadRow{} : [&](std::int64_t row, const ParseError& error) {
+    if (m.cols == 0) throw error;
+    m.values.resize(static_cast<std::size_t>((row + 1) * m.cols), Scalar{0});  // drops a partial row, pads a missing one
+    bad(row, error);
+  };
   for_each_row(file, rows, what, limits, [&](const detail::LineReader& r, const std::vector<std::string_view>& f) {
     const auto width = static_cast<std::int64_t>(f.size());
     if (m.cols == 0) {
       if (width > limits.max_feature_dim)
         r.fail(std::to_string(width) + " values " + limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
+      for (const std::string_view token : f) {  // the first line sets the width only when it is readable
+        if constexpr (std::is_same_v<Scalar, float>)
+          detail::float_or_fail(r, token, "an attribute");
+        else
+          detail::double_or_fail(r, token, "an attribute");
+      }
       m.cols = width;
     } else if (width != m.cols) {
       r.fail(std::to_string(width) + " values, expected " + std::to_string(m.cols) + " (as on the first line)");
@@ -99,22 +129,31 @@ Matrix<Scalar> read_matrix(const fs::path& file, std::int64_t rows, const std::s
       else
         m.values.push_back(detail::double_or_fail(r, token, "an attribute"));
     }
-  });
+  }, placeholder);
   return m;
 }
 
 /// One integer label per line (>= 0 unless `any_sign`).
+/// With `bad` (skipping), a refused line, or a category whose one-hot column would pass
+/// limits.max_feature_dim, becomes the placeholder label 0.
 std::vector<std::int64_t> read_labels(const fs::path& file, std::int64_t rows, const std::string& what,
-                                      const Limits& limits, bool any_sign) {
+                                      const Limits& limits, bool any_sign, const BadRow& bad = nullptr) {
   std::vector<std::int64_t> labels;
   labels.reserve(static_cast<std::size_t>(rows));
+  const BadRow placeholder = !bad ? BadRow{} : [&](std::int64_t row, const ParseError& error) {
+    labels.push_back(0);
+    bad(row, error);
+  };
   for_each_row(file, rows, what, limits, [&](const detail::LineReader& r, const std::vector<std::string_view>& f) {
     if (f.size() != 1)
       r.fail("expected one label per line, found " + std::to_string(f.size()) + " values (gatkit reads one label column)");
     const std::int64_t v = detail::int_or_fail(r, f[0], "a label");
     if (!any_sign && v < 0) r.fail("label " + std::to_string(v) + " is negative; expected a category 0, 1, 2, ...");
+    if (!any_sign && bad && v >= limits.max_feature_dim)
+      r.fail("label " + std::to_string(v) + ": its one-hot column " +
+             limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
     labels.push_back(v);
-  });
+  }, placeholder);
   return labels;
 }
 
@@ -157,12 +196,12 @@ struct ItemFeatures {
 /// `item` is "node" or "edge"; `count` the lines each file must have (described by `per`); the one-hot
 /// columns are widened so that a row has at least `min_width` columns.
 ItemFeatures read_item_features(const TuFiles& files, const std::string& item, std::int64_t count, const std::string& per,
-                                std::int64_t min_width, const Limits& limits) {
+                                std::int64_t min_width, const Limits& limits, const BadRow& bad) {
   ItemFeatures f;
   std::error_code ec;
   const fs::path labels = files.file(item + "_labels"), attributes = files.file(item + "_attributes");
-  if (fs::exists(labels, ec)) f.labels = read_labels(labels, count, per, limits, false);
-  if (fs::exists(attributes, ec)) f.attributes = read_matrix<float>(attributes, count, per, limits);
+  if (fs::exists(labels, ec)) f.labels = read_labels(labels, count, per, limits, false, bad);
+  if (fs::exists(attributes, ec)) f.attributes = read_matrix<float>(attributes, count, per, limits, bad);
   f.label_width = one_hot_width(f.labels, min_width - f.attributes.cols, labels, limits);
   return f;
 }
@@ -193,7 +232,7 @@ std::optional<TuFiles> find_tu_dataset(const fs::path& path) {
   return TuFiles{path.parent_path(), name};
 }
 
-TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
+TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options, std::vector<SkippedEntry>* skipped) {
   const Limits& limits = options.limits;
   limits.validate();
   GATKIT_REQUIRE(options.min_node_width >= 0 && options.min_edge_width >= 0, "read_tu_dataset: negative minimum width");
@@ -229,9 +268,21 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
     std::fill(graph_of.begin() + first_node[static_cast<std::size_t>(g)], graph_of.begin() + first_node[static_cast<std::size_t>(g) + 1],
               static_cast<std::int32_t>(g));
 
+  // Skipping: the first error of each graph; a graph with one is passed over. Every row still holds a
+  // (placeholder) value, so the rows after a bad one keep their nodes, edges and graphs.
+  std::vector<std::string> graph_error(skipped ? static_cast<std::size_t>(num_graphs) : 0);
+  const auto mark = [&](std::int64_t g, const ParseError& error) {
+    if (graph_error[static_cast<std::size_t>(g)].empty()) graph_error[static_cast<std::size_t>(g)] = error.what();
+  };
+  const auto bad_rows = [&](auto graph_of_row) -> BadRow {
+    if (!skipped) return nullptr;
+    return [&mark, graph_of_row](std::int64_t row, const ParseError& error) { mark(graph_of_row(row), error); };
+  };
+
   // 2. Nodes: labels and attributes.
   const std::string per_node = "node: " + std::to_string(n) + " in " + indicator_file.filename().string();
-  const ItemFeatures nodes = read_item_features(files, "node", n, per_node, options.min_node_width, limits);
+  const ItemFeatures nodes = read_item_features(files, "node", n, per_node, options.min_node_width, limits,
+                                                bad_rows([&](std::int64_t i) { return graph_of[static_cast<std::size_t>(i)]; }));
 
   // 3. Edges, as local node indices of their graph.
   const fs::path a_file = files.file("A");
@@ -246,26 +297,42 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
       if (ids[k] < 1 || ids[k] > n)
         r.fail("node id " + std::to_string(ids[k]) + " is out of range: expected 1.." + std::to_string(n) + " (" + per_node + ")");
     }
+    // Past this point the edge's graph is known: when skipping, a problem of the edge passes over its
+    // graph(s), and the row keeps a placeholder edge so that the edge label and attribute rows stay aligned.
     const std::int32_t g = graph_of[static_cast<std::size_t>(ids[0] - 1)];
-    if (graph_of[static_cast<std::size_t>(ids[1] - 1)] != g)
-      r.fail("edge " + std::to_string(ids[0]) + " -> " + std::to_string(ids[1]) + " joins graph " + std::to_string(g + 1) +
-             " to graph " + std::to_string(graph_of[static_cast<std::size_t>(ids[1] - 1)] + 1) + "; expected an edge within one graph");
-    if (edges_per_graph[static_cast<std::size_t>(g)]++ == limits.max_edges)
-      r.fail("graph " + std::to_string(g + 1) + " has more edges than " + limit_note(limits.max_edges, "edges", "max_edges", "max-edges"));
+    const std::int32_t g2 = graph_of[static_cast<std::size_t>(ids[1] - 1)];
+    const auto refuse = [&](const std::string& message, std::initializer_list<std::int32_t> graphs) {
+      if (!skipped) r.fail(message);
+      for (const std::int32_t bad : graphs) mark(bad, ParseError(a_file, r.line_number(), message));
+      edges.push_back({0, 0});
+      edge_graph.push_back(g);
+    };
+    if (g2 != g)
+      return refuse("edge " + std::to_string(ids[0]) + " -> " + std::to_string(ids[1]) + " joins graph " + std::to_string(g + 1) +
+                        " to graph " + std::to_string(g2 + 1) + "; expected an edge within one graph",
+                    {g, g2});
+    if (edges_per_graph[static_cast<std::size_t>(g)]++ >= limits.max_edges)
+      return refuse("graph " + std::to_string(g + 1) + " has more edges than " +
+                        limit_note(limits.max_edges, "edges", "max_edges", "max-edges"),
+                    {g});
     const std::int64_t base = first_node[static_cast<std::size_t>(g)];
     edges.push_back({static_cast<NodeId>(ids[0] - 1 - base), static_cast<NodeId>(ids[1] - 1 - base)});
     edge_graph.push_back(g);
   });
   const auto m = static_cast<std::int64_t>(edges.size());
   const std::string per_edge = "edge: " + std::to_string(m) + " in " + a_file.filename().string();
-  const ItemFeatures edge_features = read_item_features(files, "edge", m, per_edge, options.min_edge_width, limits);
+  const ItemFeatures edge_features = read_item_features(files, "edge", m, per_edge, options.min_edge_width, limits,
+                                                        bad_rows([&](std::int64_t e) { return edge_graph[static_cast<std::size_t>(e)]; }));
 
   // 4. Graphs: labels and attributes.
   const std::string per_graph = "graph: " + std::to_string(num_graphs) + " in " + indicator_file.filename().string();
+  const BadRow bad_graph_row = bad_rows([](std::int64_t g) { return g; });
   std::vector<std::int64_t> graph_labels;
-  if (has("graph_labels")) graph_labels = read_labels(files.file("graph_labels"), num_graphs, per_graph, limits, true);
+  if (has("graph_labels")) graph_labels = read_labels(files.file("graph_labels"), num_graphs, per_graph, limits, true, bad_graph_row);
   Matrix<double> graph_attributes;
-  if (has("graph_attributes")) graph_attributes = read_matrix<double>(files.file("graph_attributes"), num_graphs, per_graph, limits);
+  if (has("graph_attributes"))
+    graph_attributes = read_matrix<double>(files.file("graph_attributes"), num_graphs, per_graph, limits, bad_graph_row);
+  const auto is_skipped = [&](std::int64_t g) { return skipped && !graph_error[static_cast<std::size_t>(g)].empty(); };
 
   TuDataset out;
   out.name = files.name;
@@ -274,9 +341,6 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
   out.edge_attributes = edge_features.attributes.cols;
   out.edge_label_width = edge_features.label_width;
   out.graph_attributes = graph_attributes.cols;
-  out.class_values = graph_labels;
-  std::sort(out.class_values.begin(), out.class_values.end());
-  out.class_values.erase(std::unique(out.class_values.begin(), out.class_values.end()), out.class_values.end());
 
   // 5. Records. Edges are grouped by graph in file order; an edge listed twice is kept once when its
   // label and attributes agree.
@@ -294,18 +358,29 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
     if (edge_graph[a] != edge_graph[b] || !(edges[a] == edges[b])) continue;
     const bool same = (edge_features.labels.empty() || edge_features.labels[a] == edge_features.labels[b]) &&
                       (edge_features.attributes.empty() || edge_features.attributes.same_row(order[k - 1], order[k]));
-    if (!same)
-      throw ParseError(a_file, b + 1,
-                       "edge " + std::to_string(first_node[edge_graph[b]] + edges[b].src + 1) + " -> " +
-                           std::to_string(first_node[edge_graph[b]] + edges[b].dst + 1) + " is listed again (first on line " +
-                           std::to_string(a + 1) + ") with another label or attributes; expected each edge once");
+    if (!same) {
+      const ParseError error(a_file, b + 1,
+                             "edge " + std::to_string(first_node[edge_graph[b]] + edges[b].src + 1) + " -> " +
+                                 std::to_string(first_node[edge_graph[b]] + edges[b].dst + 1) + " is listed again (first on line " +
+                                 std::to_string(a + 1) + ") with another label or attributes; expected each edge once");
+      if (!skipped) throw error;
+      mark(edge_graph[b], error);
+    }
     keep[b] = 0;
-    ++out.duplicate_edges;
   }
+  // The graphs passed over (skipping) are known from here on.
+  for (std::int64_t g = 0; g < static_cast<std::int64_t>(graph_labels.size()); ++g)
+    if (!is_skipped(g)) out.class_values.push_back(graph_labels[static_cast<std::size_t>(g)]);
+  std::sort(out.class_values.begin(), out.class_values.end());
+  out.class_values.erase(std::unique(out.class_values.begin(), out.class_values.end()), out.class_values.end());
   out.graphs.resize(static_cast<std::size_t>(num_graphs));
   for (std::int64_t g = 0; g < num_graphs; ++g) {
     GraphRecord& rec = out.graphs[static_cast<std::size_t>(g)];
     rec.id = files.name + "_" + std::to_string(g + 1);
+    if (is_skipped(g)) {
+      skipped->push_back({static_cast<std::uint64_t>(g + 1), graph_error[static_cast<std::size_t>(g)]});
+      continue;
+    }
     rec.num_nodes = first_node[static_cast<std::size_t>(g) + 1] - first_node[static_cast<std::size_t>(g)];
     if (!nodes.empty())
       for (std::int64_t i = first_node[static_cast<std::size_t>(g)]; i < first_node[static_cast<std::size_t>(g) + 1]; ++i)
@@ -322,7 +397,11 @@ TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options) {
   }
   for (std::int64_t e = 0; e < m; ++e) {  // file order
     const auto k = static_cast<std::size_t>(e);
-    if (!keep[k]) continue;
+    if (is_skipped(edge_graph[k])) continue;
+    if (!keep[k]) {
+      ++out.duplicate_edges;
+      continue;
+    }
     GraphRecord& rec = out.graphs[static_cast<std::size_t>(edge_graph[k])];
     rec.edges.push_back(edges[k]);
     if (!edge_features.empty()) rec.edge_features.push_back(edge_features.row(e));

@@ -187,6 +187,111 @@ TEST(Tu, BrokenFilesNameTheFileTheLineAndWhatWasExpected) {
   }
 }
 
+// With a `skipped` list, a problem that belongs to one graph passes that graph over: it keeps its place
+// (its id only), the error names file, line and reason, and the other graph reads as without the problem.
+TEST(Tu, SkippingPassesOverTheGraphOfABadLine) {
+  struct Case {
+    std::string file, text;
+    std::uint64_t graph, line;
+    std::string reason;
+  };
+  const Case cases[] = {
+      {"node_labels", "0\n-2\n0\n1\n0\n", 1, 2, "label -2 is negative"},
+      {"node_labels", "0\n2\n0\n1\n2.5\n", 2, 5, "expected a label (an integer)"},
+      {"node_labels", "0\n2\n0\n2000000\n0\n", 2, 4, "one-hot column exceeds the limit of 1000000 features"},
+      {"node_attributes", "1\n1, 2\n1\n1\n1\n", 1, 2, "2 values, expected 1 (as on the first line)"},
+      {"node_attributes", "1\n1\n1\n1\nnan\n", 2, 5, "not a finite number"},
+      {"edge_labels", "1\n1\n0\n0\n1\n1\nx\n0\n", 2, 7, "expected a label (an integer)"},
+      {"edge_labels", "1\n1\n0\n-1\n1\n1\n2\n0\n", 1, 4, "label -1 is negative"},
+      {"graph_labels", "-1\nx\n", 2, 2, "expected a label (an integer)"},
+      {"graph_attributes", "1\n2, 3\n", 2, 2, "2 values, expected 1"},
+  };
+  ScratchDir good_dir;
+  const TuDataset good = read_tu_dataset(Tiny{}.write(good_dir));
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file + ": " + c.reason);
+    ScratchDir dir;
+    Tiny t;
+    t.files[c.file] = c.text;
+    EXPECT_PARSE_ERROR(read_tu_dataset(t.write(dir)), dir.path() / ("T_" + c.file + ".txt"), c.line, c.reason);
+    std::vector<SkippedEntry> skipped;
+    const TuDataset d = read_tu_dataset(t.write(dir), {}, &skipped);
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_EQ(skipped[0].record, c.graph);
+    EXPECT_THAT(skipped[0].error, HasSubstr("T_" + c.file + ".txt:" + std::to_string(c.line) + ": "));
+    EXPECT_THAT(skipped[0].error, HasSubstr(c.reason));
+    ASSERT_EQ(d.graphs.size(), 2u);
+    const GraphRecord& bad = d.graphs[c.graph - 1];
+    EXPECT_EQ(bad.id, "T_" + std::to_string(c.graph));
+    EXPECT_EQ(bad.num_nodes, 0);
+    EXPECT_TRUE(bad.edges.empty() && bad.node_features.empty() && bad.labels.empty());
+    const std::size_t other = c.graph == 1 ? 1 : 0;
+    EXPECT_EQ(d.graphs[other].num_nodes, good.graphs[other].num_nodes);
+    EXPECT_EQ(d.graphs[other].edges, good.graphs[other].edges);
+    EXPECT_EQ(d.graphs[other].node_features.size(), good.graphs[other].node_features.size());
+    EXPECT_EQ(d.graphs[other].edge_features.size(), good.graphs[other].edge_features.size());
+    if (c.file == "graph_labels") {  // the skipped graph's label takes no part in the classes
+      EXPECT_THAT(d.class_values, ElementsAre(-1));
+    }
+  }
+  // An edge between the two graphs passes over both; a listed-again edge with another label, its graph.
+  {
+    ScratchDir dir;
+    Tiny t;
+    t.files["A"] = "1, 2\n2, 1\n2, 3\n3, 2\n3, 1\n1, 3\n4, 5\n5, 2\n";
+    std::vector<SkippedEntry> skipped;
+    const TuDataset d = read_tu_dataset(t.write(dir), {}, &skipped);
+    ASSERT_EQ(skipped.size(), 2u);
+    EXPECT_EQ(skipped[0].record, 1u);
+    EXPECT_EQ(skipped[1].record, 2u);
+    EXPECT_THAT(skipped[1].error, HasSubstr("T_A.txt:8: edge 5 -> 2 joins graph 2 to graph 1"));
+    EXPECT_TRUE(d.class_values.empty());
+  }
+  {
+    ScratchDir dir;
+    Tiny t;
+    t.files["A"] += "4, 5\n";
+    t.files["edge_labels"] += "0\n";
+    std::vector<SkippedEntry> skipped;
+    const TuDataset d = read_tu_dataset(t.write(dir), {}, &skipped);
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_EQ(skipped[0].record, 2u);
+    EXPECT_THAT(skipped[0].error, HasSubstr("T_A.txt:9: edge 4 -> 5 is listed again (first on line 7)"));
+    EXPECT_EQ(d.graphs[0].edges, good.graphs[0].edges);
+    EXPECT_EQ(d.duplicate_edges, 0);
+  }
+  {  // over max_edges: the graph is passed over, the next one read
+    ScratchDir dir;
+    TuOptions options;
+    options.limits.max_edges = 5;
+    std::vector<SkippedEntry> skipped;
+    const TuDataset d = read_tu_dataset(Tiny{}.write(dir), options, &skipped);
+    ASSERT_EQ(skipped.size(), 1u);
+    EXPECT_EQ(skipped[0].record, 1u);
+    EXPECT_THAT(skipped[0].error, HasSubstr("T_A.txt:6: graph 1 has more edges than"));
+    EXPECT_EQ(d.graphs[1].edges, good.graphs[1].edges);
+    EXPECT_EQ(d.graphs[1].edge_features, good.graphs[1].edge_features);
+  }
+  // Problems of a file as a whole still stop the read.
+  const Case fatal[] = {
+      {"node_labels", "0\n2\n0\n1\n", 0, 0, "4 lines, expected 5"},
+      {"node_labels", "0\n\n2\n0\n1\n0\n", 0, 2, "blank line before more values"},
+      {"node_attributes", "nan\n1\n1\n1\n1\n", 0, 1, "not a finite number"},
+      {"A", "1, 2\n2, 6\n", 0, 2, "node id 6 is out of range"},
+      {"A", "1\n", 0, 1, "expected an edge 'row, col' (two node ids)"},
+      {"graph_indicator", "1\n1\n3\n3\n3\n", 0, 3, "graph id 3, expected 1 or 2"},
+  };
+  for (const Case& c : fatal) {
+    SCOPED_TRACE(c.file + ": " + c.reason);
+    ScratchDir dir;
+    Tiny t;
+    t.files[c.file] = c.text;
+    if (c.file == "A") t.files.erase("edge_labels");
+    std::vector<SkippedEntry> skipped;
+    EXPECT_PARSE_ERROR(read_tu_dataset(t.write(dir), {}, &skipped), dir.path() / ("T_" + c.file + ".txt"), c.line, c.reason);
+  }
+}
+
 TEST(Tu, LimitsAreCheckedBeforeBuilding) {
   ScratchDir dir;
   TuOptions options;

@@ -65,9 +65,17 @@ struct TuDataset {
   std::vector<std::int64_t> class_values;  ///< distinct graph labels, ascending ("class" k is class_values[k])
   std::int64_t graph_attributes = 0;       ///< columns of DS_graph_attributes.txt
   std::int64_t duplicate_edges = 0;        ///< edges listed again (same label and attributes), read once
+                                           ///< (graphs passed over not counted)
 };
 
 /// Reads a TU data set (see above). Throws ParseError (file, line, reason) for any problem of its files.
-TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options = {});
+/// With `skipped`, a problem that belongs to one graph (a bad value on a node, edge or graph line; an
+/// edge joining two graphs; a graph over max_edges; an edge listed again with another label) passes that
+/// graph over instead: it is appended there (record = graph id, error = the first problem found), keeps
+/// its place in `graphs` as a record with only its id, and its label takes no part in class_values.
+/// Problems of a file as a whole (line counts, blank lines, the graph indicator, an edge line whose
+/// node ids cannot be read, a bad first line of an attribute file, which sets the width) still throw.
+TuDataset read_tu_dataset(const TuFiles& files, const TuOptions& options = {},
+                          std::vector<SkippedEntry>* skipped = nullptr);
 
 }  // namespace gatkit::io
