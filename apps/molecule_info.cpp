@@ -256,8 +256,11 @@ void print_text(const MoleculeStats& s, const std::filesystem::path& file) {
     return "total " + std::to_string(c.total) + ", mean " + fixed(c.mean(s.molecules), 2) + ", max " +
            std::to_string(c.max) + " per molecule";
   };
-  std::cout << "file        " << file.string() << "\n"
-            << "molecules   " << s.molecules << " of " << s.records << " records";
+  std::cout << "file        " << file.string() << "\n";
+  if (s.molecules == 0 && s.graphs > 0)  // generic graphs only (JSON graph entries, TU data sets)
+    std::cout << "records     " << s.records;
+  else
+    std::cout << "molecules   " << s.molecules << " of " << s.records << " records";
   if (!s.skipped.empty()) std::cout << " (" << skipped_line(s.skipped, s.records) << ")";
   if (s.graphs > 0)
     std::cout << "\n"

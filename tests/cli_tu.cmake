@@ -70,6 +70,8 @@ run_match(0 "data broken: 39 graphs \\(skipped 1 of 40 records: 3\\)" train --da
           --epochs 2 --runs 1 --on-error skip)
 run_match(0 "predicted 39 of 40 records; skipped 1 of 40 records: 3" predict --model ${dir}/rings.gk --data ${dir}/broken
           --on-error skip --out ${dir}/broken.csv)
+run_match(0 "records     40 \\(skipped 1 of 40 records: 3\\)\ngraphs      39 generic graph entries" info --data ${dir}/broken
+          --target class --on-error skip)
 run(0 predict --model ${dir}/rings.gk --data ${rings} --out ${dir}/whole.csv)
 expect_lines(${dir}/broken.csv 41 broken_rows)
 expect_lines(${dir}/whole.csv 41 whole_rows)
