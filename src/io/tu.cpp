@@ -98,7 +98,7 @@ struct Matrix {
 };
 
 /// With `bad` (skipping), a refused line becomes a row of zeros of the first line's width; the first
-/// line, which sets the width, must be readable.
+/// line, which sets the width, must be readable (a failure before m.cols is set is rethrown).
 template <class Scalar>
 Matrix<Scalar> read_matrix(const fs::path& file, std::int64_t rows, const std::string& what, const Limits& limits,
                            const BadRow& bad = nullptr) {
@@ -110,27 +110,25 @@ Matrix<Scalar> read_matrix(const fs::path& file, std::int64_t rows, const std::s
   };
   for_each_row(file, rows, what, limits, [&](const detail::LineReader& r, const std::vector<std::string_view>& f) {
     const auto width = static_cast<std::int64_t>(f.size());
-    if (m.cols == 0) {
-      if (width > limits.max_feature_dim)
-        r.fail(std::to_string(width) + " values " + limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
-      for (const std::string_view token : f) {  // the first line sets the width only when it is readable
-        if constexpr (std::is_same_v<Scalar, float>)
-          detail::float_or_fail(r, token, "an attribute");
-        else
-          detail::double_or_fail(r, token, "an attribute");
-      }
-      m.cols = width;
-    } else if (width != m.cols) {
+    if (m.cols == 0 && width > limits.max_feature_dim)
+      r.fail(std::to_string(width) + " values " + limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
+    if (m.cols != 0 && width != m.cols)
       r.fail(std::to_string(width) + " values, expected " + std::to_string(m.cols) + " (as on the first line)");
-    }
     for (const std::string_view token : f) {
       if constexpr (std::is_same_v<Scalar, float>)
         m.values.push_back(detail::float_or_fail(r, token, "an attribute"));
       else
         m.values.push_back(detail::double_or_fail(r, token, "an attribute"));
     }
+    m.cols = width;  // set by the first line once it has been read whole
   }, placeholder);
   return m;
+}
+
+/// "label 900000: its one-hot column exceeds the limit of ..." (a category too large to encode).
+std::string one_hot_limit_message(std::int64_t label, const Limits& limits) {
+  return "label " + std::to_string(label) + ": its one-hot column " +
+         limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features");
 }
 
 /// One integer label per line (>= 0 unless `any_sign`).
@@ -149,9 +147,7 @@ std::vector<std::int64_t> read_labels(const fs::path& file, std::int64_t rows, c
       r.fail("expected one label per line, found " + std::to_string(f.size()) + " values (gatkit reads one label column)");
     const std::int64_t v = detail::int_or_fail(r, f[0], "a label");
     if (!any_sign && v < 0) r.fail("label " + std::to_string(v) + " is negative; expected a category 0, 1, 2, ...");
-    if (!any_sign && bad && v >= limits.max_feature_dim)
-      r.fail("label " + std::to_string(v) + ": its one-hot column " +
-             limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
+    if (!any_sign && bad && v >= limits.max_feature_dim) r.fail(one_hot_limit_message(v, limits));  // strict: one_hot_width()
     labels.push_back(v);
   }, placeholder);
   return labels;
@@ -164,8 +160,7 @@ std::int64_t one_hot_width(const std::vector<std::int64_t>& labels, std::int64_t
   const std::int64_t largest = *std::max_element(labels.begin(), labels.end());
   if (largest >= limits.max_feature_dim)
     throw ParseError(file, static_cast<std::uint64_t>(std::find(labels.begin(), labels.end(), largest) - labels.begin()) + 1,
-                     "label " + std::to_string(largest) + ": its one-hot column " +
-                         limit_note(limits.max_feature_dim, "features", "max_feature_dim", "max-features"));
+                     one_hot_limit_message(largest, limits));
   const std::int64_t width = std::max(largest + 1, at_least);
   if (width > kMaxOneHotCells / static_cast<std::int64_t>(labels.size()))
     throw ParseError(file, 0,
