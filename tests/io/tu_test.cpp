@@ -17,7 +17,10 @@ namespace gatkit::io {
 namespace {
 
 using testing::ScratchDir;
+using ::testing::AllOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::Field;
 using ::testing::HasSubstr;
 
 /// Two graphs: a triangle 1-2-3 (both directions) and an edge 4 -> 5 with a self-loop on 5.
@@ -146,36 +149,42 @@ TEST(Tu, FindsTheDataSetOfAFolderOrAPrefix) {
   EXPECT_EQ(find_tu_dataset(dir.path() / "S")->name, "S");
 }
 
+// Every broken file is refused with file, line and reason. With skipping (--on-error skip), a problem of
+// the file as a whole (whole_file) is refused the same way; a problem of one graph's line passes that
+// graph over with the same error (Tu.SkippingPassesOverTheGraphOfABadLine checks what is kept).
 TEST(Tu, BrokenFilesNameTheFileTheLineAndWhatWasExpected) {
   struct Case {
     std::string file, text;
     std::uint64_t line;
     std::string reason;
+    bool whole_file;
   };
   const Case cases[] = {
-      {"graph_indicator", "", 0, "no nodes"},
-      {"graph_indicator", "1\n1\n3\n3\n3\n", 3, "graph id 3, expected 1 or 2"},
-      {"graph_indicator", "2\n2\n2\n2\n2\n", 1, "graph id 2, expected 1"},
-      {"graph_indicator", "1\n1\n1\n2\n1\n", 5, "each graph's nodes on consecutive lines"},
-      {"graph_indicator", "1\n1\n\n1\n2\n2\n", 3, "blank line before more values"},
-      {"graph_indicator", "1, 1\n", 1, "expected one graph id per line"},
-      {"graph_indicator", "one\n", 1, "expected a graph id (an integer)"},
-      {"node_labels", "0\n2\n0\n1\n", 0, "4 lines, expected 5 (one per node: 5 in T_graph_indicator.txt)"},
-      {"node_labels", "0\n2\n0\n1\n0\n0\n", 6, "more lines than expected: 5"},
-      {"node_labels", "0\n-2\n0\n1\n0\n", 2, "label -2 is negative"},
-      {"node_labels", "0\n2.5\n0\n1\n0\n", 2, "expected a label (an integer)"},
-      {"node_labels", "0\n2000000\n0\n1\n0\n", 2, "one-hot column exceeds the limit of 1000000 features"},
-      {"node_labels", "0\n2 1\n0\n1\n0\n", 2, "gatkit reads one label column"},
-      {"node_attributes", "1\n1, 2\n1\n1\n1\n", 2, "2 values, expected 1 (as on the first line)"},
-      {"node_attributes", "1\nnan\n1\n1\n1\n", 2, "not a finite number"},
-      {"A", "1, 2\n2, 4\n", 2, "edge 2 -> 4 joins graph 1 to graph 2"},
-      {"A", "1, 2\n2, 6\n", 2, "node id 6 is out of range: expected 1..5"},
-      {"A", "1, 2\n0, 1\n", 2, "node id 0 is out of range"},
-      {"A", "1\n", 1, "expected an edge 'row, col' (two node ids), found 1 values"},
-      {"edge_labels", "1\n", 0, "1 lines, expected 8 (one per edge: 8 in T_A.txt)"},
-      {"graph_labels", "1\n", 0, "1 lines, expected 2 (one per graph"},
-      {"graph_labels", "1\n0\n1\n", 3, "more lines than expected: 2"},
-      {"graph_attributes", "1\nx\n", 2, "expected an attribute (a number)"},
+      {"graph_indicator", "", 0, "no nodes", true},
+      {"graph_indicator", "1\n1\n3\n3\n3\n", 3, "graph id 3, expected 1 or 2", true},
+      {"graph_indicator", "2\n2\n2\n2\n2\n", 1, "graph id 2, expected 1", true},
+      {"graph_indicator", "1\n1\n1\n2\n1\n", 5, "each graph's nodes on consecutive lines", true},
+      {"graph_indicator", "1\n1\n\n1\n2\n2\n", 3, "blank line before more values", true},
+      {"graph_indicator", "1, 1\n", 1, "expected one graph id per line", true},
+      {"graph_indicator", "one\n", 1, "expected a graph id (an integer)", true},
+      {"node_labels", "0\n2\n0\n1\n", 0, "4 lines, expected 5 (one per node: 5 in T_graph_indicator.txt)", true},
+      {"node_labels", "0\n2\n0\n1\n0\n0\n", 6, "more lines than expected: 5", true},
+      {"node_labels", "0\n\n2\n0\n1\n0\n", 2, "blank line before more values", true},
+      {"node_labels", "0\n-2\n0\n1\n0\n", 2, "label -2 is negative", false},
+      {"node_labels", "0\n2.5\n0\n1\n0\n", 2, "expected a label (an integer)", false},
+      {"node_labels", "0\n2000000\n0\n1\n0\n", 2, "one-hot column exceeds the limit of 1000000 features", false},
+      {"node_labels", "0\n2 1\n0\n1\n0\n", 2, "gatkit reads one label column", false},
+      {"node_attributes", "1\n1, 2\n1\n1\n1\n", 2, "2 values, expected 1 (as on the first line)", false},
+      {"node_attributes", "1\nnan\n1\n1\n1\n", 2, "not a finite number", false},
+      {"node_attributes", "nan\n1\n1\n1\n1\n", 1, "not a finite number", true},  // the first line sets the width
+      {"A", "1, 2\n2, 4\n", 2, "edge 2 -> 4 joins graph 1 to graph 2", false},
+      {"A", "1, 2\n2, 6\n", 2, "node id 6 is out of range: expected 1..5", true},
+      {"A", "1, 2\n0, 1\n", 2, "node id 0 is out of range", true},
+      {"A", "1\n", 1, "expected an edge 'row, col' (two node ids), found 1 values", true},
+      {"edge_labels", "1\n", 0, "1 lines, expected 8 (one per edge: 8 in T_A.txt)", true},
+      {"graph_labels", "1\n", 0, "1 lines, expected 2 (one per graph", true},
+      {"graph_labels", "1\n0\n1\n", 3, "more lines than expected: 2", true},
+      {"graph_attributes", "1\nx\n", 2, "expected an attribute (a number)", false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.file + ": " + c.reason);
@@ -183,7 +192,17 @@ TEST(Tu, BrokenFilesNameTheFileTheLineAndWhatWasExpected) {
     Tiny t;
     t.files[c.file] = c.text;
     if (c.file == "A") t.files.erase("edge_labels");
-    EXPECT_PARSE_ERROR(read_tu_dataset(t.write(dir)), dir.path() / ("T_" + c.file + ".txt"), c.line, c.reason);
+    const std::filesystem::path file = dir.path() / ("T_" + c.file + ".txt");
+    EXPECT_PARSE_ERROR(read_tu_dataset(t.write(dir)), file, c.line, c.reason);
+    std::vector<SkippedEntry> skipped;
+    if (c.whole_file) {
+      EXPECT_PARSE_ERROR(read_tu_dataset(t.write(dir), {}, &skipped), file, c.line, c.reason);
+    } else {
+      EXPECT_NO_THROW(read_tu_dataset(t.write(dir), {}, &skipped));
+      EXPECT_THAT(skipped, Contains(Field(&SkippedEntry::error,
+                                          AllOf(HasSubstr("T_" + c.file + ".txt:" + std::to_string(c.line) + ": "),
+                                                HasSubstr(c.reason)))));
+    }
   }
 }
 
@@ -271,24 +290,6 @@ TEST(Tu, SkippingPassesOverTheGraphOfABadLine) {
     EXPECT_THAT(skipped[0].error, HasSubstr("T_A.txt:6: graph 1 has more edges than"));
     EXPECT_EQ(d.graphs[1].edges, good.graphs[1].edges);
     EXPECT_EQ(d.graphs[1].edge_features, good.graphs[1].edge_features);
-  }
-  // Problems of a file as a whole still stop the read.
-  const Case fatal[] = {
-      {"node_labels", "0\n2\n0\n1\n", 0, 0, "4 lines, expected 5"},
-      {"node_labels", "0\n\n2\n0\n1\n0\n", 0, 2, "blank line before more values"},
-      {"node_attributes", "nan\n1\n1\n1\n1\n", 0, 1, "not a finite number"},
-      {"A", "1, 2\n2, 6\n", 0, 2, "node id 6 is out of range"},
-      {"A", "1\n", 0, 1, "expected an edge 'row, col' (two node ids)"},
-      {"graph_indicator", "1\n1\n3\n3\n3\n", 0, 3, "graph id 3, expected 1 or 2"},
-  };
-  for (const Case& c : fatal) {
-    SCOPED_TRACE(c.file + ": " + c.reason);
-    ScratchDir dir;
-    Tiny t;
-    t.files[c.file] = c.text;
-    if (c.file == "A") t.files.erase("edge_labels");
-    std::vector<SkippedEntry> skipped;
-    EXPECT_PARSE_ERROR(read_tu_dataset(t.write(dir), {}, &skipped), dir.path() / ("T_" + c.file + ".txt"), c.line, c.reason);
   }
 }
 
