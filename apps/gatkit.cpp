@@ -158,6 +158,10 @@ molecule train options (FILE.sdf|.mol|.json|.csv; the same names mean the same t
   --ensemble M               per run, M models from seeds derived from the run's seed, each
                              early-stopped on its own; evaluated and saved as the mean of their
                              predictions (M times the training time)                  [1]
+  --refit                    after early stopping, train each model again from its initial
+                             weights on training + validation molecules for its best epoch
+                             count; the refitted models are tested and saved (validation
+                             figures stay the early-stopped ones)
   --structural-features degree|none   generic graphs (JSON, TU): 16 in-degree columns after
                              each node's row; attention cannot count neighbours without them [none]
   --on-error fail|skip       a bad record stops the run, or is skipped and reported    [fail]

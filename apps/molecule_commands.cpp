@@ -188,6 +188,7 @@ void write_config(PrettyJsonWriter& w, const GraphTrainOptions& o) {
   w.Key("select"); w.String(to_string(o.selection).c_str());
   w.Key("batch_size"); w.Int(o.batch_size);
   w.Key("ensemble"); w.Int(o.ensemble);
+  w.Key("refit"); w.Bool(o.refit);
   w.Key("threads"); w.Int(num_threads());
   w.EndObject();
 }
@@ -201,7 +202,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
                    "save", "attention", "normalizer", "head-merge", "cardinality", "block", "ffn-hidden", "head-layers", "head-hidden", "lr-decay", "lr-patience",
                    "min-lr", "classes", "select", "range", "max-full-nodes", "max-range-edges", "pe", "checkpoint",
                    "checkpoint-every", "resume", "stop-after-epochs", "ensemble", "structural-features", "repeats"},
-                  {"quiet", "residual", "no-residual", "jk"});
+                  {"quiet", "residual", "no-residual", "jk", "refit"});
   set_num_threads(static_cast<int>(args.integer("threads", 0)));
   const bool quiet = args.flag("quiet");
   const std::filesystem::path file = args.required("data");
@@ -320,6 +321,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   options.num_classes = static_cast<int>(args.integer("classes", 0));
   options.selection = parse_selection(args.str("select", "metric"));
   options.ensemble = static_cast<int>(args.integer("ensemble", 1));
+  options.refit = args.flag("refit");
   GATKIT_REQUIRE(options.ensemble >= 1 && options.ensemble <= kMaxEnsembleMembers,
                  "--ensemble must be 1 to " + std::to_string(kMaxEnsembleMembers));
   GATKIT_REQUIRE(options.num_classes >= 0, "--classes must be >= 0");

@@ -91,7 +91,7 @@ class ResumableRuns {
       save_training_state(state, file_);
       if (stop)
         throw Interrupted{"stopped after " + std::to_string(epochs_) + " epoch(s) as asked (--stop-after-epochs), at epoch " +
-                          std::to_string(s.epoch) +
+                          std::to_string(s.epoch) + (s.refitting ? " of the refit" : "") +
                           (members > 1 ? " of ensemble member " + std::to_string(s.member + 1) + "/" + std::to_string(members) : "") +
                           " of run " + std::to_string(run + 1) + "; the state is in " +
                           file_.string() + ": go on with the same command and --resume " + file_.string()};

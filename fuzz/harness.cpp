@@ -241,7 +241,9 @@ void load_and_apply(const fs::path& file) {
   if (const auto state = attempt([&] { return load_training_state(file); })) {
     const Eigen::Index n = state->parameters.size();
     check(state->adam_m.size() == n && state->adam_v.size() == n && state->best_parameters.size() == n &&
-              state->member_parameters.size() == state->member * n && state->finished.size() == static_cast<std::size_t>(state->run),
+              state->member_parameters.size() == state->member * n &&
+              state->member_refit_parameters.size() == (state->refit ? state->member * n : 0) &&
+              (state->refit || !state->refitting) && state->finished.size() == static_cast<std::size_t>(state->run),
           "training state: the sizes of its vectors");
     const fs::path back = scratch() / "state_back.gatkit";
     try {
@@ -253,7 +255,10 @@ void load_and_apply(const fs::path& file) {
       check(same(again.parameters, state->parameters) && same(again.best_parameters, state->best_parameters) &&
                 same(again.kept_parameters, state->kept_parameters) && again.member == state->member &&
                 same(again.member_parameters, state->member_parameters) && again.order == state->order &&
-                again.fingerprint == state->fingerprint && again.epoch == state->epoch,
+                again.fingerprint == state->fingerprint && again.epoch == state->epoch &&
+                again.refit == state->refit && again.refitting == state->refitting &&
+                same(again.member_refit_parameters, state->member_refit_parameters) &&
+                again.learning_rates.size() == state->learning_rates.size(),
             "training state: save -> load changed it");
     } catch (const Error& e) {
       bug(std::string("a training state that loads does not save and load again: ") + e.what());

@@ -13,7 +13,7 @@
 #            CSV exactly as the SDF; train on the CSV; a bad SMILES fails naming record and column, or is
 #            skipped with the other records' rows unchanged; a .smi file predicts as the table; convert;
 #            a table without a SMILES column;
-#   ensemble: --ensemble M trains, saves, predicts and explains;
+#   ensemble: --ensemble M trains, saves, predicts and explains; --refit with it;
 #   kfold:   --split kfold:K --repeats R gives the runs of R commands with consecutive seeds.
 cmake_minimum_required(VERSION 3.22)
 
@@ -269,6 +269,27 @@ elseif(MODE STREQUAL "ensemble")
   expect_match("${err}" "--member 4: the model has 3 members" "member out of range")
   run(2 train --data ${DATA}/labelled.sdf --target active --ensemble 0)
   expect_match("${err}" "--ensemble must be 1 to 64" "--ensemble 0")
+  # --refit: the summary records it; validation figures and epochs are the early-stopped run's, the
+  # saved model (refitted on training + validation molecules) is another and predicts every record.
+  run(0 train --data ${DATA}/labelled.sdf --target active --epochs 5 --runs 1 --batch-size 8 --ensemble 3 --refit
+      --summary ${dir}/refit.json --save ${dir}/refit.gk --quiet)
+  file(READ ${dir}/refit.json refit_summary)
+  string(JSON refit GET "${refit_summary}" config refit)
+  expect_equal("${refit}" "ON" "config.refit in the summary")
+  string(JSON refit GET "${summary}" config refit)
+  expect_equal("${refit}" "OFF" "config.refit without --refit")
+  foreach(key val val_accuracy best_epoch epochs)
+    string(JSON a GET "${summary}" runs 0 ${key})
+    string(JSON b GET "${refit_summary}" runs 0 ${key})
+    expect_equal("${b}" "${a}" "${key} with --refit")
+  endforeach()
+  file(SHA256 ${dir}/ensemble.gk plain_hash)
+  file(SHA256 ${dir}/refit.gk refit_hash)
+  if(plain_hash STREQUAL refit_hash)
+    message(FATAL_ERROR "cli_molecules: the refitted model is the early-stopped one")
+  endif()
+  run(0 predict --model ${dir}/refit.gk --data ${DATA}/labelled.sdf --out ${dir}/refit.csv)
+  expect_match("${err}" "predicted 40 of 40 records" "predict summary line (refit)")
 elseif(MODE STREQUAL "kfold")
   # Repeated K-fold cross-validation: --repeats 2 --seed 5 gives exactly the runs of --seed 5 and --seed 6,
   # in that order, and the summary holds each repetition's mean.

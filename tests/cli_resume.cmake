@@ -1,5 +1,5 @@
 # Run by ctest (tests cli_resume_*) as
-#   cmake -DCLI=<gatkit program> -DMODE=node|molecules|regression|ensemble -DDATA=<karate manifest | labelled.sdf>
+#   cmake -DCLI=<gatkit program> -DMODE=node|molecules|regression|ensemble|refit -DDATA=<karate manifest | labelled.sdf>
 #         -DWORK_DIR=<dir>
 #         -P cli_resume.cmake
 # --checkpoint / --resume / --stop-after-epochs: a command stopped part-way (exit 3, state written) and
@@ -27,6 +27,12 @@ elseif(MODE STREQUAL "ensemble")
   set(common --data ${DATA} --target active --runs 2 --epochs 6 --patience 100 --batch-size 4 --ensemble 3
     --layers 2 --heads 2 --hidden 4 --dropout 0.2 --quiet)
   set(stop_at 8)  # run 1, member 2, epoch 3
+elseif(MODE STREQUAL "refit")
+  # --refit: every run trains a second pass on training + validation molecules (12 epochs here, the best
+  # epoch); stopped in run 1's refit, then again later in it, the refitted weights come out the same.
+  set(common --data ${DATA} --target active --runs 2 --epochs 12 --patience 100 --batch-size 4 --refit
+    --layers 2 --heads 2 --hidden 4 --dropout 0.2 --quiet)
+  set(stop_at 15)  # run 1: the first pass's 11 epochs that reach the state callback, then refit epoch 4
 else()
   set(common --data ${DATA} --target active --runs 2 --epochs 12 --patience 100 --batch-size 2
     --layers 2 --heads 2 --hidden 4 --dropout 0.2 --lr-decay 0.5 --lr-patience 2 --quiet)
@@ -46,6 +52,9 @@ run(3 train ${common} --checkpoint ${dir}/run.state --checkpoint-every 4 --stop-
 expect_match("${err}" "stopped after ${stop_at} epoch\\(s\\) as asked.*--resume" "stop message")
 if(MODE STREQUAL "ensemble")
   expect_match("${err}" "at epoch 3 of ensemble member 2/3 of run 1" "stop message names the member")
+endif()
+if(MODE STREQUAL "refit")
+  expect_match("${err}" "at epoch 4 of the refit of run 1" "stop message names the refit")
 endif()
 if(NOT EXISTS ${dir}/run.state)
   message(FATAL_ERROR "cli_resume: no state after the stop")

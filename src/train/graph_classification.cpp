@@ -294,8 +294,10 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     return e.metric;
   };
   // An ensemble trains its members one after another, each from its own seed and with its own early
-  // stopping; member 0 is the single model of `seed`.
-  std::vector<Vector<float>> kept;  // every member's best weights
+  // stopping; member 0 is the single model of `seed`. With refit, each member is then trained again on
+  // the training and validation sets (refit_pass).
+  std::vector<Vector<float>> kept;     // every member's best weights (early-stopped on validation)
+  std::vector<Vector<float>> refitted;  // with refit, every member's refitted weights
   std::vector<double> rates;
   RowMatrix<float> d_out;
   int epochs_sum = 0, best_epoch_sum = 0;
@@ -305,15 +307,107 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   if (const TrainingState* s = options.resume) {
     detail::check_resumable(*s, detail::kGraphModelKind, options.fingerprint, seed, model.parameters().size(),
                             options.max_epochs);
+    GATKIT_REQUIRE(s->refit == options.refit, std::string("resume: the state is of a run ") +
+                                                  (s->refit ? "with" : "without") + " refit, this run is not");
     const std::int64_t p = model.parameters().size();
-    GATKIT_REQUIRE(s->member_parameters.size() == s->member * p,
+    GATKIT_REQUIRE(s->member_parameters.size() == s->member * p &&
+                       s->member_refit_parameters.size() == (s->refit ? s->member * p : 0),
                    "resume: the state's finished ensemble members do not have this model's weights");
     for (int m = 0; m < s->member; ++m) kept.push_back(s->member_parameters.segment(m * p, p));
+    if (s->refit)
+      for (int m = 0; m < s->member; ++m) refitted.push_back(s->member_refit_parameters.segment(m * p, p));
     epochs_sum = s->member_epochs;
     best_epoch_sum = s->member_best_epochs;
   }
+  // The fields every state shares; the passes add their own.
+  const auto base_state = [&](int member, int epoch, const Adam& adam, const Rng& rng, const std::vector<std::int64_t>& order) {
+    TrainingState state;
+    state.trainer = detail::kGraphModelKind;
+    state.fingerprint = options.fingerprint;
+    state.seed = seed;
+    state.epoch = epoch;
+    detail::capture_optimizer(state, model.parameters().values(), adam);
+    state.shuffle_state = rng.state();
+    state.order = order;
+    state.timings = rates;
+    state.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    state.member = member;
+    state.member_parameters = concatenated(kept, model.parameters().size());
+    state.member_epochs = epochs_sum;
+    state.member_best_epochs = best_epoch_sum;
+    state.refit = options.refit;
+    if (options.refit) state.member_refit_parameters = concatenated(refitted, model.parameters().size());
+    return state;
+  };
+  // One epoch of training on `order` (shuffled first): dropout and encoding signs drawn from
+  // (stream_seed, epoch, step).
+  const auto train_epoch = [&](std::vector<std::int64_t>& order, Rng& rng, Adam& adam, std::uint64_t stream_seed, int epoch) {
+    for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
+    std::uint64_t step = 0;
+    for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(options.batch_size)) {
+      const std::size_t last = std::min(order.size(), first + static_cast<std::size_t>(options.batch_size));
+      const std::uint64_t step_seed = derive_seed(stream_seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step);
+      const std::uint64_t flip_seed = derive_seed(step_seed, 0xf11b);
+      PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)}, &flip_seed);
+      model.parameters().zero_grads();
+      const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, step_seed);
+      const double loss = regression ? masked_mse(logits, b.targets, &d_out)
+                          : multiclass ? masked_softmax_cross_entropy(logits, b.targets, &d_out)
+                                       : masked_bce_with_logits(logits, b.targets, &d_out);
+      model.backward(b.input, b.x, b.offsets, d_out);
+      detail::check_finite_step(loss, model.parameters(), epoch, static_cast<std::int64_t>(step));
+      adam.step(model.parameters());
+    }
+  };
+  // The refit of a member: from the member's initial weights, `epochs` epochs on training + validation
+  // molecules with the early-stopped pass's learning rates; shuffling and dropout from a stream of
+  // their own. `resume`: a state of this pass.
+  std::vector<std::int64_t> train_and_val = split.train;
+  train_and_val.insert(train_and_val.end(), split.val.begin(), split.val.end());
+  std::sort(train_and_val.begin(), train_and_val.end());
+  const auto refit_pass = [&](int member, std::uint64_t member_seed, const Vector<float>& selected, int epochs,
+                              const std::vector<double>& learning_rates, const TrainingState* resume) {
+    model.initialize(member_seed);
+    Adam adam(options.optimizer, model.parameters().size());
+    const std::uint64_t stream_seed = derive_seed(member_seed, 0x4ef1);
+    Rng rng(derive_seed(stream_seed, 0xba7c));
+    std::vector<std::int64_t> order = train_and_val;
+    int epoch = 1;
+    if (resume) {
+      std::vector<std::int64_t> sorted = resume->order;
+      std::sort(sorted.begin(), sorted.end());
+      GATKIT_REQUIRE(sorted == train_and_val, "resume: the state's refit set is not this run's training and validation set");
+      detail::restore_optimizer(*resume, model.parameters().values(), adam);
+      rng = Rng(resume->shuffle_state);
+      order = resume->order;
+      epoch = resume->epoch + 1;
+    }
+    for (; epoch <= epochs; ++epoch) {
+      adam.set_learning_rate(learning_rates[static_cast<std::size_t>(epoch - 1)]);
+      train_epoch(order, rng, adam, stream_seed, epoch);
+      if (epoch < epochs && detail::state_due(options, epoch)) {
+        TrainingState state = base_state(member, epoch, adam, rng, order);
+        state.refitting = true;
+        state.best_parameters = selected;
+        state.best_epoch = epochs;
+        state.learning_rates = learning_rates;
+        options.save_state(state);
+      }
+    }
+    return model.parameters().values();
+  };
   for (int member = first_member; member < options.ensemble; ++member) {
     const std::uint64_t member_seed = ensemble_member_seed(seed, member);
+    const TrainingState* resume = member == first_member ? options.resume : nullptr;
+    if (resume && resume->refitting) {  // the early-stopped pass is done and counted in the state
+      rates = resume->timings;
+      seconds_before = resume->seconds;
+      result.final_learning_rate = resume->learning_rates.back();
+      refitted.push_back(refit_pass(member, member_seed, resume->best_parameters, resume->best_epoch,
+                                    resume->learning_rates, resume));
+      kept.push_back(resume->best_parameters);
+      continue;
+    }
     model.initialize(member_seed);
     Adam adam(options.optimizer, model.parameters().size());
     Rng rng(derive_seed(member_seed, 0xba7c));
@@ -321,7 +415,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     double best = -std::numeric_limits<double>::infinity(), best_loss = std::numeric_limits<double>::infinity();
     Vector<float> best_values = model.parameters().values();
     int waited = 0, waited_for_rate = 0, epoch = 0, best_epoch = 0;
-    const TrainingState* resume = member == first_member ? options.resume : nullptr;
+    std::vector<double> learning_rates;  // per epoch, for a refit
     if (const TrainingState* s = resume) {
       GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
                                                           std::to_string(s->order.size()) + " molecules, this run's " +
@@ -341,25 +435,12 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
       order = s->order;
       rates = s->timings;
       seconds_before = s->seconds;
+      learning_rates = s->learning_rates;
     }
     for (epoch = resume ? resume->epoch + 1 : 1; epoch <= options.max_epochs; ++epoch) {
-      for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);  // Fisher-Yates
+      if (options.refit) learning_rates.push_back(adam.learning_rate());
       const auto t0 = std::chrono::steady_clock::now();
-      std::uint64_t step = 0;
-      for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(options.batch_size)) {
-        const std::size_t last = std::min(order.size(), first + static_cast<std::size_t>(options.batch_size));
-        const std::uint64_t step_seed = derive_seed(member_seed, (static_cast<std::uint64_t>(epoch) << 32) + ++step);
-        const std::uint64_t flip_seed = derive_seed(step_seed, 0xf11b);
-        PreparedBatch b = prepare(model, molecules, scaled, {order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + static_cast<std::ptrdiff_t>(last)}, &flip_seed);
-        model.parameters().zero_grads();
-        const RowMatrix<float>& logits = model.forward(b.input, b.x, b.offsets, true, step_seed);
-        const double loss = regression ? masked_mse(logits, b.targets, &d_out)
-                            : multiclass ? masked_softmax_cross_entropy(logits, b.targets, &d_out)
-                                         : masked_bce_with_logits(logits, b.targets, &d_out);
-        model.backward(b.input, b.x, b.offsets, d_out);
-        detail::check_finite_step(loss, model.parameters(), epoch, static_cast<std::int64_t>(step));
-        adam.step(model.parameters());
-      }
+      train_epoch(order, rng, adam, member_seed, epoch);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
       const Evaluation v = evaluate(model, val, options.task, mean, scale);
@@ -381,39 +462,31 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
         }
       }
       if (detail::state_due(options, epoch)) {
-        TrainingState state;
-        state.trainer = detail::kGraphModelKind;
-        state.fingerprint = options.fingerprint;
-        state.seed = seed;
-        state.epoch = epoch;
-        detail::capture_optimizer(state, model.parameters().values(), adam);
+        TrainingState state = base_state(member, epoch, adam, rng, order);
         state.best_parameters = best_values;
         state.best_epoch = best_epoch;
         state.waited = waited;
         state.waited_for_rate = waited_for_rate;
         state.best_score = best;
         state.best_loss = best_loss;
-        state.shuffle_state = rng.state();
-        state.order = order;
-        state.timings = rates;
-        state.seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        state.member = member;
-        state.member_parameters = concatenated(kept, best_values.size());
-        state.member_epochs = epochs_sum;
-        state.member_best_epochs = best_epoch_sum;
+        state.learning_rates = learning_rates;
         options.save_state(state);
       }
     }
-    kept.push_back(best_values);
     epochs_sum += std::min(epoch, options.max_epochs);
     best_epoch_sum += best_epoch;
     result.final_learning_rate = adam.learning_rate();
+    if (options.refit) {  // (its states hold the finished members before this one, as the first pass's)
+      learning_rates.push_back(adam.learning_rate());  // the pass's final rate ends the refit's record
+      refitted.push_back(refit_pass(member, member_seed, best_values, best_epoch, learning_rates, nullptr));
+    }
+    kept.push_back(best_values);
   }
   if (trained) {
     trained->config = config;
     trained->task = options.task;
     trained->members = options.ensemble;
-    trained->parameters = concatenated(kept, kept.front().size());
+    trained->parameters = concatenated(options.refit ? refitted : kept, kept.front().size());
     trained->target_mean = regression ? mean : Vector<double>();
     trained->target_std = regression ? scale : Vector<double>();
   }
@@ -422,7 +495,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   result.best_epoch = best_epoch_sum / options.ensemble;
   // (One member: its own scores, divided by 1, which is exact.)
   const Evaluation v = evaluate_ensemble(model, kept, val, options.task, mean, scale);
-  const Evaluation t = evaluate_ensemble(model, kept, test, options.task, mean, scale);
+  const Evaluation t = evaluate_ensemble(model, options.refit ? refitted : kept, test, options.task, mean, scale);
   result.val_metric = v.metric;
   result.val_accuracy = v.accuracy;
   result.test_metric = t.metric;

@@ -99,15 +99,24 @@ void save_training_state(const TrainingState& s, const std::filesystem::path& fi
   w.Key("kept_values"); write_numbers(w, s.kept_values);
   GATKIT_REQUIRE(s.member >= 0 && s.member_parameters.size() == s.member * p,
                  "training state: the finished ensemble members' weights are not member x the parameters");
-  if (s.member > 0) {
+  if (s.member > 0 || s.refitting) {
     w.Key("member"); w.Int(s.member);
     w.Key("member_epochs"); w.Int(s.member_epochs);
     w.Key("member_best_epochs"); w.Int(s.member_best_epochs);
   }
+  GATKIT_REQUIRE(s.member_refit_parameters.size() == (s.refit ? s.member * p : 0) && (s.refit || !s.refitting),
+                 "training state: the finished members' refitted weights are not member x the parameters");
+  if (s.refit) {
+    w.Key("refit"); w.Bool(true);
+    w.Key("refitting"); w.Bool(s.refitting);
+    w.Key("learning_rates"); write_numbers(w, s.learning_rates);
+  }
   w.EndObject();
 
-  Vector<float> payload(4 * p + s.kept_parameters.size() + s.member_parameters.size());
-  payload << s.parameters, s.adam_m, s.adam_v, s.best_parameters, s.kept_parameters, s.member_parameters;
+  Vector<float> payload(4 * p + s.kept_parameters.size() + s.member_parameters.size() +
+                        s.member_refit_parameters.size());
+  payload << s.parameters, s.adam_m, s.adam_v, s.best_parameters, s.kept_parameters, s.member_parameters,
+      s.member_refit_parameters;
   detail::write_checkpoint(file, buffer.GetString(), payload);
 }
 
@@ -130,7 +139,9 @@ TrainingState load_training_state(const std::filesystem::path& file) {
   s.adam_steps = r.integer("adam_steps", 0, std::numeric_limits<std::int64_t>::max());
   s.learning_rate = read_number(r, r.member("learning_rate"), "learning_rate");
   if (!(s.learning_rate > 0) || !std::isfinite(s.learning_rate)) r.fail("learning_rate is not a positive number");
-  s.best_epoch = static_cast<int>(r.integer("best_epoch", 0, s.epoch));
+  // In a refit pass, best_epoch is that of the early-stopped pass: the refit's length, beyond its epoch.
+  const bool refitting = r.has("refitting") && r.member("refitting").IsTrue();
+  s.best_epoch = static_cast<int>(r.integer("best_epoch", refitting ? s.epoch + 1 : 0, refitting ? kMaxInt : s.epoch));
   s.waited = static_cast<int>(r.integer("waited", 0, s.epoch));
   s.waited_for_rate = static_cast<int>(r.integer("waited_for_rate", 0, s.epoch));
   s.best_score = read_number(r, r.member("best_score"), "best_score");
@@ -155,22 +166,42 @@ TrainingState load_training_state(const std::filesystem::path& file) {
   const std::int64_t kept = r.integer("kept_parameters", 0, std::int64_t{1} << 40);
   if ((s.kept_run >= 0) != (kept > 0)) r.fail("kept_run and kept_parameters disagree");
   s.kept_values = read_numbers(r, r.member("kept_values"), "kept_values");
+  if (r.has("refit")) {
+    if (s.trainer != detail::kGraphModelKind) r.fail("refit: only molecule training refits");
+    if (!r.member("refit").IsBool() || !r.member("refitting").IsBool()) r.fail("refit and refitting must be true or false");
+    s.refit = r.member("refit").GetBool();
+    s.refitting = refitting;
+    if (!s.refit) r.fail("refit is written only as true");
+    s.learning_rates = read_numbers(r, r.member("learning_rates"), "learning_rates");
+    // The early-stopped pass has a rate for each of its epochs: so far, or all that the refit replays.
+    if (s.refitting ? s.learning_rates.size() <= static_cast<std::size_t>(s.best_epoch)
+                    : s.learning_rates.size() != static_cast<std::size_t>(s.epoch))
+      r.fail("learning_rates does not hold one rate per epoch of the early-stopped pass");
+    for (const double rate : s.learning_rates)
+      if (!(rate > 0) || !std::isfinite(rate)) r.fail("learning_rates holds a value that is not a positive number");
+  } else if (refitting) {
+    r.fail("refitting without refit");
+  }
   if (r.has("member")) {
     if (s.trainer != detail::kGraphModelKind) r.fail("member: only molecule training has ensembles");
-    s.member = static_cast<int>(r.integer("member", 1, kMaxEnsembleMembers - 1));
-    s.member_epochs = static_cast<int>(r.integer("member_epochs", s.member, kMaxInt));
+    s.member = static_cast<int>(r.integer("member", s.refitting ? 0 : 1, kMaxEnsembleMembers - 1));
+    s.member_epochs = static_cast<int>(r.integer("member_epochs", s.member + (s.refitting ? 1 : 0), kMaxInt));
     s.member_best_epochs = static_cast<int>(r.integer("member_best_epochs", 0, s.member_epochs));
+  } else if (s.refitting) {
+    r.fail("a refit pass's state names its member");
   }
   const std::int64_t members = s.member * p;  // at most 63 x 2^40: no overflow
+  const std::int64_t refitted = s.refit ? members : 0;
 
   // The payload's size follows from the JSON; checked against the file before anything is allocated.
-  const Vector<float> all = checkpoint.parameters(4 * p + kept + members);
+  const Vector<float> all = checkpoint.parameters(4 * p + kept + members + refitted);
   s.parameters = all.segment(0, p);
   s.adam_m = all.segment(p, p);
   s.adam_v = all.segment(2 * p, p);
   s.best_parameters = all.segment(3 * p, p);
   s.kept_parameters = all.segment(4 * p, kept);
   s.member_parameters = all.segment(4 * p + kept, members);
+  s.member_refit_parameters = all.segment(4 * p + kept + members, refitted);
   if ((s.adam_v.array() < 0).any()) checkpoint.fail("Adam's second moment holds a negative value");
   return s;
 }

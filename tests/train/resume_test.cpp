@@ -259,6 +259,66 @@ TEST(Resume, EnsembleResumedInALaterMemberEndsBitwiseAsTheUninterruptedRun) {
   }
 }
 
+// With refit, a member's states come from two passes: the early-stopped one, then the refit on
+// training + validation molecules (states marked refitting, carrying the early-stopped weights and the
+// rate schedule). Resumed from a state of either pass, in the first or the second member, a file round
+// trip included, the run ends bitwise as the uninterrupted one.
+TEST(Resume, RefitResumedInEitherPassEndsBitwiseAsTheUninterruptedRun) {
+  RowMatrix<double> targets;
+  const auto graphs = chains(targets);
+  for (Eigen::Index m = 0; m < targets.rows(); ++m) targets(m, 0) = m % 3 == 0 ? 1.0 : 0.0;  // none flipped: late best epochs
+  const train::Split split = chain_split();
+  GraphTrainOptions options = graph_options();
+  options.ensemble = 2;
+  options.max_epochs = 12;
+  options.patience = 4;
+  options.selection = Selection::metric;
+  options.refit = true;
+  TrainedGraphModel whole;
+  const GraphRunResult a = train_graph_classifier(graphs, targets, split, options, 5, &whole);
+  ASSERT_EQ(whole.members, 2);
+  std::vector<std::pair<int, bool>> passes;  // (member, refitting) of every state
+  GraphTrainOptions watched = options;
+  watched.state_every = 1;
+  watched.save_state = [&](const TrainingState& s) {
+    if (passes.empty() || passes.back() != std::make_pair(s.member, s.refitting)) passes.emplace_back(s.member, s.refitting);
+  };
+  (void)train_graph_classifier(graphs, targets, split, watched, 5, nullptr);
+  ASSERT_EQ(passes, (std::vector<std::pair<int, bool>>{{0, false}, {0, true}, {1, false}, {1, true}}))
+      << "every pass should hand out states (else this checks less)";
+
+  for (const auto& [stop_member, stop_refitting] : passes) {
+    const std::string what = "member " + std::to_string(stop_member + 1) + (stop_refitting ? ", refit" : ", first pass");
+    const fs::path file = temp_file("refit.state");
+    GraphTrainOptions first = options;
+    first.state_every = 1;
+    first.save_state = [&](const TrainingState& s) {
+      save_training_state(s, file);
+      if (s.member == stop_member && s.refitting == stop_refitting && s.epoch == 1) throw Interrupted{};
+    };
+    EXPECT_THROW(train_graph_classifier(graphs, targets, split, first, 5, nullptr), Interrupted) << what;
+    const TrainingState state = load_training_state(file);
+    EXPECT_TRUE(state.refit) << what;
+    EXPECT_EQ(state.refitting, stop_refitting) << what;
+    EXPECT_EQ(state.member_refit_parameters.size(), stop_member * state.parameters.size()) << what;
+    if (stop_refitting) {
+      EXPECT_EQ(state.order.size(), split.train.size() + split.val.size()) << what;
+    }
+    GraphTrainOptions second = options;
+    second.resume = &state;
+    TrainedGraphModel resumed;
+    const GraphRunResult b = train_graph_classifier(graphs, targets, split, second, 5, &resumed);
+    expect_same_run(a, b, whole, resumed, what);
+
+    // A refit's state does not resume a run without refit, nor the other way round.
+    GraphTrainOptions plain = options;
+    plain.refit = false;
+    plain.resume = &state;
+    EXPECT_THROW(train_graph_classifier(graphs, targets, split, plain, 5, nullptr), InvalidArgument) << what;
+    fs::remove(file);
+  }
+}
+
 // state_wanted is asked once per epoch that training goes on after (not after the last), and the
 // trainer builds a state only for the epochs it wants, in place of state_every.
 TEST(Resume, AStateFilterIsAskedEveryEpochAndOnlyTheWantedStatesAreBuilt) {
@@ -407,6 +467,73 @@ TEST_F(ResumeFileTest, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
   expect_refused("\"member_best_epochs\":11", "\"member_best_epochs\":18", "member_best_epochs");
   expect_refused("\"member_epochs\":17", "\"member_epochs\":1", "member_epochs");
   expect_refused("\"trainer\":\"graph_model\"", "\"trainer\":\"node_classifier\"", "only molecule training");
+}
+
+TEST_F(ResumeFileTest, RefitFieldsRoundTripAndForgedOnesAreRefused) {
+  TrainingState s;
+  s.trainer = "graph_model";
+  s.fingerprint = "x";
+  s.epoch = 3;  // of the refit, whose length is best_epoch
+  s.best_epoch = 7;
+  s.parameters = Vector<float>::LinSpaced(5, -1, 1);
+  s.adam_m = s.parameters;
+  s.adam_v = s.parameters.cwiseAbs();
+  s.best_parameters = s.parameters;
+  s.learning_rate = 1e-3;
+  s.member = 1;
+  s.member_parameters = Vector<float>::LinSpaced(5, 0, 4);
+  s.member_epochs = 20;
+  s.member_best_epochs = 9;
+  s.refit = true;
+  s.refitting = true;
+  s.member_refit_parameters = Vector<float>::LinSpaced(5, 5, 9);
+  s.learning_rates.assign(10, 1e-3);  // the first pass's 9 epochs, then its final rate
+  s.learning_rates.back() = 5e-4;
+  const fs::path file = dir_ / "refit.state";
+  save_training_state(s, file);
+  const TrainingState t = load_training_state(file);
+  EXPECT_TRUE(t.refit);
+  EXPECT_TRUE(t.refitting);
+  EXPECT_EQ(t.best_epoch, 7);
+  EXPECT_EQ(t.learning_rates, s.learning_rates);
+  EXPECT_TRUE(t.member_parameters == s.member_parameters);
+  EXPECT_TRUE(t.member_refit_parameters == s.member_refit_parameters);
+
+  // The first member's refit pass names its member (0) and counts its epochs.
+  TrainingState first = s;
+  first.member = 0;
+  first.member_parameters.resize(0);
+  first.member_refit_parameters.resize(0);
+  first.member_epochs = 9;
+  save_training_state(first, file);
+  EXPECT_EQ(load_training_state(file).member, 0);
+  EXPECT_TRUE(load_training_state(file).refitting);
+  // Refitted weights that are not member x the parameters, or a refit pass without refit, are refused.
+  TrainingState wrong = s;
+  wrong.member_refit_parameters.resize(0);
+  EXPECT_THROW(save_training_state(wrong, file), InvalidArgument);
+  wrong = s;
+  wrong.refit = false;
+  wrong.member_refit_parameters.resize(0);
+  EXPECT_THROW(save_training_state(wrong, file), InvalidArgument);
+
+  save_training_state(s, file);
+  const std::string json = test::json_of(file);
+  std::vector<float> payload(4 * 5 + 10, 0.5f);
+  auto expect_refused = [&](const std::string& from, const std::string& to, const std::string& says) {
+    expect_error(to, test::container(test::replaced(json, from, to), payload), says,
+                 [](const fs::path& f) { return load_training_state(f); });
+  };
+  expect_refused("\"refit\":true", "\"refit\":false", "refit");
+  expect_refused("\"refit\":true", "\"refit\":1", "refit");
+  expect_refused("\"refit\":true", "\"refit_\":true", "refitting without refit");
+  expect_refused("\"best_epoch\":7", "\"best_epoch\":3", "best_epoch");  // a refit ends after its epoch
+  expect_refused("\"best_epoch\":7", "\"best_epoch\":10", "learning_rates");  // a rate per refit epoch
+  expect_refused("0.0005]", "-1]", "learning_rates");
+  expect_refused("\"trainer\":\"graph_model\"", "\"trainer\":\"node_classifier\"", "only molecule training");
+  // Without the refitted weights in the payload the file is short.
+  expect_error("payload", test::container(json, std::vector<float>(4 * 5 + 5, 0.5f)), "parameters",
+               [](const fs::path& f) { return load_training_state(f); });
 }
 
 TEST(Resume, AModelCheckpointIsNotATrainingState) {

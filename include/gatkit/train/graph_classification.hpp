@@ -52,6 +52,13 @@ struct GraphTrainOptions {
   /// units). 1: one model. A training state belongs to one member (TrainingState::member) and carries
   /// the finished members' weights, so an ensemble resumes like a single model.
   int ensemble = 1;
+  /// Refit: after early stopping, each member is trained again from the same initial weights on the
+  /// training and validation molecules together, for the epochs of its best validation score, with
+  /// the learning rates its first pass used in those epochs. The refitted weights are the run's model:
+  /// evaluated on the test set, returned in `trained` and saved. The validation figures stay those of
+  /// the early-stopped weights (the refitted model has seen the validation set). Regression targets
+  /// keep the training set's mean and std. Costs the best epochs' training once more.
+  bool refit = false;
   /// Reduce-on-plateau schedule: after lr_patience epochs without a better validation score the
   /// learning rate is multiplied by lr_decay (not below min_learning_rate). 1: a constant rate.
   double lr_decay = 1.0;
@@ -94,8 +101,8 @@ struct GraphRunResult {
 /// Trains on molecules[split.train], selects on split.val, reports on split.test. `targets` is
 /// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression, and
 /// for multi-class T = 1 with class indices 0, 1, ... or NaN.
-/// `trained` (optional) receives the restored model (the best validation epoch's weights; an ensemble's
-/// members one after another): its config, task, members, parameters and, for regression, the target
+/// `trained` (optional) receives the restored model (the best validation epoch's weights, or with
+/// refit the refitted ones; an ensemble's members one after another): its config, task, members, parameters and, for regression, the target
 /// mean/std; the caller, which featurised the
 /// molecules, adds the target names and the featuriser options before saving it.
 GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& molecules, const RowMatrix<double>& targets,

@@ -54,6 +54,17 @@ struct TrainingState {
   int member = 0;
   Vector<float> member_parameters;
   int member_epochs = 0, member_best_epochs = 0;
+  /// Graph trainer with GraphTrainOptions::refit: `refit` is set, member_refit_parameters holds the
+  /// finished members' refitted weights (member x the parameters) and learning_rates the rate of every
+  /// epoch of the current member's early-stopped pass so far (once the pass has ended, then its final
+  /// rate). `refitting`: the state is taken in the
+  /// refit pass; then parameters, Adam, shuffle_state, order (training + validation set) and epoch are
+  /// the refit's, best_parameters and best_epoch those of the early-stopped pass (the weights evaluated
+  /// on validation, and the epochs the refit trains), and member_epochs / member_best_epochs already
+  /// count this member.
+  bool refit = false, refitting = false;
+  Vector<float> member_refit_parameters;
+  std::vector<double> learning_rates;
 
   // Filled by callers that run several runs (the trainers neither read nor write these):
   int run = 0;                                   ///< index of the run this state belongs to
