@@ -419,9 +419,21 @@ TEST(Resume, StateFilesKeepRunsAndNonFiniteNumbers) {
   fs::remove(file);
 }
 
-using ResumeFileTest = test::TempDirTest;
+class ResumeFileTest : public test::TempDirTest {
+ protected:
+  // Saves `s` to `file` and returns a check: the file with `from` replaced by `to` in its JSON (and a
+  // payload of `floats` values) is refused with a message that names `says`.
+  auto forger(const TrainingState& s, const fs::path& file, std::size_t floats) {
+    save_training_state(s, file);
+    return [this, json = test::json_of(file), floats](const std::string& from, const std::string& to, const std::string& says) {
+      expect_error(to, test::container(test::replaced(json, from, to), std::vector<float>(floats, 0.5f)), says,
+                   [](const fs::path& f) { return load_training_state(f); });
+    };
+  }
+};
 
-TEST_F(ResumeFileTest, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
+// A molecule trainer's state of five weights at epoch 3, for the file tests to add fields to.
+TrainingState five_weight_state() {
   TrainingState s;
   s.trainer = "graph_model";
   s.fingerprint = "x";
@@ -431,6 +443,11 @@ TEST_F(ResumeFileTest, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
   s.adam_v = s.parameters.cwiseAbs();
   s.best_parameters = s.parameters;
   s.learning_rate = 1e-3;
+  return s;
+}
+
+TEST_F(ResumeFileTest, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
+  TrainingState s = five_weight_state();
   s.member = 2;
   s.member_parameters = Vector<float>::LinSpaced(10, 0, 9);
   s.member_epochs = 17;
@@ -454,13 +471,7 @@ TEST_F(ResumeFileTest, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
   single.member_parameters = Vector<float>::Zero(5);
   EXPECT_THROW(save_training_state(single, file), InvalidArgument);
 
-  save_training_state(s, file);
-  const std::string json = test::json_of(file);
-  std::vector<float> payload(4 * 5 + 10, 0.5f);
-  auto expect_refused = [&](const std::string& from, const std::string& to, const std::string& says) {
-    expect_error(to, test::container(test::replaced(json, from, to), payload), says,
-                 [](const fs::path& f) { return load_training_state(f); });
-  };
+  const auto expect_refused = forger(s, file, 4 * 5 + 10);
   expect_refused("\"member\":2", "\"member\":3", "parameters");  // a member's weights missing
   expect_refused("\"member\":2", "\"member\":0", "member");
   expect_refused("\"member\":2", "\"member\":64", "member");
@@ -470,16 +481,8 @@ TEST_F(ResumeFileTest, EnsembleFieldsRoundTripAndForgedOnesAreRefused) {
 }
 
 TEST_F(ResumeFileTest, RefitFieldsRoundTripAndForgedOnesAreRefused) {
-  TrainingState s;
-  s.trainer = "graph_model";
-  s.fingerprint = "x";
-  s.epoch = 3;  // of the refit, whose length is best_epoch
+  TrainingState s = five_weight_state();  // epoch 3 of the refit, whose length is best_epoch
   s.best_epoch = 7;
-  s.parameters = Vector<float>::LinSpaced(5, -1, 1);
-  s.adam_m = s.parameters;
-  s.adam_v = s.parameters.cwiseAbs();
-  s.best_parameters = s.parameters;
-  s.learning_rate = 1e-3;
   s.member = 1;
   s.member_parameters = Vector<float>::LinSpaced(5, 0, 4);
   s.member_epochs = 20;
@@ -517,13 +520,7 @@ TEST_F(ResumeFileTest, RefitFieldsRoundTripAndForgedOnesAreRefused) {
   wrong.member_refit_parameters.resize(0);
   EXPECT_THROW(save_training_state(wrong, file), InvalidArgument);
 
-  save_training_state(s, file);
-  const std::string json = test::json_of(file);
-  std::vector<float> payload(4 * 5 + 10, 0.5f);
-  auto expect_refused = [&](const std::string& from, const std::string& to, const std::string& says) {
-    expect_error(to, test::container(test::replaced(json, from, to), payload), says,
-                 [](const fs::path& f) { return load_training_state(f); });
-  };
+  const auto expect_refused = forger(s, file, 4 * 5 + 10);
   expect_refused("\"refit\":true", "\"refit\":false", "refit");
   expect_refused("\"refit\":true", "\"refit\":1", "refit");
   expect_refused("\"refit\":true", "\"refit_\":true", "refitting without refit");
@@ -532,7 +529,7 @@ TEST_F(ResumeFileTest, RefitFieldsRoundTripAndForgedOnesAreRefused) {
   expect_refused("0.0005]", "-1]", "learning_rates");
   expect_refused("\"trainer\":\"graph_model\"", "\"trainer\":\"node_classifier\"", "only molecule training");
   // Without the refitted weights in the payload the file is short.
-  expect_error("payload", test::container(json, std::vector<float>(4 * 5 + 5, 0.5f)), "parameters",
+  expect_error("payload", test::container(test::json_of(file), std::vector<float>(4 * 5 + 5, 0.5f)), "parameters",
                [](const fs::path& f) { return load_training_state(f); });
 }
 
