@@ -367,6 +367,8 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   std::sort(train_and_val.begin(), train_and_val.end());
   const auto refit_pass = [&](int member, std::uint64_t member_seed, const Vector<float>& selected, int epochs,
                               const std::vector<double>& learning_rates, const TrainingState* resume) {
+    GATKIT_REQUIRE(learning_rates.size() > static_cast<std::size_t>(epochs),
+                   "graph training: the refit needs a learning rate per epoch of the first pass and its final one");
     model.initialize(member_seed);
     Adam adam(options.optimizer, model.parameters().size());
     const std::uint64_t stream_seed = derive_seed(member_seed, 0x4ef1);
