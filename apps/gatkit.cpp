@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
+#include "gatkit/io/structural_features.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/limits.hpp"
 #include "gatkit/util/parallel.hpp"
@@ -441,7 +442,12 @@ int cmd_train(const std::vector<std::string>& argv) {
     std::cout << "  ROC-AUC " << fixed(summary.test_roc_auc_mean, 4) << " +- " << fixed(summary.test_roc_auc_std, 4);
   std::cout << "\n";
   if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
-  if (args.has("save")) save_model(finished.best(), args.str("save"));
+  if (args.has("save")) {
+    TrainedModel& kept = finished.best();
+    // predict and explain add the same structural columns unless told otherwise.
+    if (args.has("structural-features")) kept.structural_features = parse_structural_features(args.str("structural-features"));
+    save_model(kept, args.str("save"));
+  }
   resumable.finish();
   return 0;
 }
@@ -453,7 +459,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
                   {"quiet"});
   apply_threads(args);
   const TrainedModel model = load_model(args.required("model"));
-  const NodeDataset data = load(args);
+  const NodeDataset data = load_node_data(args, args.flag("quiet"), model.structural_features);
   const MatrixF probs = predict_probabilities(model, data);
   std::ostringstream out;
   out << "node_id,predicted_class";

@@ -12,7 +12,7 @@
 
 namespace gatkit::cli {
 
-NodeDataset load_node_data(const Args& args, bool quiet) {
+NodeDataset load_node_data(const Args& args, bool quiet, const std::optional<std::vector<std::string>>& model_structural) {
   const std::string path = args.required("data");
   const auto split_seed = args.integer("split-seed", 0);
   GATKIT_REQUIRE(split_seed >= 0, "--split-seed must be >= 0");
@@ -24,7 +24,7 @@ NodeDataset load_node_data(const Args& args, bool quiet) {
                             "' (random, scaffold and kfold:K are the molecule splits)");
     fractions = parse_split_fractions(split);
   }
-  std::optional<std::vector<std::string>> structural;
+  std::optional<std::vector<std::string>> structural = model_structural;
   if (args.has("structural-features")) structural = parse_structural_features(args.str("structural-features"));
 
   // A gatkit-graphs JSON file of one generic graph entry with node_labels (io/graph_nodes.hpp).

@@ -19,8 +19,11 @@ namespace gatkit::cli {
 inline const std::vector<std::string> node_data_options = {"data", "split", "split-seed", "label-column",
                                                            "structural-features"};
 
-/// Loads --data; the manifest's join report goes to stderr unless quiet.
-NodeDataset load_node_data(const Args& args, bool quiet);
+/// Loads --data; the manifest's join report goes to stderr unless quiet. `model_structural`: the
+/// structural features a model was trained with (TrainedModel::structural_features), added when
+/// --structural-features is not given.
+NodeDataset load_node_data(const Args& args, bool quiet,
+                           const std::optional<std::vector<std::string>>& model_structural = std::nullopt);
 
 /// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
 bool is_node_manifest_arg(const std::vector<std::string>& args);

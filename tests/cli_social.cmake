@@ -1,7 +1,8 @@
 # Run by ctest (tests cli_social_*) as
 #   cmake -DCLI=<gatkit program> -DMODE=train|predict|errors -DDATA=<datasets/social> -DWORK_DIR=<dir> -P cli_social.cmake
 # The command line on the bundled karate club manifest: train (summary fields), train --save and predict
-# (original ids and class names in the CSV), and the errors (exit status and message).
+# (original ids and class names in the CSV; the model's structural features), and the errors (exit
+# status and message).
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_social)
@@ -41,6 +42,20 @@ elseif(MODE STREQUAL "predict")
      OR NOT last MATCHES "^33,Officer,")
     message(FATAL_ERROR "cli_social: unexpected predictions (${count} lines):\n${header}\n${last}")
   endif()
+  # A model trained with --structural-features keeps them: predict and explain add the same columns
+  # unless given others, and other ones are refused naming the model's.
+  set(structural_model ${WORK_DIR}/social_karate_structural.gatkit)
+  run_match(0 "test accuracy" train --data ${karate} --structural-features degree,identity --epochs 50 --save ${structural_model} --quiet)
+  run_match(0 "" predict --model ${structural_model} --data ${karate} --out ${csv}.kept)
+  run_match(0 "" predict --model ${structural_model} --data ${karate} --structural-features degree,identity --out ${csv}.given)
+  file(READ ${csv}.kept kept)
+  file(READ ${csv}.given given)
+  if(NOT kept STREQUAL given OR NOT kept MATCHES "\n33,")
+    message(FATAL_ERROR "cli_social: predictions with the model's structural features differ from those given:\n${kept}\n${given}")
+  endif()
+  run_match(0 "layer 1 of 2" explain --model ${structural_model} --data ${karate} --node 0 --quiet)
+  run_match(2 "expects 50 features per node, the data has 34 \\(the model was trained with structural features 'degree,identity'\\)"
+            predict --model ${structural_model} --data ${karate} --structural-features identity)
 elseif(MODE STREQUAL "errors")
   run_match(2 "--split for node data takes fractions" train --data ${karate} --split random)
   run_match(2 "unknown model 'gcn'" train --data ${karate} --model gcn)

@@ -46,6 +46,11 @@ std::string config_json(const TrainedModel& m) {
   w.Key("class_names"); w.StartArray();
   for (const auto& name : m.class_names) w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   w.EndArray();
+  if (m.structural_features) {  // absent: none given on the command line (and in files written before it)
+    w.Key("structural_features"); w.StartArray();
+    for (const auto& kind : *m.structural_features) w.String(kind.c_str());
+    w.EndArray();
+  }
   w.EndObject();
   return buffer.GetString();
 }
@@ -106,6 +111,13 @@ TrainedModel load_model(const std::filesystem::path& file) {
   if (static_cast<std::int64_t>(model.class_names.size()) != c.num_classes)
     root.fail("class_names has " + std::to_string(model.class_names.size()) + " entries for " +
               std::to_string(c.num_classes) + " classes");
+  if (root.has("structural_features")) {
+    std::vector<std::string> kinds = root.strings("structural_features");
+    for (const std::string& kind : kinds)
+      if (kind != "degree" && kind != "identity")
+        root.fail("structural_features holds '" + kind + "', expected degree or identity");
+    model.structural_features = std::move(kinds);
+  }
   try {
     c.validate();
   } catch (const InvalidArgument& e) {

@@ -250,11 +250,27 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
   return train_model<GatModel<float>>(data, options, seed, best, on_epoch);
 }
 
-MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
+namespace {
+
+// Refuses data whose feature width is not the model's, naming the structural features the model was
+// trained with (the usual cause: predicting with other --structural-features).
+void check_feature_width(const TrainedModel& trained, const NodeDataset& data, const char* what) {
   const std::int64_t expected = trained.config.in_dim - trained.config.positional.columns();
-  GATKIT_REQUIRE(data.features.cols() == expected,
-                 "predict: the model expects " + std::to_string(expected) + " features per node, the data has " +
-                     std::to_string(data.features.cols()));
+  if (data.features.cols() == expected) return;
+  std::string message = std::string(what) + ": the model expects " + std::to_string(expected) +
+                        " features per node, the data has " + std::to_string(data.features.cols());
+  if (trained.structural_features) {
+    std::string kinds;
+    for (const auto& kind : *trained.structural_features) kinds += (kinds.empty() ? "" : ",") + kind;
+    message += " (the model was trained with structural features '" + (kinds.empty() ? "none" : kinds) + "')";
+  }
+  throw InvalidArgument(message);
+}
+
+}  // namespace
+
+MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
+  check_feature_width(trained, data, "predict");
   if (trained.config.kind == NodeModelKind::mlp) return predict_with<MlpModel<float>>(trained, data);
   return predict_with<GatModel<float>>(trained, data);
 }
@@ -262,10 +278,7 @@ MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& da
 explain::AttentionWeights node_attention(const TrainedModel& trained, const NodeDataset& data) {
   GATKIT_REQUIRE(trained.config.kind == NodeModelKind::gat,
                  "explain: the model is an MLP baseline (--model mlp), which has no attention weights");
-  const std::int64_t expected = trained.config.in_dim - trained.config.positional.columns();
-  GATKIT_REQUIRE(data.features.cols() == expected,
-                 "explain: the model expects " + std::to_string(expected) + " features per node, the data has " +
-                     std::to_string(data.features.cols()));
+  check_feature_width(trained, data, "explain");
   GatModel<float> model(trained.config);
   GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "explain: parameter count mismatch");
   model.parameters().values() = trained.parameters;

@@ -408,6 +408,35 @@ TEST_F(CheckpointTest, ForgedConfigurationsAreErrors) {
   expect_load_error("in_dim 2^40", with("\"in_dim\":3", "\"in_dim\":1099511627776"), "config.model.in_dim = 1099511627776 is outside");
 }
 
+// The structural features added on the command line come back as saved (an empty list: none), a file
+// without them loads without (what earlier versions wrote), and forged kinds are refused.
+TEST_F(CheckpointTest, StructuralFeaturesRoundTrip) {
+  TrainedModel m = sample_model(small_config(), {"a", "b"});
+  const fs::path f = dir_ / "structural.ckpt";
+  save_model(m, f);
+  EXPECT_EQ(saved_json(m).find("structural_features"), std::string::npos);
+  EXPECT_FALSE(load_model(f).structural_features.has_value());
+  for (const std::vector<std::string>& kinds :
+       {std::vector<std::string>{"degree", "identity"}, std::vector<std::string>{"identity"}, std::vector<std::string>{}}) {
+    m.structural_features = kinds;
+    save_model(m, f);
+    const TrainedModel r = load_model(f);
+    ASSERT_TRUE(r.structural_features.has_value());
+    EXPECT_EQ(*r.structural_features, kinds);
+  }
+  m.structural_features = std::vector<std::string>{"degree"};
+  const std::string json = saved_json(m);
+  auto with = [&](const std::string& to) {
+    Forge forge;
+    forge.json = test::replaced(json, "[\"degree\"]", to);
+    forge.params.assign(m.parameters.data(), m.parameters.data() + m.parameters.size());
+    return forge.bytes();
+  };
+  expect_load_error("unknown kind", with("[\"pagerank\"]"), "structural_features holds 'pagerank'");
+  expect_load_error("not a string", with("[1]"), "structural_features");
+  expect_load_error("not an array", with("\"degree\""), "structural_features");
+}
+
 // An unknown attention kind is an error that, like every other, names the checkpoint file.
 TEST_F(CheckpointTest, UnknownAttentionKindNamesTheFile) {
   const TrainedModel m = sample_model(small_config(), {"a", "b"});

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,10 @@ struct TrainedModel {
   ModelConfig config;
   bool normalize_features = true;
   std::vector<std::string> class_names;
+  /// The structural feature kinds (io/structural_features.hpp) the command line added to the training
+  /// data (`--structural-features`; empty: none), which predict and explain add again unless told
+  /// otherwise; absent when the data's own (a manifest's) were used.
+  std::optional<std::vector<std::string>> structural_features;
   Vector<float> parameters;    ///< the flat parameter buffer of GatModel<float>
 };
 
