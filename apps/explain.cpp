@@ -226,7 +226,7 @@ std::string node_top_k(const Args& args, Format format, const AttentionWeights& 
 int explain_nodes(const Args& args) {
   GATKIT_REQUIRE(!args.has("svg") && !args.has("on-error"), "--svg and --on-error apply to molecule models");
   const TrainedModel model = load_model(args.required("model"));
-  const NodeDataset data = load_node_data(args, args.flag("quiet"), model.structural_features);
+  const NodeDataset data = load_node_data(args, args.flag("quiet"), &model);
   const AttentionWeights w = node_attention(model, data);
   if (args.has("node")) {
     emit(args, node_top_k(args, output_format(args, Format::text), w, data));

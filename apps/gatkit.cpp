@@ -444,8 +444,10 @@ int cmd_train(const std::vector<std::string>& argv) {
   if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
   if (args.has("save")) {
     TrainedModel& kept = finished.best();
-    // predict and explain add the same structural columns unless told otherwise.
+    // predict and explain add the same structural columns, and read the same label column, unless told
+    // otherwise.
     if (args.has("structural-features")) kept.structural_features = parse_structural_features(args.str("structural-features"));
+    if (args.has("label-column")) kept.label_column = args.str("label-column");
     save_model(kept, args.str("save"));
   }
   resumable.finish();
@@ -459,7 +461,7 @@ int cmd_predict(const std::vector<std::string>& argv) {
                   {"quiet"});
   apply_threads(args);
   const TrainedModel model = load_model(args.required("model"));
-  const NodeDataset data = load_node_data(args, args.flag("quiet"), model.structural_features);
+  const NodeDataset data = load_node_data(args, args.flag("quiet"), &model);
   const MatrixF probs = predict_probabilities(model, data);
   std::ostringstream out;
   out << "node_id,predicted_class";

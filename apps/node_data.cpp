@@ -12,7 +12,7 @@
 
 namespace gatkit::cli {
 
-NodeDataset load_node_data(const Args& args, bool quiet, const std::optional<std::vector<std::string>>& model_structural) {
+NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* model) {
   const std::string path = args.required("data");
   const auto split_seed = args.integer("split-seed", 0);
   GATKIT_REQUIRE(split_seed >= 0, "--split-seed must be >= 0");
@@ -24,7 +24,8 @@ NodeDataset load_node_data(const Args& args, bool quiet, const std::optional<std
                             "' (random, scaffold and kfold:K are the molecule splits)");
     fractions = parse_split_fractions(split);
   }
-  std::optional<std::vector<std::string>> structural = model_structural;
+  std::optional<std::vector<std::string>> structural;
+  if (model) structural = model->structural_features;
   if (args.has("structural-features")) structural = parse_structural_features(args.str("structural-features"));
 
   // A gatkit-graphs JSON file of one generic graph entry with node_labels (io/graph_nodes.hpp).
@@ -47,6 +48,7 @@ NodeDataset load_node_data(const Args& args, bool quiet, const std::optional<std
   }
   if (is_node_manifest(path)) {
     NodeManifestOverrides overrides;
+    if (model) overrides.label_column = model->label_column;
     if (args.has("label-column")) overrides.label_column = args.str("label-column");
     overrides.structural_features = structural;
     overrides.split_fractions = fractions;

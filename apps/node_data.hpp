@@ -12,6 +12,7 @@
 #include "cli_args.hpp"
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/io/dataset.hpp"
+#include "gatkit/train/node_classification.hpp"
 
 namespace gatkit::cli {
 
@@ -19,11 +20,10 @@ namespace gatkit::cli {
 inline const std::vector<std::string> node_data_options = {"data", "split", "split-seed", "label-column",
                                                            "structural-features"};
 
-/// Loads --data; the manifest's join report goes to stderr unless quiet. `model_structural`: the
-/// structural features a model was trained with (TrainedModel::structural_features), added when
-/// --structural-features is not given.
-NodeDataset load_node_data(const Args& args, bool quiet,
-                           const std::optional<std::vector<std::string>>& model_structural = std::nullopt);
+/// Loads --data; the manifest's join report goes to stderr unless quiet. `model` (predict, explain):
+/// the structural features and the manifest label column it was trained with, used where
+/// --structural-features and --label-column are not given.
+NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* model = nullptr);
 
 /// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
 bool is_node_manifest_arg(const std::vector<std::string>& args);

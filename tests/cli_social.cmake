@@ -1,8 +1,8 @@
 # Run by ctest (tests cli_social_*) as
 #   cmake -DCLI=<gatkit program> -DMODE=train|predict|errors -DDATA=<datasets/social> -DWORK_DIR=<dir> -P cli_social.cmake
 # The command line on the bundled karate club manifest: train (summary fields), train --save and predict
-# (original ids and class names in the CSV; the model's structural features), and the errors (exit
-# status and message).
+# (original ids and class names in the CSV; the model's structural features and label column), and the
+# errors (exit status and message).
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_social)
@@ -56,6 +56,26 @@ elseif(MODE STREQUAL "predict")
   run_match(0 "layer 1 of 2" explain --model ${structural_model} --data ${karate} --node 0 --quiet)
   run_match(2 "expects 50 features per node, the data has 34 \\(the model was trained with structural features 'degree,identity'\\)"
             predict --model ${structural_model} --data ${karate} --structural-features identity)
+  # Likewise --label-column: a manifest naming a column its label table lacks trains only with
+  # --label-column club, and the model's predictions then need no flag.
+  set(labelled_dir ${WORK_DIR}/social_karate_label_column)
+  file(REMOVE_RECURSE ${labelled_dir})
+  file(COPY ${DATA}/karate/edges.txt ${DATA}/karate/labels.csv ${DATA}/karate/train.txt ${DATA}/karate/test.txt
+       DESTINATION ${labelled_dir})
+  file(READ ${karate} manifest)
+  string(REPLACE "\"column\": \"club\"" "\"column\": \"faction\"" manifest "${manifest}")
+  file(WRITE ${labelled_dir}/manifest.json "${manifest}")
+  run_match(1 "no column 'faction'" train --data ${labelled_dir}/manifest.json --epochs 5 --quiet)
+  set(column_model ${WORK_DIR}/social_karate_label_column.gatkit)
+  run_match(0 "test accuracy" train --data ${labelled_dir}/manifest.json --label-column club --epochs 50 --save ${column_model} --quiet)
+  run_match(0 "" predict --model ${column_model} --data ${labelled_dir}/manifest.json --out ${csv}.kept)
+  run_match(0 "" predict --model ${column_model} --data ${labelled_dir}/manifest.json --label-column club --out ${csv}.given)
+  file(READ ${csv}.kept kept)
+  file(READ ${csv}.given given)
+  if(NOT kept STREQUAL given OR NOT kept MATCHES "\n33,")
+    message(FATAL_ERROR "cli_social: predictions with the model's label column differ from those given:\n${kept}\n${given}")
+  endif()
+  run_match(0 "layer 1 of 2" explain --model ${column_model} --data ${labelled_dir}/manifest.json --node 0 --quiet)
 elseif(MODE STREQUAL "errors")
   run_match(2 "--split for node data takes fractions" train --data ${karate} --split random)
   run_match(2 "unknown model 'gcn'" train --data ${karate} --model gcn)

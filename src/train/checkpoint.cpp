@@ -51,6 +51,10 @@ std::string config_json(const TrainedModel& m) {
     for (const auto& kind : *m.structural_features) w.String(kind.c_str());
     w.EndArray();
   }
+  if (m.label_column) {  // absent: the manifest's column
+    w.Key("label_column");
+    w.String(m.label_column->data(), static_cast<rapidjson::SizeType>(m.label_column->size()));
+  }
   w.EndObject();
   return buffer.GetString();
 }
@@ -118,6 +122,7 @@ TrainedModel load_model(const std::filesystem::path& file) {
         root.fail("structural_features holds '" + kind + "', expected degree or identity");
     model.structural_features = std::move(kinds);
   }
+  if (root.has("label_column")) model.label_column = root.string("label_column");
   try {
     c.validate();
   } catch (const InvalidArgument& e) {

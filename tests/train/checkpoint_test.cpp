@@ -437,6 +437,22 @@ TEST_F(CheckpointTest, StructuralFeaturesRoundTrip) {
   expect_load_error("not an array", with("\"degree\""), "structural_features");
 }
 
+// The label column given on the command line comes back as saved, any bytes included; absent, none.
+TEST_F(CheckpointTest, LabelColumnRoundTrips) {
+  TrainedModel m = sample_model(small_config(), {"a", "b"});
+  const fs::path f = dir_ / "label_column.ckpt";
+  save_model(m, f);
+  EXPECT_FALSE(load_model(f).label_column.has_value());
+  m.label_column = std::string("fac\0tion \"x\"", 12);
+  save_model(m, f);
+  EXPECT_EQ(load_model(f).label_column, m.label_column);
+  const std::string json = saved_json(m);
+  Forge forge;
+  forge.json = test::replaced(json, "\"label_column\":", "\"label_column\":1,\"x\":");
+  forge.params.assign(m.parameters.data(), m.parameters.data() + m.parameters.size());
+  expect_load_error("label_column a number", forge.bytes(), "label_column");
+}
+
 // An unknown attention kind is an error that, like every other, names the checkpoint file.
 TEST_F(CheckpointTest, UnknownAttentionKindNamesTheFile) {
   const TrainedModel m = sample_model(small_config(), {"a", "b"});

@@ -72,6 +72,9 @@ struct TrainedModel {
   /// data (`--structural-features`; empty: none), which predict and explain add again unless told
   /// otherwise; absent when the data's own (a manifest's) were used.
   std::optional<std::vector<std::string>> structural_features;
+  /// The label column given on the command line (`--label-column`, a manifest's label table), which
+  /// predict and explain read again unless told otherwise; absent when the manifest's was used.
+  std::optional<std::string> label_column;
   Vector<float> parameters;    ///< the flat parameter buffer of GatModel<float>
 };
 
