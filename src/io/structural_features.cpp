@@ -58,13 +58,15 @@ SparseMatrixF identity_features(std::int64_t n) {
   return one_hot(column, n);
 }
 
+bool is_structural_feature_kind(std::string_view kind) { return kind == "degree" || kind == "identity"; }
+
 std::vector<std::string> parse_structural_features(const std::string& text) {
   std::vector<std::string> kinds;
   if (text.empty() || text == "none") return kinds;
   std::stringstream list(text);
   std::string kind;
   while (std::getline(list, kind, ',')) {
-    if (kind != "degree" && kind != "identity")
+    if (!is_structural_feature_kind(kind))
       throw InvalidArgument("structural features: unknown kind '" + kind + "' (expected degree, identity or none)");
     for (const std::string& k : kinds)
       if (k == kind) throw InvalidArgument("structural features: '" + kind + "' is listed twice");

@@ -4,6 +4,7 @@
 
 #include "checkpoint_file.hpp"
 #include "checkpoint_range.hpp"
+#include "gatkit/io/structural_features.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -118,7 +119,7 @@ TrainedModel load_model(const std::filesystem::path& file) {
   if (root.has("structural_features")) {
     std::vector<std::string> kinds = root.strings("structural_features");
     for (const std::string& kind : kinds)
-      if (kind != "degree" && kind != "identity")
+      if (!is_structural_feature_kind(kind))
         root.fail("structural_features holds '" + kind + "', expected degree or identity");
     model.structural_features = std::move(kinds);
   }

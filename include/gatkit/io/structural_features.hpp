@@ -3,6 +3,7 @@
 // existing ones. See docs/features.md ("Structural node features").
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gatkit/graph/graph.hpp"
@@ -26,6 +27,9 @@ SparseMatrixF degree_one_hot(const Graph& graph);
 /// n x n sparse identity: one free embedding per node (transductive only: a model trained with it
 /// applies to the same nodes only).
 SparseMatrixF identity_features(std::int64_t n);
+
+/// Whether `kind` names a structural feature kind: "degree" or "identity".
+bool is_structural_feature_kind(std::string_view kind);
 
 /// "degree", "identity" or a comma-separated list of them; "none" or "" gives an empty list. Throws
 /// InvalidArgument naming the unknown kind.
