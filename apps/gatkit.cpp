@@ -16,7 +16,6 @@
 #include "commands.hpp"
 #include "gatkit/graph/stats.hpp"
 #include "gatkit/io/dataset.hpp"
-#include "gatkit/io/structural_features.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/limits.hpp"
 #include "gatkit/util/parallel.hpp"
@@ -444,10 +443,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   if (args.has("summary")) write_file_atomically(args.str("summary"), summary_json(summary, data, options, num_threads()));
   if (args.has("save")) {
     TrainedModel& kept = finished.best();
-    // predict and explain add the same structural columns, and read the same label column, unless told
-    // otherwise.
-    if (args.has("structural-features")) kept.structural_features = parse_structural_features(args.str("structural-features"));
-    if (args.has("label-column")) kept.label_column = args.str("label-column");
+    keep_node_data_options(args, kept);
     save_model(kept, args.str("save"));
   }
   resumable.finish();

@@ -69,6 +69,11 @@ NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* mod
   return data;
 }
 
+void keep_node_data_options(const Args& args, TrainedModel& model) {
+  if (args.has("structural-features")) model.structural_features = parse_structural_features(args.str("structural-features"));
+  if (args.has("label-column")) model.label_column = args.str("label-column");
+}
+
 bool is_node_manifest_arg(const std::vector<std::string>& args) {
   const std::string value = raw_option(args, "data");
   return !value.empty() && is_node_manifest(value);

@@ -25,6 +25,10 @@ inline const std::vector<std::string> node_data_options = {"data", "split", "spl
 /// --structural-features and --label-column are not given.
 NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* model = nullptr);
 
+/// The other half (train --save): keeps in `model` the --structural-features and --label-column given,
+/// which load_node_data applies again for it.
+void keep_node_data_options(const Args& args, TrainedModel& model);
+
 /// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
 bool is_node_manifest_arg(const std::vector<std::string>& args);
 
