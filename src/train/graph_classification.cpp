@@ -196,6 +196,16 @@ Evaluation evaluate_ensemble(GraphGat<float>& model, const std::vector<Vector<fl
   return metrics(total, task);
 }
 
+/// Refuses a state whose training order is not a permutation of `set`, this run's `name`.
+void check_state_order(const std::vector<std::int64_t>& order, std::vector<std::int64_t> set, const std::string& name) {
+  GATKIT_REQUIRE(order.size() == set.size(), "resume: the state's " + name + " has " + std::to_string(order.size()) +
+                                                 " molecules, this run's " + std::to_string(set.size()));
+  std::vector<std::int64_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(set.begin(), set.end());
+  GATKIT_REQUIRE(sorted == set, "resume: the state's " + name + " is not this run's");
+}
+
 /// Members' weight vectors of `size` values each, one after another.
 Vector<float> concatenated(const std::vector<Vector<float>>& members, Eigen::Index size) {
   Vector<float> all(static_cast<Eigen::Index>(members.size()) * size);
@@ -376,9 +386,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     std::vector<std::int64_t> order = train_and_val;
     int epoch = 1;
     if (resume) {
-      std::vector<std::int64_t> sorted = resume->order;
-      std::sort(sorted.begin(), sorted.end());
-      GATKIT_REQUIRE(sorted == train_and_val, "resume: the state's refit set is not this run's training and validation set");
+      check_state_order(resume->order, train_and_val, "refit set (training + validation)");
       detail::restore_optimizer(*resume, model.parameters().values(), adam);
       rng = Rng(resume->shuffle_state);
       order = resume->order;
@@ -419,13 +427,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
     int waited = 0, waited_for_rate = 0, epoch = 0, best_epoch = 0;
     std::vector<double> learning_rates;  // per epoch, for a refit
     if (const TrainingState* s = resume) {
-      GATKIT_REQUIRE(s->order.size() == order.size(), "resume: the state's training set has " +
-                                                          std::to_string(s->order.size()) + " molecules, this run's " +
-                                                          std::to_string(order.size()));
-      std::vector<std::int64_t> sorted = s->order, mine = order;
-      std::sort(sorted.begin(), sorted.end());
-      std::sort(mine.begin(), mine.end());
-      GATKIT_REQUIRE(sorted == mine, "resume: the state's training set is not this run's");
+      check_state_order(s->order, order, "training set");
       detail::restore_optimizer(*s, model.parameters().values(), adam);
       best_values = s->best_parameters;
       best_epoch = s->best_epoch;
