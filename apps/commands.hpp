@@ -17,5 +17,8 @@ int cmd_info_molecules(const std::vector<std::string>& argv);
 /// `gatkit explain --model MODEL --data PATH`: attention weights per layer, head and edge (CSV/JSON),
 /// a node's top-k neighbours (--node), molecule drawings shaded by attention (--svg).
 int cmd_explain(const std::vector<std::string>& argv);
+/// `gatkit embed --model MODEL --data PATH [--out FILE.csv|FILE.npy]`: the learned representation of every
+/// molecule (pooled readout, or the head's last hidden layer) or node (the output layer's input).
+int cmd_embed(const std::vector<std::string>& argv);
 
 }  // namespace gatkit::cli

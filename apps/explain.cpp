@@ -375,18 +375,10 @@ std::string svg_for(const Args& args, MoleculeRecord& r, const AttentionWeights&
 
 int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
   GATKIT_REQUIRE(!args.has("node") && !args.has("top"), "--node and --top apply to node models");
-  for (const std::string& option : node_data_options)
-    GATKIT_REQUIRE(option == "data" || !args.has(option), "--" + option + " applies to node data, not to molecule files");
+  refuse_node_data_options(args);
   GraphPredictor predictor(load_graph_model(args.required("model")));
-  // An ensemble's members attend differently; one is explained (--member K, 1-based; default the first).
-  const int members = predictor.model().members;
-  const auto member = args.integer("member", 1);
-  GATKIT_REQUIRE(member >= 1 && member <= members,
-                 "--member " + std::to_string(member) + ": the model has " + std::to_string(members) + " member" +
-                     (members == 1 ? "" : "s") + " (1-based)");
-  if (members > 1 && !args.has("member") && !args.flag("quiet"))
-    std::cerr << "note: the model is an ensemble of " << members << "; these are the attention weights of member 1 "
-              << "(--member K for another)\n";
+  // An ensemble's members attend differently; one is explained.
+  const int member = member_option(args, predictor.model().members, "attention weights");
   const std::filesystem::path file = args.required("data");
   const bool svg = args.has("svg");
   const std::filesystem::path svg_path = args.str("svg");
@@ -428,7 +420,7 @@ int explain_molecules(const Args& args, const std::set<std::uint64_t>& wanted) {
       if (r.graph) throw entry_error(file, r.number, e.what());
       throw ParseError(file, r.molecule.line, e.what());
     }
-    const AttentionWeights w = predictor.attention(graph, static_cast<int>(member - 1));
+    const AttentionWeights w = predictor.attention(graph, member);
     if (table && format == Format::csv) molecule_csv_rows(args, r, w, csv);
     if (table && format == Format::json) molecule_json(args, r, w, json);
     if (svg) drawings[r.number] = svg_for(args, r, w, predictor.model());

@@ -63,6 +63,13 @@ usage:
                                             --member: which model of an ensemble (1-based) [1];
                                             --svg draws the molecules shaded by attention (layer L,
                                             default the last; head H, default the mean over heads)
+  gatkit embed   --model MODEL --data PATH|FILE.sdf|.json|.csv [--out FILE.csv|FILE.npy]
+                 [--embedding readout|head] [--member K] [--on-error fail|skip]
+                                            learned representations: per molecule, the pooled
+                                            readout row [readout] or the head's last hidden layer
+                                            (head); per node, the output layer's input. CSV:
+                                            record,name,emb_0,... | node_id,emb_0,...; .npy: float32,
+                                            row k = record k+1 (skipped records: NaN) or node k
   gatkit --version | --help
 
 FILE.csv is a table of molecules with a SMILES column (docs/formats.md, "SMILES tables"); a .smi file
@@ -592,6 +599,7 @@ int main(int argc, char** argv) {
     if (command == "info") return graph_level ? cmd_info_molecules(args) : cmd_info(args);
     if (command == "convert") return cmd_convert(args);
     if (command == "explain") return cmd_explain(args);
+    if (command == "embed") return cmd_embed(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";
     return 2;
   } catch (const gatkit::InvalidArgument& e) {

@@ -6,6 +6,7 @@
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/sdf.hpp"
 #include "gatkit/util/error.hpp"
+#include "gatkit/util/parallel.hpp"
 
 namespace gatkit::cli {
 
@@ -163,6 +164,56 @@ MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_erro
     set.ids.push_back(std::move(r.id));
   }, accept_graphs, {}, csv);
   return set;
+}
+
+void for_each_featurized_chunk(
+    const std::filesystem::path& file, OnError on_error, const GraphPredictor& predictor,
+    const chem::SmilesCsvOptions& csv,
+    const std::function<void(std::vector<MoleculeRecord>&, std::vector<chem::MoleculeGraph>&)>& visit,
+    std::size_t chunk_records) {
+  const TrainedGraphModel& model = predictor.model();
+  std::vector<MoleculeRecord> chunk;
+  auto flush = [&] {
+    // Featurise the readable records in parallel; a failure makes the record bad, never shifts others.
+    std::vector<chem::MoleculeGraph> graphs(chunk.size());
+    parallel_rows(static_cast<std::int64_t>(chunk.size()), 8, [&](std::int64_t begin, std::int64_t end) {
+      for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
+        if (!chunk[i].ok()) continue;
+        try {
+          graphs[i] = chunk[i].graph ? predictor.graph(*chunk[i].graph) : predictor.featurize(chunk[i].molecule);
+        } catch (const InvalidArgument& e) {
+          // A generic graph entry (JSON) is named by its position in "graphs", as the reader names it.
+          chunk[i].error = chunk[i].graph ? entry_error(file, chunk[i].number, e.what()).what()
+                                          : ParseError(file, chunk[i].molecule.line, e.what()).what();
+        }
+      }
+    });
+    std::vector<chem::MoleculeGraph> good;
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (chunk[i].ok()) good.push_back(std::move(graphs[i]));
+      else if (on_error == OnError::fail) throw Error(chunk[i].error);  // reading errors threw already
+    }
+    visit(chunk, good);
+    chunk.clear();
+  };
+  // A model trained on generic graph entries reads them; a molecule entry is then a bad record (and
+  // a generic graph entry one for a molecule model), with the predictor's reason.
+  for_each_record(file, on_error, [&](MoleculeRecord& r) {
+    chunk.push_back(std::move(r));
+    if (chunk.size() == chunk_records) flush();
+  }, /*accept_graphs=*/model.input == GraphInput::graphs, tu_options(model), csv);
+  flush();
+}
+
+int member_option(const Args& args, int members, const std::string& what) {
+  const auto member = args.integer("member", 1);
+  GATKIT_REQUIRE(member >= 1 && member <= members,
+                 "--member " + std::to_string(member) + ": the model has " + std::to_string(members) + " member" +
+                     (members == 1 ? "" : "s") + " (1-based)");
+  if (members > 1 && !args.has("member") && !args.flag("quiet"))
+    std::cerr << "note: the model is an ensemble of " << members << "; these are the " << what << " of member 1 "
+              << "(--member K for another)\n";
+  return static_cast<int>(member - 1);
 }
 
 std::string skipped_line(const std::vector<SkippedRecord>& skipped, std::uint64_t records) {

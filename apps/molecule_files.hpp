@@ -69,6 +69,24 @@ io::TuOptions tu_options(const TrainedGraphModel& model);
 /// data set.
 ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why);
 
+/// Reads `file` as `predictor`'s model reads it (molecules, or generic graph entries; a SMILES table with
+/// the columns of `csv`) in chunks of at most `chunk_records` records, so that memory follows the chunk,
+/// not the file. For each chunk, visit(records, graphs): the chunk's records in file order and the graphs
+/// of its good records, featurised in parallel, in the same order (the k-th good record has graphs[k]).
+/// A record that cannot be read or featurised stops the command under OnError::fail; under
+/// OnError::skip it keeps its place with `error` set (file, line or JSON path, reason) and never shifts
+/// the others.
+void for_each_featurized_chunk(
+    const std::filesystem::path& file, OnError on_error, const GraphPredictor& predictor,
+    const chem::SmilesCsvOptions& csv,
+    const std::function<void(std::vector<MoleculeRecord>&, std::vector<chem::MoleculeGraph>&)>& visit,
+    std::size_t chunk_records = 1024);
+
+/// --member K of a molecule model with `members` members (1-based, default 1), returned 0-based: one
+/// member is used when their outputs cannot be averaged. Without --member an ensemble gets a note on
+/// stderr (unless --quiet): "these are the <what> of member 1".
+int member_option(const Args& args, int members, const std::string& what);
+
 /// A record that was not used, and why.
 struct SkippedRecord {
   std::uint64_t number = 0;

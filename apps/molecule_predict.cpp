@@ -9,8 +9,8 @@
 // With --on-error skip a bad record (unreadable, or not featurisable) keeps its row, with empty
 // predictions and the reason in a last column `error`, so that rows and records stay aligned whatever
 // a downstream tool does with them; stderr names each skipped record and a final line counts them.
-// Records are processed in chunks (read, featurised in parallel, scored), so memory follows the chunk,
-// not the file, apart from the CSV text itself.
+// Records are processed in chunks (for_each_featurized_chunk: read, featurised in parallel, scored), so
+// memory follows the chunk, not the file, apart from the CSV text itself.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -25,8 +25,6 @@
 
 namespace gatkit::cli {
 namespace {
-
-constexpr std::size_t kChunkRecords = 1024;
 
 std::string number_text(double v) {
   char buf[32];
@@ -89,37 +87,15 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
   const bool skip = on_error == OnError::skip;
 
   std::string csv = csv_header(model, skip);
-  std::vector<MoleculeRecord> chunk;
   std::vector<SkippedRecord> skipped;
   std::uint64_t records = 0;
-  auto flush = [&] {
-    // 1. Featurise the readable records in parallel; a failure makes the record bad, never shifts others.
-    std::vector<chem::MoleculeGraph> graphs(chunk.size());
-    parallel_rows(static_cast<std::int64_t>(chunk.size()), 8, [&](std::int64_t begin, std::int64_t end) {
-      for (auto i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
-        if (!chunk[i].ok()) continue;
-        try {
-          graphs[i] = chunk[i].graph ? predictor.graph(*chunk[i].graph) : predictor.featurize(chunk[i].molecule);
-        } catch (const InvalidArgument& e) {
-          // A generic graph entry (JSON) is named by its position in "graphs", as the reader names it.
-          chunk[i].error = chunk[i].graph ? entry_error(file, chunk[i].number, e.what()).what()
-                                          : ParseError(file, chunk[i].molecule.line, e.what()).what();
-        }
-      }
-    });
-    // 2. Score the good ones, in record order.
-    std::vector<chem::MoleculeGraph> good;
-    for (std::size_t i = 0; i < chunk.size(); ++i) {
-      if (chunk[i].ok()) {
-        good.push_back(std::move(graphs[i]));
-      } else if (!skip) {
-        throw Error(chunk[i].error);  // only featurisation errors get here: reading errors threw already
-      }
-    }
+  for_each_featurized_chunk(file, on_error, predictor, smiles_csv_options(args),
+                            [&](std::vector<MoleculeRecord>& chunk, std::vector<chem::MoleculeGraph>& good) {
     const RowMatrix<double> values = predictor.predict(std::span<const chem::MoleculeGraph>(good));
-    // 3. One row per record: the k-th good record takes the k-th row of values.
+    // One row per record: the k-th good record takes the k-th row of values.
     Eigen::Index next = 0;
     for (MoleculeRecord& r : chunk) {
+      ++records;
       std::string line = std::to_string(r.number);
       line.append(",").append(csv_field(r.name()));  // empty when the record could not be read
       if (r.ok()) {
@@ -133,16 +109,7 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
       }
       csv.append(line).append("\n");
     }
-    chunk.clear();
-  };
-  // A model trained on generic graph entries reads them; a molecule entry is then a bad record (and
-  // a generic graph entry one for a molecule model), with the predictor's reason.
-  for_each_record(file, on_error, [&](MoleculeRecord& r) {
-    ++records;
-    chunk.push_back(std::move(r));
-    if (chunk.size() == kChunkRecords) flush();
-  }, /*accept_graphs=*/model.input == GraphInput::graphs, tu_options(model), smiles_csv_options(args));
-  flush();
+  });
 
   if (args.has("out")) write_file_atomically(args.str("out"), csv);
   else std::cout << csv << std::flush;

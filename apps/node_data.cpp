@@ -12,6 +12,11 @@
 
 namespace gatkit::cli {
 
+void refuse_node_data_options(const Args& args) {
+  for (const std::string& option : node_data_options)
+    GATKIT_REQUIRE(option == "data" || !args.has(option), "--" + option + " applies to node data, not to molecule files");
+}
+
 NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* model) {
   const std::string path = args.required("data");
   const auto split_seed = args.integer("split-seed", 0);

@@ -20,6 +20,9 @@ namespace gatkit::cli {
 inline const std::vector<std::string> node_data_options = {"data", "split", "split-seed", "label-column",
                                                            "structural-features"};
 
+/// Refuses the node data options (but --data) for a command working on a molecule file.
+void refuse_node_data_options(const Args& args);
+
 /// Loads --data; the manifest's join report goes to stderr unless quiet. `model` (predict, explain):
 /// the structural features and the manifest label column it was trained with, used where
 /// --structural-features and --label-column are not given.

@@ -4,6 +4,9 @@
 #   run(EXPECTED_EXIT args...)           runs gatkit, fails unless the exit status matches; sets out, err
 #   run_match(EXPECTED_EXIT REGEX args...)  the same, and fails unless stdout + stderr match REGEX
 #   expect_match(TEXT REGEX WHAT)        fails unless TEXT matches REGEX
+#   expect_equal(A B WHAT)               fails unless the strings A and B are equal, showing both
+#   row_fields(ROW VAR)                  VAR = the CSV row of a molecule command without its record number
+#                                        and without a trailing error field (empty for good rows)
 #   expect_lines(FILE COUNT VAR)         fails unless FILE has COUNT lines; sets VAR to them (a list)
 foreach(var CLI MODE DATA WORK_DIR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
@@ -38,6 +41,18 @@ function(expect_match text regex what)
   if(NOT "${text}" MATCHES "${regex}")
     message(FATAL_ERROR "${CLI_TEST}: ${what}: no match for '${regex}' in:\n${text}")
   endif()
+endfunction()
+
+function(expect_equal a b what)
+  if(NOT "${a}" STREQUAL "${b}")
+    message(FATAL_ERROR "${CLI_TEST}: ${what}:\n'${a}'\n  differs from\n'${b}'")
+  endif()
+endfunction()
+
+function(row_fields row var)
+  string(REGEX REPLACE "^[0-9]+," "" row "${row}")
+  string(REGEX REPLACE ",$" "" row "${row}")
+  set(${var} "${row}" PARENT_SCOPE)
 endfunction()
 
 function(expect_lines file expected var)

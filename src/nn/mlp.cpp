@@ -63,6 +63,12 @@ void MlpModel<T>::backward(const Graph& /*graph*/, const FeatureMatrix<T>& x, co
   }
 }
 
+template <class T>
+const RowMatrix<T>& MlpModel<T>::penultimate() const {
+  GATKIT_REQUIRE(layers_.size() >= 2, "a model of one layer has no hidden representation (its input is the features)");
+  return hidden_.back().dense();
+}
+
 template class MlpModel<float>;
 template class MlpModel<double>;
 

@@ -187,6 +187,12 @@ void GatModel<T>::backward_blocks(const Graph& graph, const FeatureMatrix<T>& x,
   embed_->backward(params_, x, embed_cache_, d_buffers_[0], nullptr);
 }
 
+template <class T>
+const RowMatrix<T>& GatModel<T>::penultimate() const {
+  GATKIT_REQUIRE(layers_.size() >= 2, "a model of one layer has no hidden representation (its input is the features)");
+  return hidden_.back().dense();
+}
+
 template class GatModel<float>;
 template class GatModel<double>;
 

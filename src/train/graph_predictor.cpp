@@ -432,6 +432,37 @@ const RowMatrix<float>& GraphPredictor::forward_batch(std::span<const chem::Mole
   return y;
 }
 
+std::string to_string(GraphEmbedding which) { return which == GraphEmbedding::head ? "head" : "readout"; }
+
+GraphEmbedding parse_graph_embedding(std::string_view name) {
+  if (name == "readout") return GraphEmbedding::readout;
+  if (name == "head") return GraphEmbedding::head;
+  throw InvalidArgument("unknown embedding '" + std::string(name) + "' (expected readout or head)");
+}
+
+std::int64_t GraphPredictor::embedding_width(GraphEmbedding which) const {
+  const GraphModelConfig& c = model_.config;
+  return which == GraphEmbedding::head && c.head_layers > 0 ? c.head_hidden : c.pooled_width();
+}
+
+RowMatrix<double> GraphPredictor::embed(std::span<const chem::MoleculeGraph> graphs, GraphEmbedding which, int member,
+                                        int batch_size) {
+  GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
+  use_member(member);
+  const auto n = static_cast<std::int64_t>(graphs.size());
+  RowMatrix<double> out(n, embedding_width(which));
+  std::vector<const chem::MoleculeGraph*> batch;
+  for (std::int64_t first = 0; first < n; first += batch_size) {
+    const std::int64_t last = std::min(n, first + batch_size);
+    batch.clear();
+    for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
+    forward_batch(batch);
+    const RowMatrix<float>& rows = which == GraphEmbedding::head ? net_.head_input() : net_.pooled();
+    out.middleRows(first, last - first) = rows.cast<double>();
+  }
+  return out;
+}
+
 explain::AttentionWeights GraphPredictor::attention(const chem::MoleculeGraph& graph, int member) {
   use_member(member);
   const chem::MoleculeGraph* one[] = {&graph};

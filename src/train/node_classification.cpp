@@ -233,13 +233,18 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   return result;
 }
 
+// The evaluation-mode forward pass of a trained model on `data`: the class probabilities, or with
+// `embeddings` the input of the output layer.
 template <class Model>
-MatrixF predict_with(const TrainedModel& trained, const NodeDataset& data) {
+MatrixF evaluate_with(const TrainedModel& trained, const NodeDataset& data, bool embeddings) {
   Model model(trained.config);
   GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "predict: parameter count mismatch");
+  GATKIT_REQUIRE(!embeddings || trained.config.layers >= 2,
+                 "the model has one attention layer, so no hidden representation to embed (its input is the features)");
   model.parameters().values() = trained.parameters;
   const ModelInput input = model_input(data, model, trained.normalize_features);
-  return softmax_rows<float>(model.forward(input.graph, input.x, /*training=*/false, 0));
+  const RowMatrix<float>& logits = model.forward(input.graph, input.x, /*training=*/false, 0);
+  return embeddings ? model.penultimate() : softmax_rows<float>(logits);
 }
 
 }  // namespace
@@ -271,8 +276,14 @@ void check_feature_width(const TrainedModel& trained, const NodeDataset& data, c
 
 MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
   check_feature_width(trained, data, "predict");
-  if (trained.config.kind == NodeModelKind::mlp) return predict_with<MlpModel<float>>(trained, data);
-  return predict_with<GatModel<float>>(trained, data);
+  if (trained.config.kind == NodeModelKind::mlp) return evaluate_with<MlpModel<float>>(trained, data, false);
+  return evaluate_with<GatModel<float>>(trained, data, false);
+}
+
+MatrixF node_embeddings(const TrainedModel& trained, const NodeDataset& data) {
+  check_feature_width(trained, data, "embed");
+  if (trained.config.kind == NodeModelKind::mlp) return evaluate_with<MlpModel<float>>(trained, data, true);
+  return evaluate_with<GatModel<float>>(trained, data, true);
 }
 
 explain::AttentionWeights node_attention(const TrainedModel& trained, const NodeDataset& data) {

@@ -127,6 +127,12 @@ class GraphGat {
                 const RowMatrix<T>& d_outputs);
 
   int num_layers() const { return static_cast<int>(layers_.size()); }
+  /// The pooled rows g of the last forward (graphs x pooled_width()): the readouts' output, which the
+  /// head reads.
+  const RowMatrix<T>& pooled() const { return pooled_.dense(); }
+  /// The input of the head's output layer in the last forward: the ReLU output of its last hidden layer
+  /// (graphs x head_hidden), or pooled() when the head is linear (head_layers = 0).
+  const RowMatrix<T>& head_input() const { return mlp_out_.empty() ? pooled_.dense() : mlp_out_.back().dense(); }
   /// The attention weights of attention layer `layer` in the last forward (input.graph.num_edges() x
   /// heads, edge-major, after the normaliser and before attention dropout).
   const std::vector<T>& attention_weights(int layer) const { return caches_[static_cast<std::size_t>(layer)].alpha; }

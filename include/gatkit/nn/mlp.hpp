@@ -35,6 +35,8 @@ class MlpModel {
   const RowMatrix<T>& forward(const Graph& graph, const FeatureMatrix<T>& x, bool training, std::uint64_t seed);
   /// Adds dL/dparameters to parameters().grads() after forward() on the same features.
   void backward(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits);
+  /// The input of the output layer in the last forward (n x hidden_width()), as GatModel::penultimate().
+  const RowMatrix<T>& penultimate() const;
 
  private:
   ModelConfig config_;

@@ -103,6 +103,9 @@ class GatModel {
   /// Adds dL/dparameters to parameters().grads(), after a forward() with the same graph and features.
   void backward(const Graph& graph, const FeatureMatrix<T>& x, const RowMatrix<T>& d_logits);
 
+  /// The input of the output layer in the last forward (n x hidden_width()): the last hidden layer's
+  /// ELU output, or the last transformer block's output. Needs layers >= 2.
+  const RowMatrix<T>& penultimate() const;
   /// The attention weights of the last forward (E x heads, edge-major) for layer `layer`.
   const std::vector<T>& attention_weights(int layer) const { return caches_[static_cast<std::size_t>(layer)].alpha; }
 

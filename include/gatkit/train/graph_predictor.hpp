@@ -27,6 +27,14 @@ namespace gatkit {
 /// The inverse of to_string(GraphTask); throws InvalidArgument for an unknown name.
 GraphTask parse_graph_task(std::string_view name);
 
+/// What GraphPredictor::embed returns for each graph: the pooled row (the readouts' output, which the head
+/// reads), or the input of the head's output layer (its last hidden layer after ReLU; the pooled row when
+/// the head is linear).
+enum class GraphEmbedding { readout, head };
+std::string to_string(GraphEmbedding which);
+/// "readout" | "head"; anything else throws InvalidArgument.
+GraphEmbedding parse_graph_embedding(std::string_view name);
+
 /// Everything needed to apply a trained graph-level model to new molecules.
 /// What a graph model reads: molecules, featurised by the model's FeaturizeOptions, or generic graph
 /// entries of the JSON format (chem/generic_graph.hpp), with their own node and edge feature rows.
@@ -105,6 +113,15 @@ class GraphPredictor {
   /// Featurises (in parallel) and scores `molecules`. A molecule that cannot be featurised throws the
   /// error of the first such molecule; callers that want to skip bad records featurise one by one.
   RowMatrix<double> predict(std::span<const chem::Molecule> molecules, int batch_size = 256);
+
+  /// One row per graph: the representation `which` computed by ensemble member `member` (0 .. members - 1;
+  /// the members' representations are not comparable, so they are never averaged), from the same
+  /// evaluation-mode forward pass predict() runs, in batches of `batch_size` (the same rounding remark
+  /// applies). Its width is embedding_width(which).
+  RowMatrix<double> embed(std::span<const chem::MoleculeGraph> graphs, GraphEmbedding which = GraphEmbedding::readout,
+                          int member = 0, int batch_size = 256);
+  /// Columns of embed(..., which): config.pooled_width(), or config.head_hidden with a hidden head layer.
+  std::int64_t embedding_width(GraphEmbedding which) const;
 
   /// The attention weights of every attention layer for one molecule, from the same evaluation-mode
   /// forward pass predict() runs (the graph is the molecule's attention graph: range and self-loops

@@ -89,6 +89,12 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
 /// number of features (throws InvalidArgument otherwise).
 MatrixF predict_probabilities(const TrainedModel& model, const NodeDataset& data);
 
+/// Node embeddings (num_nodes x hidden width): what the output layer reads, from the evaluation-mode
+/// forward pass predict_probabilities runs (the last hidden layer's ELU output, or the last transformer
+/// block's output; for an MLP model its last hidden layer). Throws InvalidArgument for a model of one
+/// layer (it has no hidden representation) or data of another feature width.
+MatrixF node_embeddings(const TrainedModel& model, const NodeDataset& data);
+
 /// The attention weights of every layer of a trained GAT on `data`, from the evaluation-mode forward pass
 /// predict_probabilities runs (same features, positional encoding and attention graph). Throws
 /// InvalidArgument for an MLP model (it has no attention) or data of another feature width.
