@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "gatkit/io/manifest.hpp"
 #include "gatkit/io/readers.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -192,6 +193,18 @@ std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
   }
 }
 
+/// "; FOLDER/manifest.json is a node data manifest: give it as the data" for the manifests among a
+/// folder's JSON files (a folder is not read through its manifest: the manifest names the data).
+std::string manifest_hint(std::vector<fs::path> json) {
+  std::sort(json.begin(), json.end());
+  std::string hint;
+  for (const fs::path& file : json)
+    if (is_node_manifest(file)) hint += (hint.empty() ? "; " : ", ") + file.string();
+  if (hint.empty()) return hint;
+  return hint + (hint.find(", ") == std::string::npos ? " is a node data manifest: give it as the data"
+                                                      : " are node data manifests: give one as the data");
+}
+
 }  // namespace
 
 NodeDataset load_node_dataset(const std::filesystem::path& folder, const NodeDatasetOptions& options) {
@@ -199,12 +212,13 @@ NodeDataset load_node_dataset(const std::filesystem::path& folder, const NodeDat
   if (!fs::exists(folder, ec)) throw Error("dataset folder " + folder.string() + " does not exist");
   if (!fs::is_directory(folder, ec)) throw Error("dataset path " + folder.string() + " is not a folder");
 
-  std::vector<fs::path> contents, cites;
+  std::vector<fs::path> contents, cites, json;
   try {
     for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
       if (!entry.is_regular_file()) continue;
       if (entry.path().extension() == ".content") contents.push_back(entry.path());
       if (entry.path().extension() == ".cites") cites.push_back(entry.path());
+      if (entry.path().extension() == ".json") json.push_back(entry.path());
     }
   } catch (const fs::filesystem_error& e) {
     throw Error("cannot list dataset folder " + folder.string() + ": " + e.code().message());
@@ -235,7 +249,7 @@ NodeDataset load_node_dataset(const std::filesystem::path& folder, const NodeDat
         ": looked for 'planetoid' (features.svmlight + edges.txt [+ labels.txt, train.txt/val.txt/"
         "test.txt]), 'npy' (edges.txt + features.npy + labels.npy) and 'linqs' (exactly one *.content "
         "and one *.cites); found " +
-        (found.empty() ? std::string("none of these files") : found));
+        (found.empty() ? std::string("none of these files") : found) + manifest_hint(json));
   }
   return data;
 }

@@ -3,6 +3,7 @@
 #include "gatkit/io/dataset.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -153,6 +154,20 @@ TEST(Dataset, UnrecognisedFolders) {
   const fs::path folder = copy_of("linqs_tiny", dir);
   fs::copy_file(folder / "mini.content", folder / "other.content");
   expect_error(folder, {"mini.content", "other.content", "mini.cites"});
+  // A folder holding a node data manifest: the error points at it (other JSON files are not named).
+  const fs::path karate = fs::path(GATKIT_BUNDLED_DATASETS) / "social" / "karate";
+  const fs::path with_manifest = dir.path() / "karate";
+  fs::create_directory(with_manifest);
+  for (const char* name : {"edges.txt", "labels.csv", "manifest.json"}) fs::copy_file(karate / name, with_manifest / name);
+  std::ofstream(with_manifest / "notes.json") << "{\"format\": \"something else\"}";
+  expect_error(with_manifest, {"found edges.txt", "manifest.json is a node data manifest: give it as the data"});
+  try {
+    load_node_dataset(with_manifest);
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::Not(::testing::HasSubstr("notes.json")));
+  }
+  fs::copy_file(with_manifest / "manifest.json", with_manifest / "second.json");
+  expect_error(with_manifest, {"manifest.json, ", "second.json are node data manifests: give one as the data"});
 }
 
 TEST(Dataset, PlanetoidSplitProtocol) {
