@@ -44,7 +44,8 @@ usage:
                                             --save keeps the run with the best validation metric
   gatkit predict --model FILE --data PATH [--out FILE.csv]
   gatkit predict --model MODEL --data FILE.sdf|.json|.csv [--out FILE.csv] [--on-error fail|skip] [--threads N]
-                                            CSV: record,name,<task>[,<task>_probability]...[,error]
+                                            CSV: record,name,<task>[,<task>_probability]...[,error];
+                                            --member-std (ensembles): <task>_std, the members' spread
   gatkit convert --data IN.sdf|.json|TU --out OUT.sdf|.json [--on-error fail|skip]
                                             molecules between SDF/MOL and gatkit JSON (and from a
                                             SMILES table .csv); generic

@@ -6,6 +6,8 @@
 //   record,name,<task>,<task>_probability,<task>_p0,<task>_p1,...
 //                                                  (multi-class: the most probable class, its probability
 //                                                   and the probability of every class)
+// With --member-std (ensembles) the rows end with <column>_std for each value (<task>, or <task>_p<c>):
+// the standard deviation of that probability or value over the ensemble's members.
 // With --on-error skip a bad record (unreadable, or not featurisable) keeps its row, with empty
 // predictions and the reason in a last column `error`, so that rows and records stay aligned whatever
 // a downstream tool does with them; stderr names each skipped record and a final line counts them.
@@ -32,8 +34,17 @@ std::string number_text(double v) {
   return buf;
 }
 
+// The names of the columns of GraphPredictor::predict's values: the task (its probability of class 1, or
+// its value), or for a multi-class task <task>_p<c>.
+std::vector<std::string> value_names(const TrainedGraphModel& model) {
+  if (model.task != GraphTask::multiclass) return model.targets;
+  std::vector<std::string> names;
+  for (int c = 0; c < model.config.num_tasks; ++c) names.push_back(model.targets.front() + "_p" + std::to_string(c));
+  return names;
+}
+
 // Lines are built with append() rather than chained operator+ (GCC 12 -Wrestrict false positives).
-std::string csv_header(const TrainedGraphModel& model, bool error_column) {
+std::string csv_header(const TrainedGraphModel& model, bool error_column, bool member_std) {
   std::string line = "record,name";
   for (const auto& target : model.targets) {
     line.append(",").append(csv_field(target));
@@ -42,6 +53,8 @@ std::string csv_header(const TrainedGraphModel& model, bool error_column) {
       for (int c = 0; c < model.config.num_tasks; ++c)
         line.append(",").append(csv_field(target + "_p" + std::to_string(c)));
   }
+  if (member_std)
+    for (const auto& name : value_names(model)) line.append(",").append(csv_field(name + "_std"));
   return line.append(error_column ? ",error\n" : "\n");
 }
 
@@ -76,7 +89,7 @@ void append_predictions(std::string& line, const TrainedGraphModel& model, const
 }  // namespace
 
 int cmd_predict_molecules(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "data", "out", "on-error", "threads", "smiles-column", "name-column"}, {});
+  const Args args(argv, {"model", "data", "out", "on-error", "threads", "smiles-column", "name-column"}, {"member-std"});
   const auto threads = args.integer("threads", 0);
   GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
   set_num_threads(static_cast<int>(threads));
@@ -85,13 +98,18 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
   GraphPredictor predictor(load_graph_model(args.required("model")));
   const TrainedGraphModel& model = predictor.model();
   const bool skip = on_error == OnError::skip;
+  const bool member_std = args.flag("member-std");
+  GATKIT_REQUIRE(!member_std || model.members > 1,
+                 "--member-std needs an ensemble; " + args.str("model") + " is a single model (train --ensemble M)");
 
-  std::string csv = csv_header(model, skip);
+  std::string csv = csv_header(model, skip, member_std);
   std::vector<SkippedRecord> skipped;
   std::uint64_t records = 0;
   for_each_featurized_chunk(file, on_error, predictor, smiles_csv_options(args),
                             [&](std::vector<MoleculeRecord>& chunk, std::vector<chem::MoleculeGraph>& good) {
-    const RowMatrix<double> values = predictor.predict(std::span<const chem::MoleculeGraph>(good));
+    RowMatrix<double> spread;
+    const RowMatrix<double> values =
+        predictor.predict(std::span<const chem::MoleculeGraph>(good), 256, member_std ? &spread : nullptr);
     // One row per record: the k-th good record takes the k-th row of values.
     Eigen::Index next = 0;
     for (MoleculeRecord& r : chunk) {
@@ -99,10 +117,14 @@ int cmd_predict_molecules(const std::vector<std::string>& argv) {
       std::string line = std::to_string(r.number);
       line.append(",").append(csv_field(r.name()));  // empty when the record could not be read
       if (r.ok()) {
-        append_predictions(line, model, values.row(next++).data());
+        append_predictions(line, model, values.row(next).data());
+        if (member_std)
+          for (Eigen::Index c = 0; c < spread.cols(); ++c) line.append(",").append(number_text(spread(next, c)));
+        ++next;
         if (skip) line.append(",");
       } else {
         append_predictions(line, model, nullptr);
+        if (member_std) line.append(value_names(model).size(), ',');
         line.append(",").append(csv_field(r.error));
         std::cerr << "skipped record " << r.number << ": " << r.error << "\n";
         skipped.push_back({r.number, r.error});

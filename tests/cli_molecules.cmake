@@ -13,7 +13,7 @@
 #            CSV exactly as the SDF; train on the CSV; a bad SMILES fails naming record and column, or is
 #            skipped with the other records' rows unchanged; a .smi file predicts as the table; convert;
 #            a table without a SMILES column;
-#   ensemble: --ensemble M trains, saves, predicts and explains; --refit with it;
+#   ensemble: --ensemble M trains, saves, predicts (--member-std too) and explains; --refit with it;
 #   kfold:   --split kfold:K --repeats R gives the runs of R commands with consecutive seeds.
 cmake_minimum_required(VERSION 3.22)
 
@@ -245,6 +245,33 @@ elseif(MODE STREQUAL "ensemble")
   csv_lines(${dir}/ensemble.csv rows)
   list(GET rows 1 first)
   expect_match("${first}" "^1,mol01,[01],[0-9.e-]+$" "first row (ensemble)")
+  # --member-std: one more column per value, the members' standard deviation; the other columns unchanged.
+  run(0 predict --model ${dir}/ensemble.gk --data ${DATA}/labelled.sdf --member-std --out ${dir}/spread.csv)
+  csv_lines(${dir}/spread.csv spread_rows)
+  list(GET spread_rows 0 header)
+  expect_equal("${header}" "record,name,active,active_probability,active_std" "header with --member-std")
+  set(positive 0)
+  foreach(k RANGE 1 40)
+    list(GET rows ${k} plain)
+    list(GET spread_rows ${k} with_std)
+    string(REGEX MATCH "^(.*),([0-9.e-]+)$" _ "${with_std}")
+    set(rest "${CMAKE_MATCH_1}")
+    set(std "${CMAKE_MATCH_2}")
+    expect_equal("${rest}" "${plain}" "row ${k} without its std column")
+    if(NOT std GREATER_EQUAL 0 OR NOT std LESS_EQUAL 0.5)  # a probability's std lies in [0, 0.5]
+      message(FATAL_ERROR "cli_molecules: std of row ${k}: '${std}' is not in [0, 0.5]")
+    endif()
+    if(std GREATER 0)
+      math(EXPR positive "${positive} + 1")
+    endif()
+  endforeach()
+  if(positive EQUAL 0)
+    message(FATAL_ERROR "cli_molecules: every member agrees on every molecule (std 0 everywhere)")
+  endif()
+  run(0 predict --model ${dir}/ensemble.gk --data ${DATA}/broken_middle.sdf --member-std --on-error skip --out ${dir}/spread_skip.csv)
+  csv_lines(${dir}/spread_skip.csv skip_rows)
+  list(GET skip_rows 2 row2)
+  expect_match("${row2}" "^2,,,,,.+" "a skipped record's empty std column")
   run(0 explain --model ${dir}/ensemble.gk --data ${DATA}/labelled.sdf --molecule 1 --layer 1)
   expect_match("${err}" "ensemble of 3; these are the attention weights of member 1" "explain note")
   set(member1 "${out}")
@@ -254,6 +281,8 @@ elseif(MODE STREQUAL "ensemble")
   endif()
   run(2 explain --model ${dir}/ensemble.gk --data ${DATA}/labelled.sdf --molecule 1 --member 4)
   expect_match("${err}" "--member 4: the model has 3 members" "member out of range")
+  run(0 train --data ${DATA}/labelled.sdf --target active --epochs 2 --runs 1 --batch-size 8 --save ${dir}/single.gk --quiet)
+  run_match(2 "--member-std needs an ensemble" predict --model ${dir}/single.gk --data ${DATA}/labelled.sdf --member-std)
   run(2 train --data ${DATA}/labelled.sdf --target active --ensemble 0)
   expect_match("${err}" "--ensemble must be 1 to 64" "--ensemble 0")
   # --refit: the summary records it; validation figures and epochs are the early-stopped run's, the

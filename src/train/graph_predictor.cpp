@@ -376,11 +376,14 @@ chem::MoleculeGraph GraphPredictor::graph(const io::GraphRecord& record) const {
   return graph;
 }
 
-RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> graphs, int batch_size) {
+RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> graphs, int batch_size,
+                                          RowMatrix<double>* member_std) {
   GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
   const auto n = static_cast<std::int64_t>(graphs.size());
   const int tasks = model_.config.num_tasks;
   RowMatrix<double> out = RowMatrix<double>::Zero(n, tasks), member_out(n, tasks);
+  // With member_std, every member's values are kept for the second pass of the deviation.
+  std::vector<RowMatrix<double>> kept;
   std::vector<const chem::MoleculeGraph*> batch;
   // Members one after another (each loads its parameters once), their predictions summed in member order.
   for (int m = 0; m < model_.members; ++m) {
@@ -411,8 +414,14 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
       }
     }
     if (model_.members > 1) out += member_out;
+    if (member_std && model_.members > 1) kept.push_back(member_out);
   }
   if (model_.members > 1) out /= static_cast<double>(model_.members);
+  if (member_std) {
+    *member_std = RowMatrix<double>::Zero(n, tasks);
+    for (const RowMatrix<double>& values : kept) *member_std += (values - out).cwiseAbs2();
+    if (!kept.empty()) *member_std = (*member_std / static_cast<double>(kept.size())).cwiseSqrt();
+  }
   return out;
 }
 

@@ -73,6 +73,7 @@ TEST(EnsembleTest, MembersAreTheSingleModelsAndPredictionsTheirMean) {
     const Eigen::Index count = ensemble.config.parameter_count();
     ASSERT_EQ(ensemble.parameters.size(), members * count);
     RowMatrix<double> sum;
+    std::vector<RowMatrix<double>> singles;
     for (int m = 0; m < members; ++m) {
       const TrainedGraphModel single = train_model(d, task, 1, ensemble_member_seed(5, m));
       ASSERT_EQ(single.members, 1);
@@ -82,11 +83,24 @@ TEST(EnsembleTest, MembersAreTheSingleModelsAndPredictionsTheirMean) {
       const RowMatrix<double> p = GraphPredictor(single).predict(std::span<const chem::MoleculeGraph>(d.graphs));
       if (m == 0) sum = p;
       else sum += p;
+      singles.push_back(p);
+      RowMatrix<double> none;  // a single network's members agree with it
+      (void)GraphPredictor(single).predict(std::span<const chem::MoleculeGraph>(d.graphs), 256, &none);
+      EXPECT_TRUE(none == RowMatrix<double>::Zero(p.rows(), p.cols()));
     }
     const RowMatrix<double> mean = sum / static_cast<double>(members);
     const RowMatrix<double> q = GraphPredictor(ensemble).predict(std::span<const chem::MoleculeGraph>(d.graphs));
     ASSERT_EQ(q.rows(), mean.rows());
     EXPECT_TRUE(q == mean);  // the same sums in the same order
+    // member_std: the population standard deviation of the members' predictions.
+    RowMatrix<double> spread, deviation = RowMatrix<double>::Zero(mean.rows(), mean.cols());
+    const RowMatrix<double> again = GraphPredictor(ensemble).predict(std::span<const chem::MoleculeGraph>(d.graphs), 5, &spread);
+    EXPECT_LT((again - mean).cwiseAbs().maxCoeff(), 1e-6);  // other batches: rounding only
+    for (const RowMatrix<double>& p : singles) deviation += (p - mean).cwiseAbs2();
+    const RowMatrix<double> want = (deviation / static_cast<double>(members)).cwiseSqrt();
+    ASSERT_EQ(spread.rows(), want.rows());
+    EXPECT_LT((spread - want).cwiseAbs().maxCoeff(), 1e-6);
+    EXPECT_GT(spread.maxCoeff(), 1e-4);  // the members disagree somewhere
     // The members differ, so the mean is not any one of them.
     EXPECT_FALSE(ensemble.parameters.segment(0, count) == ensemble.parameters.segment(count, count));
 

@@ -109,7 +109,11 @@ class GraphPredictor {
   /// batches of `batch_size`. The
   /// same graphs in the same batches give bit-identical results; the other graphs of a batch change a
   /// graph's result only by float rounding (about 1e-8: dense projections are blocked by rows).
-  RowMatrix<double> predict(std::span<const chem::MoleculeGraph> graphs, int batch_size = 256);
+  /// `member_std` (optional) receives, for an ensemble, the population standard deviation of each of
+  /// those values over the members (graphs x columns, like the result; zero for a single network): how
+  /// much the members disagree, a measure of the prediction's uncertainty.
+  RowMatrix<double> predict(std::span<const chem::MoleculeGraph> graphs, int batch_size = 256,
+                            RowMatrix<double>* member_std = nullptr);
   /// Featurises (in parallel) and scores `molecules`. A molecule that cannot be featurised throws the
   /// error of the first such molecule; callers that want to skip bad records featurise one by one.
   RowMatrix<double> predict(std::span<const chem::Molecule> molecules, int batch_size = 256);
