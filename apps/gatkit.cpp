@@ -53,6 +53,8 @@ usage:
   gatkit info    --data PATH [--json]       nodes, edges, features, classes, components, degrees
   gatkit info    --data FILE.sdf|.json|.csv [--json] [--target NAME,...] [--on-error fail|skip]
                                             molecules, atoms, bonds, elements, rings, target balance
+  gatkit info    --model FILE [--json]      a checkpoint: kind, targets or classes, ensemble members,
+                                            parameters and the configuration it was saved with
   gatkit explain --model MODEL --data PATH [--output FILE.csv|.json] [--format csv|json]
                  [--node ID [--top K]] [--layer L] [--head H]
                                             attention weights per layer, head and edge:
@@ -594,6 +596,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     apply_limits(args);
+    if (command == "info" && !raw_option(args, "model").empty()) return cmd_info_model(args);
     const bool graph_level = is_molecule_file(args) && !is_node_graph_command(command, args);
     if (command == "train") return graph_level ? cmd_train_molecules(args) : cmd_train(args);
     if (command == "predict") return graph_level ? cmd_predict_molecules(args) : cmd_predict(args);

@@ -336,6 +336,14 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file) {
 
 std::string checkpoint_kind(const std::filesystem::path& file) { return detail::CheckpointFile(file).kind(); }
 
+std::string checkpoint_config(const std::filesystem::path& file) {
+  const detail::CheckpointFile checkpoint(file);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  checkpoint.config().Accept(writer);
+  return buffer.GetString();
+}
+
 // ---- GraphPredictor ---------------------------------------------------------------------------------
 
 GraphPredictor::GraphPredictor(TrainedGraphModel model) : model_(checked(std::move(model))), net_(model_.config) {

@@ -86,6 +86,11 @@ TrainedGraphModel load_graph_model(const std::filesystem::path& file);
 /// (checksum included). Throws gatkit::Error as the loaders do.
 std::string checkpoint_kind(const std::filesystem::path& file);
 
+/// The configuration JSON of any gatkit checkpoint (the object docs/checkpoints.md describes: kind,
+/// model configuration, targets or classes, featuriser...), compact, after verifying the container as
+/// checkpoint_kind does. The model itself is not validated: load it for that.
+std::string checkpoint_config(const std::filesystem::path& file);
+
 /// Applies a TrainedGraphModel. Holds the network and its activation buffers, so one predictor must
 /// not be used by several threads at once (the kernels themselves run in parallel).
 class GraphPredictor {
