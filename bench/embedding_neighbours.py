@@ -25,8 +25,6 @@ import sys
 import tempfile
 
 import numpy as np
-from rdkit import Chem, DataStructs, RDLogger
-from rdkit.Chem import AllChem
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # bench/molecules.sh's BBBP setting (chosen on validation), one run.
@@ -79,6 +77,8 @@ def knn_scores(similarity, train_labels, k):
 
 
 def ecfp(record):
+    from rdkit import Chem  # imported here: bench/ensemble_uncertainty.py uses this file's helpers without RDKit
+    from rdkit.Chem import AllChem
     mol = Chem.MolFromMolBlock(record.split("$$$$")[0], sanitize=True)
     return None if mol is None else AllChem.GetMorganFingerprintAsBitVect(mol, 2, nBits=2048)
 
@@ -126,6 +126,7 @@ def one_seed(args, recs, seed, work):
 
     cosine = unit(emb["test"][te]) @ unit(emb["train"][tr]).T
     train_fps = [fp for fp, ok in zip(fps["train"], tr) if ok]
+    from rdkit import DataStructs
     tanimoto = np.array([DataStructs.BulkTanimotoSimilarity(fp, train_fps)
                          for fp, ok in zip(fps["test"], te) if ok])
     test_labels = y["test"][te]
@@ -149,6 +150,7 @@ def main():
     args = p.parse_args()
     if not os.path.exists(args.data):
         sys.exit("embedding_neighbours: %s is absent" % args.data)
+    from rdkit import RDLogger
     RDLogger.DisableLog("rdApp.*")
     recs = records(args.data)
     results = []
