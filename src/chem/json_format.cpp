@@ -38,8 +38,9 @@ constexpr const char* kFormatName = "gatkit-graphs";
 constexpr int kFormatVersion = 1;
 constexpr std::uintmax_t kMaxFileBytes = (std::uintmax_t{1} << 31) - 1;  // < 2 GiB
 constexpr std::int64_t kMaxNodeId = std::numeric_limits<NodeId>::max();
+// Numbers are converted exactly by parse_json (util/json_numbers.hpp), not by RapidJSON.
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag |
-                                 rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag;
+                                 rapidjson::kParseValidateEncodingFlag;
 
 std::string index_path(const std::string& base, const char* key, std::size_t i) {
   std::string s = base;
@@ -527,12 +528,15 @@ GraphFile read_graph_json(const std::filesystem::path& file, std::vector<Skipped
   gatkit::detail::neutralise_zero_exponents(text);
   rapidjson::Document doc;
   rapidjson::MemoryStream stream(text.data(), text.size());
-  doc.ParseStream<kParseFlags, rapidjson::UTF8<>>(stream);
-  if (doc.HasParseError()) {
-    if (doc.GetParseError() == rapidjson::kParseErrorDocumentEmpty)
+  const gatkit::detail::JsonParseResult parsed = gatkit::detail::parse_json<kParseFlags>(doc, stream);
+  if (parsed.number_too_large)
+    throw ParseError(file, line_of(text, parsed.result.Offset()),
+                     "invalid JSON: a number beyond the range of a double (about 1.8e308)");
+  if (!parsed.ok()) {
+    if (parsed.result.Code() == rapidjson::kParseErrorDocumentEmpty)
       throw ParseError(file, 0, "empty file (expected a gatkit-graphs JSON object)");
-    throw ParseError(file, line_of(text, doc.GetErrorOffset()),
-                     std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
+    throw ParseError(file, line_of(text, parsed.result.Offset()),
+                     std::string("invalid JSON: ") + rapidjson::GetParseError_En(parsed.result.Code()));
   }
   for (std::size_t k = stream.Tell(); k < text.size(); ++k)
     if (text[k] != ' ' && text[k] != '\t' && text[k] != '\n' && text[k] != '\r')

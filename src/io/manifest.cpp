@@ -11,6 +11,7 @@
 #include <rapidjson/error/en.h>
 
 #include "gatkit/io/structural_features.hpp"
+#include "../util/json_numbers.hpp"
 #include "gatkit/util/error.hpp"
 #include "line_reader.hpp"
 
@@ -181,12 +182,14 @@ NodeManifest read_node_manifest(const std::filesystem::path& file) {
   const std::string text = read_small_file(file);
   rapidjson::Document doc;
   const std::size_t skip = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data() + skip, text.size() - skip);
-  if (doc.HasParseError()) {
-    const std::size_t offset = std::min(doc.GetErrorOffset() + skip, text.size());
+  const gatkit::detail::JsonParseResult parsed = gatkit::detail::parse_json<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      doc, text.data() + skip, text.size() - skip);
+  if (!parsed.ok()) {
+    const std::size_t offset = std::min(parsed.result.Offset() + skip, text.size());
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
     throw ParseError(file, static_cast<std::uint64_t>(line),
-                     std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
+                     std::string("invalid JSON: ") + (parsed.number_too_large ? "a number beyond the range of a double (about 1.8e308)"
+                                                                              : rapidjson::GetParseError_En(parsed.result.Code())));
   }
   const Object root(file, doc, "");
   root.only({"format", "version", "name", "description", "edges", "features", "labels", "structural_features", "split",

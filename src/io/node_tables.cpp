@@ -19,6 +19,7 @@
 
 #include "gatkit/io/csv.hpp"
 #include "gatkit/io/readers.hpp"
+#include "../util/json_numbers.hpp"
 #include "gatkit/util/error.hpp"
 #include "line_reader.hpp"
 
@@ -244,12 +245,14 @@ FeatureTable read_feature_json(const std::filesystem::path& file, const FeatureT
   std::size_t skip = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   rapidjson::Document doc;
   // Iterative parsing: no recursion on the C++ stack whatever the nesting of a hostile file.
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data() + skip, text.size() - skip);
-  if (doc.HasParseError()) {
-    const std::size_t offset = doc.GetErrorOffset() + skip;
+  const gatkit::detail::JsonParseResult parsed = gatkit::detail::parse_json<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+      doc, text.data() + skip, text.size() - skip);
+  if (!parsed.ok()) {
+    const std::size_t offset = parsed.result.Offset() + skip;
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n');
     throw ParseError(file, static_cast<std::uint64_t>(line),
-                     std::string("invalid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
+                     std::string("invalid JSON: ") + (parsed.number_too_large ? "a number beyond the range of a double (about 1.8e308)"
+                                                                              : rapidjson::GetParseError_En(parsed.result.Code())));
   }
   if (!doc.IsObject())
     throw ParseError(file, 0, "expected a JSON object mapping node ids to arrays of feature ids (MUSAE format)");

@@ -107,12 +107,14 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& file) : file_(file) 
   if (detail::find_too_deep(json, max_depth) != std::string_view::npos)
     fail("corrupt checkpoint configuration: JSON nested more than " + std::to_string(max_depth) + " levels deep (" +
          limit_note(max_depth, "levels", "max_json_depth", "max-json-depth") + ")");
-  // Full precision: the doubles of a configuration (target mean and std, dropout rates) read back bit
-  // for bit, on every build (the default fast path may round differently across compilers and flags).
+  // Exact numbers (parse_json): the doubles of a configuration (target mean and std, dropout rates) read
+  // back bit for bit, on every build.
   std::string text(json);
   detail::neutralise_zero_exponents(text);
-  doc_.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-  if (doc_.HasParseError()) fail("corrupt checkpoint configuration (invalid JSON)");
+  const detail::JsonParseResult parsed = detail::parse_json<rapidjson::kParseIterativeFlag>(doc_, text.data(), text.size());
+  if (!parsed.ok())
+    fail(std::string("corrupt checkpoint configuration (invalid JSON") +
+         (parsed.number_too_large ? ": a number beyond the range of a double)" : ")"));
   if (!doc_.IsObject()) fail("corrupt checkpoint configuration: expected a JSON object");
   kind_ = ConfigReader(file_, doc_, "config").string("kind");
 }
