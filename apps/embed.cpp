@@ -6,11 +6,15 @@
 //   node models:     one row per node, the input of the output layer (the last hidden layer's output).
 // Written as CSV (record,name,emb_0,... / node_id,emb_0,...; float32 values with 7 significant digits) or,
 // when --out ends in .npy, as a float32 NumPy matrix: row k is record k + 1 (a record skipped under
-// --on-error skip is a row of NaN, so rows and records stay aligned) or node k of the data.
+// --on-error skip is a row of NaN, so rows and records stay aligned) or node k of the data. Molecule
+// rows are written as their chunk is computed: a file goes through a temporary and a rename (a failure
+// leaves no partial file), standard output receives the rows before a failing record.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <optional>
+#include <ostream>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
@@ -44,11 +48,6 @@ std::string embedding_columns(std::int64_t width) {
   return header;
 }
 
-void write_csv(const Args& args, const std::string& csv) {
-  if (args.has("out")) write_file_atomically(args.str("out"), csv);
-  else std::cout << csv << std::flush;
-}
-
 int embed_molecules(const Args& args) {
   refuse_node_data_options(args);
   const OnError on_error = on_error_option(args);
@@ -61,43 +60,49 @@ int embed_molecules(const Args& args) {
   const std::int64_t width = predictor.embedding_width(which);
   const bool npy = npy_output(args);
 
-  std::string csv = "record,name" + embedding_columns(width) + (skip ? ",error\n" : "\n");
-  std::vector<float> rows;  // .npy: every record's row, in file order
+  // Rows are written as they are computed (a file through a temporary and a rename), so memory follows
+  // the chunk of records, not the file.
   std::vector<SkippedRecord> skipped;
   std::uint64_t records = 0;
-  for_each_featurized_chunk(file, on_error, predictor, smiles_csv_options(args),
-                            [&](std::vector<MoleculeRecord>& chunk, std::vector<chem::MoleculeGraph>& good) {
-    const MatrixF values = predictor.embed(good, which, member).cast<float>();
-    Eigen::Index next = 0;  // the k-th good record takes the k-th row of values
-    for (MoleculeRecord& r : chunk) {
-      ++records;
-      const float* row = r.ok() ? values.row(next++).data() : nullptr;
-      if (!r.ok()) {
-        std::cerr << "skipped record " << r.number << ": " << r.error << "\n";
-        skipped.push_back({r.number, r.error});
+  auto emit = [&](std::ostream& out) {
+    std::optional<io::NpyRowWriter> npy_rows;
+    if (npy) npy_rows.emplace(out, width);
+    else out << "record,name" << embedding_columns(width) << (skip ? ",error\n" : "\n");
+    const std::vector<float> nan_row(static_cast<std::size_t>(width), std::numeric_limits<float>::quiet_NaN());
+    for_each_featurized_chunk(file, on_error, predictor, smiles_csv_options(args),
+                              [&](std::vector<MoleculeRecord>& chunk, std::vector<chem::MoleculeGraph>& good) {
+      const MatrixF values = predictor.embed(good, which, member).cast<float>();
+      Eigen::Index next = 0;  // the k-th good record takes the k-th row of values
+      std::string lines;
+      for (MoleculeRecord& r : chunk) {
+        ++records;
+        const float* row = r.ok() ? values.row(next++).data() : nullptr;
+        if (!r.ok()) {
+          std::cerr << "skipped record " << r.number << ": " << r.error << "\n";
+          skipped.push_back({r.number, r.error});
+        }
+        if (npy) {
+          npy_rows->write_row(row ? row : nan_row.data());
+          continue;
+        }
+        lines.append(std::to_string(r.number)).append(",").append(csv_field(r.name()));  // name: empty when unread
+        if (row) {
+          append_values(lines, row, width);
+          if (skip) lines.append(",");
+        } else {
+          lines.append(static_cast<std::size_t>(width), ',').append(",").append(csv_field(r.error));
+        }
+        lines.append("\n");
       }
-      if (npy) {
-        if (row) rows.insert(rows.end(), row, row + width);
-        else rows.insert(rows.end(), static_cast<std::size_t>(width), std::numeric_limits<float>::quiet_NaN());
-        continue;
-      }
-      std::string line = std::to_string(r.number);
-      line.append(",").append(csv_field(r.name()));  // empty when the record could not be read
-      if (row) {
-        append_values(line, row, width);
-        if (skip) line.append(",");
-      } else {
-        line.append(static_cast<std::size_t>(width), ',').append(",").append(csv_field(r.error));
-      }
-      csv.append(line).append("\n");
-    }
-  });
-
-  if (npy) {
-    const auto n = static_cast<Eigen::Index>(records);
-    io::write_npy_matrix(args.str("out"), Eigen::Map<const MatrixF>(rows.data(), n, width));
+      out << lines;
+    });
+    if (npy) npy_rows->finish();
+  };
+  if (args.has("out")) {
+    write_file_atomically(args.str("out"), emit);
   } else {
-    write_csv(args, csv);
+    emit(std::cout);
+    std::cout.flush();
   }
   if (!args.flag("quiet"))
     std::cerr << "embedded " << records - skipped.size() << " of " << records << " records (" << width
@@ -117,13 +122,20 @@ int embed_nodes(const Args& args) {
   if (npy_output(args)) {
     io::write_npy_matrix(args.str("out"), values);
   } else {
-    std::string csv = "node_id" + embedding_columns(values.cols()) + "\n";
-    for (Eigen::Index i = 0; i < values.rows(); ++i) {
-      std::string line = csv_field(data.node_ids[static_cast<std::size_t>(i)]);
-      append_values(line, values.row(i).data(), values.cols());
-      csv.append(line).append("\n");
+    auto emit = [&](std::ostream& out) {
+      out << "node_id" << embedding_columns(values.cols()) << "\n";
+      for (Eigen::Index i = 0; i < values.rows(); ++i) {
+        std::string line = csv_field(data.node_ids[static_cast<std::size_t>(i)]);
+        append_values(line, values.row(i).data(), values.cols());
+        out << line << "\n";
+      }
+    };
+    if (args.has("out")) {
+      write_file_atomically(args.str("out"), emit);
+    } else {
+      emit(std::cout);
+      std::cout.flush();
     }
-    write_csv(args, csv);
   }
   if (!args.flag("quiet"))
     std::cerr << "embedded " << values.rows() << " nodes (" << values.cols() << " columns)\n";

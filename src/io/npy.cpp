@@ -332,36 +332,59 @@ std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file, c
   return values;
 }
 
-void write_npy_matrix(const std::filesystem::path& file, const MatrixF& m) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.rows()) +
-                       ", " + std::to_string(m.cols()) + "), }";
-  // Pad with spaces so that the data starts at a multiple of 64 bytes, as numpy does; end with '\n'.
-  const std::size_t prefix = magic_length + 2 + 2;
-  header.append(63 - (prefix + header.size()) % 64, ' ');
-  header += '\n';
-  const std::uint16_t length = static_cast<std::uint16_t>(header.size());
+namespace {
 
+// The 2-D float32 header of shape (rows, cols), padded with spaces so that the data starts at byte 128
+// (numpy aligns the data to 64 bytes; any 2-D shape fits in 128), ending with '\n'.
+std::string npy_header(std::int64_t rows, std::int64_t cols) {
+  constexpr std::size_t kDataOffset = 128;
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                       std::to_string(cols) + "), }";
+  const std::size_t prefix = magic_length + 2 + 2;
+  header.append(kDataOffset - 1 - prefix - header.size(), ' ');
+  header += '\n';
+  const auto length = static_cast<std::uint16_t>(header.size());
+  std::string out(magic, magic_length);
+  out += static_cast<char>(1);  // format 1.0
+  out += static_cast<char>(0);
+  out += static_cast<char>(length & 0xff);
+  out += static_cast<char>(length >> 8);
+  return out + header;
+}
+
+}  // namespace
+
+NpyRowWriter::NpyRowWriter(std::ostream& out, std::int64_t cols) : out_(out), cols_(cols) {
+  GATKIT_REQUIRE(cols >= 0, "npy: negative column count");
+  start_ = out_.tellp();
+  const std::string placeholder = npy_header(0, cols_);  // rewritten by finish() with the row count
+  out_.write(placeholder.data(), static_cast<std::streamsize>(placeholder.size()));
+}
+
+void NpyRowWriter::write_row(const float* row) {
+  // Little-endian float32, C order.
+  block_.resize(4 * static_cast<std::size_t>(cols_));
+  for (std::int64_t k = 0; k < cols_; ++k) {
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(row[k]);
+    for (int b = 0; b < 4; ++b) block_[4 * static_cast<std::size_t>(k) + b] = static_cast<char>(bits >> (8 * b));
+  }
+  out_.write(block_.data(), static_cast<std::streamsize>(block_.size()));
+  ++rows_;
+}
+
+void NpyRowWriter::finish() {
+  const std::streampos end = out_.tellp();
+  const std::string header = npy_header(rows_, cols_);
+  out_.seekp(start_);
+  out_.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out_.seekp(end);
+}
+
+void write_npy_matrix(const std::filesystem::path& file, const MatrixF& m) {
   write_file_atomically(file, [&](std::ostream& out) {
-    unsigned char start[10];
-    std::memcpy(start, magic, magic_length);
-    start[6] = 1;
-    start[7] = 0;
-    start[8] = static_cast<unsigned char>(length & 0xff);
-    start[9] = static_cast<unsigned char>(length >> 8);
-    out.write(reinterpret_cast<const char*>(start), sizeof start);
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    // Little-endian float32, C order: MatrixF is row-major, so rows are contiguous.
-    std::vector<char> block;
-    const std::size_t count = static_cast<std::size_t>(m.size());
-    for (std::size_t first = 0; out && first < count; first += 1 << 18) {
-      const std::size_t n = std::min<std::size_t>(std::size_t{1} << 18, count - first);
-      block.resize(4 * n);
-      for (std::size_t k = 0; k < n; ++k) {
-        const std::uint32_t bits = std::bit_cast<std::uint32_t>(m.data()[first + k]);
-        for (int b = 0; b < 4; ++b) block[4 * k + b] = static_cast<char>(bits >> (8 * b));
-      }
-      out.write(block.data(), static_cast<std::streamsize>(block.size()));
-    }
+    NpyRowWriter writer(out, m.cols());
+    for (Eigen::Index i = 0; out && i < m.rows(); ++i) writer.write_row(m.row(i).data());  // rows are contiguous
+    writer.finish();
   });
 }
 

@@ -2,6 +2,9 @@
 // (absurd shapes, truncated data, unsupported dtypes, Fortran order, broken headers).
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,6 +70,28 @@ TEST(Npy, RoundTrip) {
   EXPECT_EQ(empty.rows(), 0);
   EXPECT_EQ(empty.cols(), 3);
   EXPECT_THROW(write_npy_matrix(dir.path() / "no_such_folder" / "m.npy", m), gatkit::Error);
+}
+
+// NpyRowWriter (gatkit embed): rows streamed before the count is known give the file write_npy_matrix
+// writes, byte for byte, also when the stream does not start at offset 0.
+TEST(Npy, RowWriterWritesWhatWriteNpyMatrixWrites) {
+  ScratchDir dir;
+  MatrixF m(3, 4);
+  for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = static_cast<float>(k) - 5.5f;
+  write_npy_matrix(dir.path() / "whole.npy", m);
+  std::ostringstream streamed;
+  streamed << "prefix";
+  NpyRowWriter writer(streamed, m.cols());
+  for (Eigen::Index i = 0; i < m.rows(); ++i) writer.write_row(m.row(i).data());
+  writer.finish();
+  EXPECT_EQ(writer.rows(), 3);
+  std::ifstream in(dir.path() / "whole.npy", std::ios::binary);
+  const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(streamed.str(), "prefix" + whole);
+  // Any 2-D shape keeps the 128-byte header.
+  std::ostringstream wide;
+  NpyRowWriter huge(wide, std::int64_t{1} << 40);
+  EXPECT_EQ(wide.str().size(), 128u);
 }
 
 TEST(Npy, UnsupportedLayoutsAndDtypes) {

@@ -7,6 +7,7 @@
 //  - reads ASCII or UTF-8 text (a UTF-8 byte order mark is skipped; UTF-16 and NUL bytes are errors).
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,27 @@ std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file,
 MatrixF read_npy_matrix(const std::filesystem::path& file, const Limits& limits = default_limits());
 /// A 1-D integer array (int8/16/32/64, uint8/16/32), converted to int64; at most limits.max_nodes values.
 std::vector<std::int64_t> read_npy_integers(const std::filesystem::path& file, const Limits& limits = default_limits());
-/// Writes a 2-D float32 array (C order); used by tests and converters.
+/// Writes a 2-D float32 array (C order), atomically (temporary file and rename).
 void write_npy_matrix(const std::filesystem::path& file, const MatrixF& m);
+
+/// Writes a 2-D float32 .npy to a seekable stream row by row, when the row count is known only at the
+/// end (gatkit embed streams its rows so): the constructor writes the header, finish() rewrites it with
+/// the rows written (the header has one length, 128 bytes, whatever the shape).
+class NpyRowWriter {
+ public:
+  NpyRowWriter(std::ostream& out, std::int64_t cols);
+  /// Appends one row of `cols` values.
+  void write_row(const float* row);
+  /// Writes the final shape into the header and leaves the stream at the end.
+  void finish();
+  std::int64_t rows() const { return rows_; }
+
+ private:
+  std::ostream& out_;
+  std::int64_t cols_ = 0, rows_ = 0;
+  std::streampos start_;
+  std::vector<char> block_;
+};
 
 // ---- LINQS .content + .cites ----------------------------------------------------------------------
 // .content: "<paper id> <w_1> ... <w_F> <class label>" (tab or space separated, F identical on every
