@@ -11,6 +11,7 @@
 // leaves no partial file), standard output receives the rows before a failing record.
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -46,6 +47,16 @@ std::string embedding_columns(std::int64_t width) {
   std::string header;
   for (std::int64_t j = 0; j < width; ++j) header.append(",emb_").append(std::to_string(j));
   return header;
+}
+
+/// Runs emit on --out (through a temporary file and a rename) or on standard output.
+void write_output(const Args& args, const std::function<void(std::ostream&)>& emit) {
+  if (args.has("out")) {
+    write_file_atomically(args.str("out"), emit);
+  } else {
+    emit(std::cout);
+    std::cout.flush();
+  }
 }
 
 int embed_molecules(const Args& args) {
@@ -98,12 +109,7 @@ int embed_molecules(const Args& args) {
     });
     if (npy) npy_rows->finish();
   };
-  if (args.has("out")) {
-    write_file_atomically(args.str("out"), emit);
-  } else {
-    emit(std::cout);
-    std::cout.flush();
-  }
+  write_output(args, emit);
   if (!args.flag("quiet"))
     std::cerr << "embedded " << records - skipped.size() << " of " << records << " records (" << width
             << " columns, " << to_string(which) << ")"
@@ -130,12 +136,7 @@ int embed_nodes(const Args& args) {
         out << line << "\n";
       }
     };
-    if (args.has("out")) {
-      write_file_atomically(args.str("out"), emit);
-    } else {
-      emit(std::cout);
-      std::cout.flush();
-    }
+    write_output(args, emit);
   }
   if (!args.flag("quiet"))
     std::cerr << "embedded " << values.rows() << " nodes (" << values.cols() << " columns)\n";

@@ -87,7 +87,9 @@ def run(cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def one_seed(args, recs, seed, work):
+def split_sdf(recs, seed, work):
+    """A seeded 80:20 split of the records, written as work/train.sdf and work/test.sdf (file order kept);
+    returns {"train": indices, "test": indices}."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(recs))
     cut = int(0.8 * len(recs))
@@ -95,6 +97,11 @@ def one_seed(args, recs, seed, work):
     for name, idx in parts.items():
         with open(os.path.join(work, name + ".sdf"), "w", encoding="utf-8") as f:
             f.writelines(recs[i] for i in idx)
+    return parts
+
+
+def one_seed(args, recs, seed, work):
+    parts = split_sdf(recs, seed, work)
     gatkit = args.gatkit
     sdf = {name: os.path.join(work, name + ".sdf") for name in parts}
     model = os.path.join(work, "model.gk")

@@ -23,7 +23,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from embedding_neighbours import ROOT, label, records  # noqa: E402  (the same split helpers)
+from embedding_neighbours import ROOT, label, records, split_sdf  # noqa: E402  (the same split)
 
 TARGET = "measured log solubility in mols per litre"
 # bench/molecules.sh's ESOL setting (chosen on validation), one run.
@@ -39,13 +39,7 @@ def ranks(x):
 
 
 def one_seed(args, recs, seed, work):
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(recs))
-    cut = int(0.8 * len(recs))
-    parts = {"train": sorted(order[:cut]), "test": sorted(order[cut:])}
-    for name, idx in parts.items():
-        with open(os.path.join(work, name + ".sdf"), "w", encoding="utf-8") as f:
-            f.writelines(recs[i] for i in idx)
+    parts = split_sdf(recs, seed, work)
     model = os.path.join(work, "model.gk")
     preds = os.path.join(work, "test.csv")
     subprocess.run([args.gatkit, "train", "--data", os.path.join(work, "train.sdf"), "--target", TARGET, "--runs", "1",
