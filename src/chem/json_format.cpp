@@ -18,7 +18,6 @@
 #include <system_error>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -529,14 +528,10 @@ GraphFile read_graph_json(const std::filesystem::path& file, std::vector<Skipped
   rapidjson::Document doc;
   rapidjson::MemoryStream stream(text.data(), text.size());
   const gatkit::detail::JsonParseResult parsed = gatkit::detail::parse_json<kParseFlags>(doc, stream);
-  if (parsed.number_too_large)
-    throw ParseError(file, line_of(text, parsed.result.Offset()),
-                     "invalid JSON: a number beyond the range of a double (about 1.8e308)");
   if (!parsed.ok()) {
     if (parsed.result.Code() == rapidjson::kParseErrorDocumentEmpty)
       throw ParseError(file, 0, "empty file (expected a gatkit-graphs JSON object)");
-    throw ParseError(file, line_of(text, parsed.result.Offset()),
-                     std::string("invalid JSON: ") + rapidjson::GetParseError_En(parsed.result.Code()));
+    throw ParseError(file, line_of(text, parsed.result.Offset()), "invalid JSON: " + parsed.message());
   }
   for (std::size_t k = stream.Tell(); k < text.size(); ++k)
     if (text[k] != ' ' && text[k] != '\t' && text[k] != '\n' && text[k] != '\r')

@@ -198,11 +198,12 @@ std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
 std::string manifest_hint(std::vector<fs::path> json) {
   std::sort(json.begin(), json.end());
   std::string hint;
+  int manifests = 0;
   for (const fs::path& file : json)
-    if (is_node_manifest(file)) hint += (hint.empty() ? "; " : ", ") + file.string();
-  if (hint.empty()) return hint;
-  return hint + (hint.find(", ") == std::string::npos ? " is a node data manifest: give it as the data"
-                                                      : " are node data manifests: give one as the data");
+    if (is_node_manifest(file)) hint += (manifests++ == 0 ? "; " : ", ") + file.string();
+  if (manifests == 0) return hint;
+  return hint + (manifests == 1 ? " is a node data manifest: give it as the data"
+                                : " are node data manifests: give one as the data");
 }
 
 }  // namespace

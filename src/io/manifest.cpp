@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include "gatkit/io/structural_features.hpp"
 #include "../util/json_numbers.hpp"
@@ -188,8 +187,7 @@ NodeManifest read_node_manifest(const std::filesystem::path& file) {
     const std::size_t offset = std::min(parsed.result.Offset() + skip, text.size());
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
     throw ParseError(file, static_cast<std::uint64_t>(line),
-                     std::string("invalid JSON: ") + (parsed.number_too_large ? "a number beyond the range of a double (about 1.8e308)"
-                                                                              : rapidjson::GetParseError_En(parsed.result.Code())));
+                     "invalid JSON: " + parsed.message());
   }
   const Object root(file, doc, "");
   root.only({"format", "version", "name", "description", "edges", "features", "labels", "structural_features", "split",

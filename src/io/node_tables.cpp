@@ -15,7 +15,6 @@
 #include <optional>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include "gatkit/io/csv.hpp"
 #include "gatkit/io/readers.hpp"
@@ -251,8 +250,7 @@ FeatureTable read_feature_json(const std::filesystem::path& file, const FeatureT
     const std::size_t offset = parsed.result.Offset() + skip;
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n');
     throw ParseError(file, static_cast<std::uint64_t>(line),
-                     std::string("invalid JSON: ") + (parsed.number_too_large ? "a number beyond the range of a double (about 1.8e308)"
-                                                                              : rapidjson::GetParseError_En(parsed.result.Code())));
+                     "invalid JSON: " + parsed.message());
   }
   if (!doc.IsObject())
     throw ParseError(file, 0, "expected a JSON object mapping node ids to arrays of feature ids (MUSAE format)");

@@ -114,7 +114,7 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& file) : file_(file) 
   const detail::JsonParseResult parsed = detail::parse_json<rapidjson::kParseIterativeFlag>(doc_, text.data(), text.size());
   if (!parsed.ok())
     fail(std::string("corrupt checkpoint configuration (invalid JSON") +
-         (parsed.number_too_large ? ": a number beyond the range of a double)" : ")"));
+         (parsed.number_too_large ? ": " + parsed.message() + ")" : ")"));
   if (!doc_.IsObject()) fail("corrupt checkpoint configuration: expected a JSON object");
   kind_ = ConfigReader(file_, doc_, "config").string("kind");
 }

@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include "json_scan.hpp"
@@ -69,6 +70,11 @@ struct JsonParseResult {
   rapidjson::ParseResult result;
   bool number_too_large = false;
   bool ok() const { return !result.IsError(); }
+  /// Why parsing failed, for "invalid JSON: <message>" errors.
+  std::string message() const {
+    return number_too_large ? "a number beyond the range of a double (about 1.8e308)"
+                            : rapidjson::GetParseError_En(result.Code());
+  }
 };
 
 /// The power of ten of the leading significant digit of a JSON number's text ("123" 2, "0.05" -2, "1e5"
