@@ -97,6 +97,19 @@ if(MODE STREQUAL "predict")
   expect_equal("${header}" "record,name,logp,active" "regression header")
   list(GET rows 40 last)
   expect_match("${last}" "^40,mol40,-?[0-9.e-]+,-?[0-9.e-]+$" "regression row")
+  # info --model shows the stored target means and deviations digit for digit, as text and as JSON.
+  foreach(format text json)
+    set(flag "")
+    if(format STREQUAL "json")
+      set(flag --json)
+    endif()
+    run(0 info --model ${dir}/logp.gk ${flag})
+    string(REGEX MATCH "\"target_mean\":\\[([^]]*)\\],\"target_std\":\\[([^]]*)\\]" _ "${out}")
+    string(REPLACE "," ";" ${format}_values "${CMAKE_MATCH_1};${CMAKE_MATCH_2}")
+  endforeach()
+  list(LENGTH text_values n)
+  expect_equal("${n}" "4" "target means and deviations in info --model (${text_values})")
+  expect_equal("${json_values}" "${text_values}" "target means and deviations, info --model --json vs text")
 
   # Dot scoring with bond features: train --attention dot --save, then predict from the checkpoint.
   run(0 train --data ${DATA}/labelled.sdf --target logp --attention dot --epochs 5 --runs 1 --batch-size 8
