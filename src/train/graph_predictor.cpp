@@ -384,23 +384,37 @@ chem::MoleculeGraph GraphPredictor::graph(const io::GraphRecord& record) const {
   return graph;
 }
 
+namespace {
+
+/// Calls visit(first, last, batch) for consecutive ranges [first, last) of at most batch_size graphs, batch
+/// holding pointers to them (forward_batch's input).
+template <class Visit>
+void for_each_batch(std::span<const chem::MoleculeGraph> graphs, int batch_size, Visit&& visit) {
+  GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
+  const auto n = static_cast<std::int64_t>(graphs.size());
+  std::vector<const chem::MoleculeGraph*> batch;
+  for (std::int64_t first = 0; first < n; first += batch_size) {
+    const std::int64_t last = std::min(n, first + batch_size);
+    batch.clear();
+    for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
+    visit(first, last, std::span<const chem::MoleculeGraph* const>(batch));
+  }
+}
+
+}  // namespace
+
 RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> graphs, int batch_size,
                                           RowMatrix<double>* member_std) {
-  GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
   const auto n = static_cast<std::int64_t>(graphs.size());
   const int tasks = model_.config.num_tasks;
   RowMatrix<double> out = RowMatrix<double>::Zero(n, tasks), member_out(n, tasks);
   // With member_std, every member's values are kept for the second pass of the deviation.
   std::vector<RowMatrix<double>> kept;
-  std::vector<const chem::MoleculeGraph*> batch;
   // Members one after another (each loads its parameters once), their predictions summed in member order.
   for (int m = 0; m < model_.members; ++m) {
     use_member(m);
     RowMatrix<double>& mine = model_.members == 1 ? out : member_out;
-    for (std::int64_t first = 0; first < n; first += batch_size) {
-      const std::int64_t last = std::min(n, first + batch_size);
-      batch.clear();
-      for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
+    for_each_batch(graphs, batch_size, [&](std::int64_t first, std::int64_t last, auto batch) {
       const RowMatrix<float>& y = forward_batch(batch);
       for (std::int64_t i = first; i < last; ++i) {
         if (model_.task == GraphTask::multiclass) {  // softmax over the class logits
@@ -420,7 +434,7 @@ RowMatrix<double> GraphPredictor::predict(std::span<const chem::MoleculeGraph> g
           }
         }
       }
-    }
+    });
     if (model_.members > 1) out += member_out;
     if (member_std && model_.members > 1) kept.push_back(member_out);
   }
@@ -464,19 +478,13 @@ std::int64_t GraphPredictor::embedding_width(GraphEmbedding which) const {
 
 RowMatrix<double> GraphPredictor::embed(std::span<const chem::MoleculeGraph> graphs, GraphEmbedding which, int member,
                                         int batch_size) {
-  GATKIT_REQUIRE(batch_size >= 1, "GraphPredictor: batch size must be positive");
   use_member(member);
-  const auto n = static_cast<std::int64_t>(graphs.size());
-  RowMatrix<double> out(n, embedding_width(which));
-  std::vector<const chem::MoleculeGraph*> batch;
-  for (std::int64_t first = 0; first < n; first += batch_size) {
-    const std::int64_t last = std::min(n, first + batch_size);
-    batch.clear();
-    for (std::int64_t i = first; i < last; ++i) batch.push_back(&graphs[static_cast<std::size_t>(i)]);
+  RowMatrix<double> out(static_cast<std::int64_t>(graphs.size()), embedding_width(which));
+  for_each_batch(graphs, batch_size, [&](std::int64_t first, std::int64_t last, auto batch) {
     forward_batch(batch);
     const RowMatrix<float>& rows = which == GraphEmbedding::head ? net_.head_input() : net_.pooled();
     out.middleRows(first, last - first) = rows.cast<double>();
-  }
+  });
   return out;
 }
 
