@@ -124,22 +124,26 @@ int embed_nodes(const Args& args) {
                      args.str("model") + " is a node classifier");
   const TrainedModel model = load_model(args.required("model"));
   const NodeDataset data = load_node_data(args, args.flag("quiet"), &model);
+  const std::vector<NodeId> nodes = selected_nodes(args, data);
   const MatrixF values = node_embeddings(model, data);
-  if (npy_output(args)) {
-    io::write_npy_matrix(args.str("out"), values);
-  } else {
-    auto emit = [&](std::ostream& out) {
-      out << "node_id" << embedding_columns(values.cols()) << "\n";
-      for (Eigen::Index i = 0; i < values.rows(); ++i) {
-        std::string line = csv_field(data.node_ids[static_cast<std::size_t>(i)]);
-        append_values(line, values.row(i).data(), values.cols());
-        out << line << "\n";
-      }
-    };
-    write_output(args, emit);
-  }
+  const bool npy = npy_output(args);
+  auto emit = [&](std::ostream& out) {
+    if (npy) {
+      io::NpyRowWriter rows(out, values.cols());
+      for (const NodeId i : nodes) rows.write_row(values.row(i).data());
+      rows.finish();
+      return;
+    }
+    out << "node_id" << embedding_columns(values.cols()) << "\n";
+    for (const NodeId i : nodes) {
+      std::string line = csv_field(data.node_ids[static_cast<std::size_t>(i)]);
+      append_values(line, values.row(i).data(), values.cols());
+      out << line << "\n";
+    }
+  };
+  write_output(args, emit);
   if (!args.flag("quiet"))
-    std::cerr << "embedded " << values.rows() << " nodes (" << values.cols() << " columns)\n";
+    std::cerr << "embedded " << nodes.size() << " of " << values.rows() << " nodes (" << values.cols() << " columns)\n";
   return 0;
 }
 
@@ -147,7 +151,7 @@ int embed_nodes(const Args& args) {
 
 int cmd_embed(const std::vector<std::string>& argv) {
   std::set<std::string> options = {"model", "out", "threads", "on-error", "smiles-column", "name-column",
-                                   "embedding", "member"};
+                                   "embedding", "member", "nodes"};
   options.insert(node_data_options.begin(), node_data_options.end());
   const Args args(argv, options, {"quiet"});
   const auto threads = args.integer("threads", 0);

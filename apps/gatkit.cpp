@@ -42,7 +42,9 @@ usage:
                  [--cardinality none|additive]
                                             train a molecule model: ROC-AUC (binary) or RMSE (regression);
                                             --save keeps the run with the best validation metric
-  gatkit predict --model FILE --data PATH [--out FILE.csv]
+  gatkit predict --model FILE --data PATH [--out FILE.csv] [--nodes train|val|test|unlabelled|FILE]
+                                            node_id,predicted_class,prob_<class>...; --nodes: only
+                                            those rows (FILE: node ids, one per line, in its order)
   gatkit predict --model MODEL --data FILE.sdf|.json|.csv [--out FILE.csv] [--on-error fail|skip] [--threads N]
                                             CSV: record,name,<task>[,<task>_probability]...[,error];
                                             --member-std (ensembles): <task>_std, the members' spread
@@ -67,12 +69,13 @@ usage:
                                             --svg draws the molecules shaded by attention (layer L,
                                             default the last; head H, default the mean over heads)
   gatkit embed   --model MODEL --data PATH|FILE.sdf|.json|.csv [--out FILE.csv|FILE.npy]
-                 [--embedding readout|head] [--member K] [--on-error fail|skip]
+                 [--embedding readout|head] [--member K] [--on-error fail|skip] [--nodes ...]
                                             learned representations: per molecule, the pooled
                                             readout row [readout] or the head's last hidden layer
                                             (head); per node, the output layer's input. CSV:
                                             record,name,emb_0,... | node_id,emb_0,...; .npy: float32,
                                             row k = record k+1 (skipped records: NaN) or node k
+                                            (with --nodes, as predict: the k-th node selected)
   gatkit --version | --help
 
 FILE.csv is a table of molecules with a SMILES column (docs/formats.md, "SMILES tables"); a .smi file
@@ -463,17 +466,19 @@ int cmd_train(const std::vector<std::string>& argv) {
 // ---- predict ----------------------------------------------------------------------------------
 
 int cmd_predict(const std::vector<std::string>& argv) {
-  const Args args(argv, {"model", "data", "out", "threads", "split-seed", "split", "label-column", "structural-features"},
+  const Args args(argv, {"model", "data", "out", "threads", "split-seed", "split", "label-column", "structural-features",
+                         "nodes"},
                   {"quiet"});
   apply_threads(args);
   const TrainedModel model = load_model(args.required("model"));
   const NodeDataset data = load_node_data(args, args.flag("quiet"), &model);
+  const std::vector<NodeId> nodes = selected_nodes(args, data);
   const MatrixF probs = predict_probabilities(model, data);
   std::ostringstream out;
   out << "node_id,predicted_class";
   for (const auto& name : model.class_names) out << ",prob_" << csv_field(name);
   out << "\n";
-  for (Eigen::Index i = 0; i < probs.rows(); ++i) {
+  for (const NodeId i : nodes) {
     Eigen::Index best;
     probs.row(i).maxCoeff(&best);
     out << csv_field(data.node_ids[static_cast<std::size_t>(i)]) << ','

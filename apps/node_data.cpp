@@ -1,12 +1,15 @@
 #include "node_data.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
 #include <optional>
 
 #include "gatkit/io/graph_nodes.hpp"
 #include "gatkit/io/manifest.hpp"
 #include "gatkit/io/node_split.hpp"
+#include "gatkit/io/readers.hpp"
 #include "gatkit/io/structural_features.hpp"
 #include "gatkit/util/error.hpp"
 
@@ -15,6 +18,32 @@ namespace gatkit::cli {
 void refuse_node_data_options(const Args& args) {
   for (const std::string& option : node_data_options)
     GATKIT_REQUIRE(option == "data" || !args.has(option), "--" + option + " applies to node data, not to molecule files");
+  GATKIT_REQUIRE(!args.has("nodes"), "--nodes applies to node data, not to molecule files");
+}
+
+std::vector<NodeId> selected_nodes(const Args& args, const NodeDataset& data) {
+  std::vector<NodeId> nodes;
+  const auto num_nodes = static_cast<NodeId>(data.node_ids.size());
+  if (!args.has("nodes")) {
+    nodes.resize(static_cast<std::size_t>(num_nodes));
+    std::iota(nodes.begin(), nodes.end(), NodeId{0});
+    return nodes;
+  }
+  const std::string spec = args.str("nodes");
+  GATKIT_REQUIRE(!spec.empty(), "--nodes needs train, val, test, unlabelled or a file of node ids");
+  if (spec == "train" || spec == "val" || spec == "test") {
+    nodes = spec == "train" ? data.train : spec == "val" ? data.val : data.test;
+    std::sort(nodes.begin(), nodes.end());
+  } else if (spec == "unlabelled") {
+    for (NodeId i = 0; i < num_nodes; ++i)
+      if (data.labels[static_cast<std::size_t>(i)] < 0) nodes.push_back(i);
+  } else {
+    if (!std::filesystem::exists(spec))
+      throw InvalidArgument("--nodes '" + spec +
+                            "': expected train, val, test, unlabelled or a file of node ids, and there is no such file");
+    nodes = io::read_node_id_list(spec, data.node_ids);
+  }
+  return nodes;
 }
 
 NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* model) {

@@ -20,7 +20,7 @@ namespace gatkit::cli {
 inline const std::vector<std::string> node_data_options = {"data", "split", "split-seed", "label-column",
                                                            "structural-features"};
 
-/// Refuses the node data options (but --data) for a command working on a molecule file.
+/// Refuses the node data options (but --data) and --nodes for a command working on a molecule file.
 void refuse_node_data_options(const Args& args);
 
 /// Loads --data; the manifest's join report goes to stderr unless quiet. `model` (predict, explain):
@@ -31,6 +31,12 @@ NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* mod
 /// The other half (train --save): keeps in `model` the --structural-features and --label-column given,
 /// which load_node_data applies again for it.
 void keep_node_data_options(const Args& args, TrainedModel& model);
+
+/// --nodes (predict, embed): the nodes whose rows are written, in this order; every node when absent.
+/// train, val, test: the data's split (ascending ids); unlabelled: the nodes without a label (ascending);
+/// anything else names a file of node ids, one per line, as the input files write them
+/// (io::read_node_id_list), whose order the rows follow. A file named like a keyword: ./test.
+std::vector<NodeId> selected_nodes(const Args& args, const NodeDataset& data);
 
 /// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
 bool is_node_manifest_arg(const std::vector<std::string>& args);

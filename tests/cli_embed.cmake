@@ -5,8 +5,9 @@
 #     .npy size; a broken middle record fails naming it, or under --on-error skip keeps its row (empty in
 #     CSV, NaN in .npy) while records 1 and 3 get exactly the rows of the file without it; ensembles embed
 #     one member (--member K); options of the other kind refused;
-#   nodes (DATA = datasets/social/karate/manifest.json): one row per node with its id, .npy size; a
-#     one-layer model and molecule-only options refused.
+#   nodes (DATA = datasets/social/karate/manifest.json): one row per node with its id, .npy size;
+#     --nodes FILE|test (predict's too): the selected rows, in order, as in the full output; bad lists,
+#     a one-layer model and molecule-only options refused.
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_embed)
@@ -116,6 +117,7 @@ if(MODE STREQUAL "molecules")
   endif()
   run_match(2 "--member 3: the model has 2 members" embed --model ${dir}/ensemble.gk --data ${DATA}/labelled.sdf --member 3)
   # Usage errors.
+  run_match(2 "--nodes applies to node data, not to molecule files" embed --model ${dir}/active.gk --data ${DATA}/labelled.sdf --nodes test)
   run_match(2 "--split applies to node data, not to molecule files" embed --model ${dir}/active.gk --data ${DATA}/labelled.sdf --split 0.5,0.25,0.25)
   run_match(2 "unknown embedding 'pooled'" embed --model ${dir}/active.gk --data ${DATA}/labelled.sdf --embedding pooled)
   run_match(1 "cannot open checkpoint" embed --model ${dir}/missing.gk --data ${DATA}/labelled.sdf)
@@ -137,6 +139,41 @@ elseif(MODE STREQUAL "nodes")
   endforeach()
   run(0 embed --model ${dir}/karate.gk --data ${DATA} --out ${dir}/karate.npy --quiet)
   expect_npy(${dir}/karate.npy 34 64)
+  # --nodes FILE: the rows of the listed ids, in the file's order, each as in the full output (predict's
+  # too); --nodes test: the 32 test members (--nodes unlabelled: cli_graphs).
+  file(WRITE ${dir}/some.txt "# picked\n8\n\n 3 \n33\n")
+  run_match(0 "embedded 3 of 34 nodes" embed --model ${dir}/karate.gk --data ${DATA} --nodes ${dir}/some.txt --out ${dir}/some.csv)
+  run(0 predict --model ${dir}/karate.gk --data ${DATA} --nodes ${dir}/some.txt --out ${dir}/some_predict.csv --quiet)
+  expect_lines(${dir}/some.csv 4 some_rows)
+  expect_lines(${dir}/some_predict.csv 4 some_predicted)
+  set(k 0)
+  foreach(id 8 3 33)
+    math(EXPR k "${k} + 1")
+    list(GET some_rows ${k} row)
+    expect_match("${row}" "^${id}," "--nodes row ${k}")
+    list(FIND rows "${row}" found)
+    if(found LESS 1)
+      message(FATAL_ERROR "cli_embed: --nodes row ${k} is not the full output's row of node ${id}:\n${row}")
+    endif()
+    list(GET some_predicted ${k} row)
+    list(FIND predicted "${row}" found)
+    if(found LESS 1 OR NOT row MATCHES "^${id},")
+      message(FATAL_ERROR "cli_embed: predict --nodes row ${k} is not the full output's row of node ${id}:\n${row}")
+    endif()
+  endforeach()
+  run(0 embed --model ${dir}/karate.gk --data ${DATA} --nodes ${dir}/some.txt --out ${dir}/some.npy --quiet)
+  expect_npy(${dir}/some.npy 3 64)
+  run(0 embed --model ${dir}/karate.gk --data ${DATA} --nodes test --out ${dir}/test.csv --quiet)
+  expect_lines(${dir}/test.csv 33 test_rows)
+  # An id not in the data, an id listed twice, a missing file: errors naming what is wrong.
+  file(WRITE ${dir}/unknown.txt "8\n34\n")
+  run_match(1 "unknown.txt:2: node id '34' is not a node of the data set" predict --model ${dir}/karate.gk --data ${DATA}
+            --nodes ${dir}/unknown.txt)
+  file(WRITE ${dir}/twice.txt "8\n3\n8\n")
+  run_match(1 "twice.txt:3: node '8' is listed twice \\(first on line 1\\)" embed --model ${dir}/karate.gk --data ${DATA}
+            --nodes ${dir}/twice.txt)
+  run_match(2 "--nodes 'tset': expected train, val, test, unlabelled or a file of node ids" embed --model ${dir}/karate.gk
+            --data ${DATA} --nodes tset)
   # A one-layer model has no hidden representation; molecule options are refused.
   run(0 train --data ${DATA} --epochs 5 --layers 1 --save ${dir}/one.gk --quiet)
   run_match(2 "one attention layer, so no hidden representation" embed --model ${dir}/one.gk --data ${DATA})

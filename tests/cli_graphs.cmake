@@ -66,6 +66,16 @@ run(0 predict --model ${dir}/nodes.gk --data ${nodes} --split 0.6,0.2,0.2 --out 
 expect_lines(${dir}/nodes.csv 61 node_rows)
 list(GET node_rows 0 header)
 expect_match("${header}" "^node_id,predicted_class,prob_0,prob_1,prob_2$" "the node CSV header")
+# --nodes unlabelled: the rows of the six nodes without a label (9, 19, ..., 59), as in the full output.
+run(0 predict --model ${dir}/nodes.gk --data ${nodes} --split 0.6,0.2,0.2 --nodes unlabelled --out ${dir}/unlabelled.csv)
+expect_lines(${dir}/unlabelled.csv 7 unlabelled_rows)
+foreach(k RANGE 1 6)
+  list(GET unlabelled_rows ${k} row)
+  math(EXPR node "${k} * 10 - 1")
+  math(EXPR full_row "${node} + 1")
+  list(GET node_rows ${full_row} want)
+  expect_equal("${row}" "${want}" "--nodes unlabelled, row ${k}")
+endforeach()
 run_match(0 "node '5': its in-edges by weight" explain --model ${dir}/nodes.gk --data ${nodes} --split 0.6,0.2,0.2 --node 5)
 run_match(0 "data nodes \\(json\\): 60 nodes, 252 edges, 18 features" train --data ${nodes} --split 0.6,0.2,0.2 --epochs 2
           --runs 1 --structural-features degree)

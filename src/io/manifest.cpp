@@ -9,6 +9,7 @@
 
 #include <rapidjson/document.h>
 
+#include "gatkit/io/readers.hpp"
 #include "gatkit/io/structural_features.hpp"
 #include "../util/json_numbers.hpp"
 #include "gatkit/util/error.hpp"
@@ -118,36 +119,19 @@ class Object {
   std::string path_;
 };
 
-/// Reads a split file: original node ids, one per line ('#' comments and blank lines skipped).
-std::vector<NodeId> read_id_list(const fs::path& file, const NodeDataset& data,
-                                 const std::unordered_map<std::string, NodeId>& index) {
-  io::detail::LineReader r(file);
-  std::vector<NodeId> nodes;
-  std::vector<char> seen(data.labels.size(), 0);
-  std::string_view line;
-  while (r.next(line)) {
-    if (r.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    const std::string_view t = io::detail::trim(line);
-    if (t.empty() || t[0] == '#') continue;
-    const auto it = index.find(std::string(t));
-    if (it == index.end()) r.fail("node id " + io::detail::quote(t) + " is not a node of the data set");
-    const NodeId i = it->second;
-    if (data.labels[static_cast<std::size_t>(i)] < 0) r.fail("node " + io::detail::quote(t) + " has no label");
-    if (seen[static_cast<std::size_t>(i)]) r.fail("node " + io::detail::quote(t) + " is listed twice");
-    seen[static_cast<std::size_t>(i)] = 1;
-    nodes.push_back(i);
-  }
-  if (nodes.empty()) throw ParseError(file, 0, "lists no node");
+/// Reads a split file: original node ids, one per line, of labelled nodes; sorted.
+std::vector<NodeId> read_id_list(const fs::path& file, const NodeDataset& data) {
+  std::vector<NodeId> nodes = io::read_node_id_list(file, data.node_ids, [&](NodeId i) {
+    return data.labels[static_cast<std::size_t>(i)] < 0 ? std::string("has no label") : std::string();
+  });
   std::sort(nodes.begin(), nodes.end());
   return nodes;
 }
 
 void load_split_files(NodeDataset& data, const NodeManifest& m, JoinReport& report) {
-  std::unordered_map<std::string, NodeId> index;
-  for (std::size_t k = 0; k < data.node_ids.size(); ++k) index.emplace(data.node_ids[k], static_cast<NodeId>(k));
-  data.train = read_id_list(m.train_file, data, index);
-  data.val = read_id_list(m.val_file, data, index);
-  data.test = read_id_list(m.test_file, data, index);
+  data.train = read_id_list(m.train_file, data);
+  data.val = read_id_list(m.val_file, data);
+  data.test = read_id_list(m.test_file, data);
   std::vector<char> fit(data.labels.size(), 0);
   for (NodeId i : data.train) fit[static_cast<std::size_t>(i)] = 1;
   std::int64_t val_in_train = 0;

@@ -1,8 +1,9 @@
-// One-integer-per-line files: split files (train.txt, ...) and label columns (labels.txt).
+// One-value-per-line files: split files (train.txt, ...), label columns (labels.txt) and lists of node ids.
 // Both skip blank lines and lines starting with '#'; a line with more than one token is an error.
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "gatkit/io/readers.hpp"
@@ -53,6 +54,37 @@ std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t n
                      r.saw_any_byte() ? "no node ids (only blank lines and comments)"
                                       : "the file is empty; expected node ids");
   return ids;
+}
+
+std::vector<NodeId> read_node_id_list(const std::filesystem::path& file, const std::vector<std::string>& node_ids,
+                                      const std::function<std::string(NodeId)>& refuse, const Limits& limits) {
+  limits.validate();
+  std::unordered_map<std::string_view, NodeId> index;
+  index.reserve(node_ids.size());
+  for (std::size_t k = 0; k < node_ids.size(); ++k) index.emplace(node_ids[k], static_cast<NodeId>(k));
+  detail::LineReader r(file, limits.max_line_length);
+  std::vector<NodeId> nodes;
+  std::unordered_map<NodeId, std::uint64_t> line_of;
+  std::string_view line;
+  while (r.next(line)) {
+    if (r.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    const std::string_view t = detail::trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    const auto it = index.find(t);
+    if (it == index.end()) r.fail("node id " + detail::quote(t) + " is not a node of the data set");
+    const NodeId node = it->second;
+    if (refuse) {
+      if (const std::string why = refuse(node); !why.empty()) r.fail("node " + detail::quote(t) + " " + why);
+    }
+    const auto [first, inserted] = line_of.emplace(node, r.line_number());
+    if (!inserted)
+      r.fail("node " + detail::quote(t) + " is listed twice (first on line " + std::to_string(first->second) + ")");
+    nodes.push_back(node);
+  }
+  if (nodes.empty())
+    throw ParseError(file, 0, r.saw_any_byte() ? "lists no node (only blank lines and comments)"
+                                               : "the file is empty; expected node ids, one per line");
+  return nodes;
 }
 
 std::vector<std::int64_t> read_integer_column(const std::filesystem::path& file, const Limits& limits) {

@@ -1,4 +1,4 @@
-// read_split and read_integer_column: golden files and broken inputs.
+// read_split, read_node_id_list and read_integer_column: golden files and broken inputs.
 #include <string>
 #include <vector>
 
@@ -33,6 +33,31 @@ TEST(Split, BrokenInputs) {
   EXPECT_PARSE_ERROR(read_split(negative, 10), negative, 2, "node id -1 is out of range");
   const auto comments = dir.write("c.txt", "# nothing\n\n");
   EXPECT_PARSE_ERROR(read_split(comments, 10), comments, 0, "no node ids");
+}
+
+TEST(NodeIdList, ReadsIdsOfTheInputFilesInFileOrder) {
+  const std::vector<std::string> ids = {"alice", "bob", "carol", "dave", "7"};
+  testing::ScratchDir dir;
+  // A byte order mark, a comment, blank lines, blanks around ids, CRLF, no final newline.
+  const auto list = dir.write("list.txt", "\xEF\xBB\xBF# picked\r\n dave \n\n7\r\nalice\tbob\nbob");
+  EXPECT_PARSE_ERROR(read_node_id_list(list, ids), list, 5, "node id 'alice\\x09bob' is not a node of the data set");
+  const auto good = dir.write("good.txt", "\xEF\xBB\xBF# picked\r\n dave \n\n7\r\nalice\nbob");
+  EXPECT_EQ(read_node_id_list(good, ids), (std::vector<NodeId>{3, 4, 0, 1}));
+  // A refused node names its reason; ids are compared as text ("07" is not "7").
+  const auto refuse = [](NodeId i) { return i == 0 ? std::string("has no label") : std::string(); };
+  EXPECT_PARSE_ERROR(read_node_id_list(good, ids, refuse), good, 5, "node 'alice' has no label");
+  const auto padded = dir.write("padded.txt", "dave\n07\n");
+  EXPECT_PARSE_ERROR(read_node_id_list(padded, ids), padded, 2, "node id '07' is not a node of the data set");
+  const auto twice = dir.write("twice.txt", "carol\nbob\n\ncarol\n");
+  EXPECT_PARSE_ERROR(read_node_id_list(twice, ids), twice, 4, "node 'carol' is listed twice (first on line 1)");
+  const auto empty = dir.write("empty.txt", "");
+  EXPECT_PARSE_ERROR(read_node_id_list(empty, ids), empty, 0, "the file is empty; expected node ids");
+  const auto comments = dir.write("comments.txt", "# none\n\n");
+  EXPECT_PARSE_ERROR(read_node_id_list(comments, ids), comments, 0, "lists no node");
+  Limits limits;
+  limits.max_line_length = 8;
+  const auto long_line = dir.write("long.txt", "bob\n" + std::string(100, 'x') + "\n");
+  EXPECT_PARSE_ERROR(read_node_id_list(long_line, ids, {}, limits), long_line, 2, "exceeds the limit of 8 bytes per line");
 }
 
 TEST(IntegerColumn, AllowsMinusOne) {

@@ -7,6 +7,7 @@
 //  - reads ASCII or UTF-8 text (a UTF-8 byte order mark is skipped; UTF-16 and NUL bytes are errors).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -65,6 +66,16 @@ SvmlightData read_svmlight(const std::filesystem::path& file, const SvmlightOpti
 /// appear once.
 std::vector<NodeId> read_split(const std::filesystem::path& file, std::int64_t num_nodes,
                                const Limits& limits = default_limits());
+
+/// Node ids as the input files write them (`node_ids`: NodeDataset::node_ids), one per line ('#'
+/// comments, blank lines, surrounding blanks and a UTF-8 byte order mark skipped), as positions into
+/// node_ids in the file's order. `refuse` (optional) returns why a listed node may not be listed, or "".
+/// Throws ParseError naming the file and line for an id that is not in node_ids, an id listed twice (with
+/// the line of its first listing), a refused node, a line longer than limits.max_line_length and a file
+/// that lists no node.
+std::vector<NodeId> read_node_id_list(const std::filesystem::path& file, const std::vector<std::string>& node_ids,
+                                      const std::function<std::string(NodeId)>& refuse = {},
+                                      const Limits& limits = default_limits());
 
 /// One integer per line (for labels.txt files); `-1` is allowed and means "no label". At most
 /// limits.max_nodes values.
