@@ -416,7 +416,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
   }
   std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std, 4) << " over " << results.size()
             << " run(s)" << extra << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads()
-            << " threads)\n";
+            << (num_threads() == 1 ? " thread)\n" : " threads)\n");
   // Repeated K-fold cross-validation: the mean of each repetition (K runs each), in order.
   const auto per_repeat = [&](auto get) {
     std::vector<double> means;
