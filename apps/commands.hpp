@@ -20,6 +20,9 @@ int cmd_explain(const std::vector<std::string>& argv);
 /// `gatkit embed --model MODEL --data PATH [--out FILE.csv|FILE.npy]`: the learned representation of every
 /// molecule (pooled readout, or the head's last hidden layer) or node (the output layer's input).
 int cmd_embed(const std::vector<std::string>& argv);
+/// `gatkit evaluate --model MODEL --data PATH [--summary S.json]`: a saved model's figures on labelled
+/// molecules (every labelled record) or nodes (--nodes, default the test split).
+int cmd_evaluate(const std::vector<std::string>& argv);
 /// `gatkit info --model FILE [--json]`: what a checkpoint holds (kind, targets or classes, members,
 /// parameters, configuration), after validating it.
 int cmd_info_model(const std::vector<std::string>& argv);

@@ -48,6 +48,12 @@ usage:
   gatkit predict --model MODEL --data FILE.sdf|.json|.csv [--out FILE.csv] [--on-error fail|skip] [--threads N]
                                             CSV: record,name,<task>[,<task>_probability]...[,error];
                                             --member-std (ensembles): <task>_std, the members' spread
+  gatkit evaluate --model MODEL --data PATH|FILE.sdf|.json|.csv [--summary S.json] [--nodes ...]
+                 [--on-error fail|skip]
+                                            a saved model on labelled data, as train reports its test
+                                            set: molecules (every labelled record; ROC-AUC, PR-AUC,
+                                            accuracy | RMSE, MAE, per task) or nodes (--nodes, default
+                                            test; accuracy, macro-F1, ROC-AUC for two classes)
   gatkit convert --data IN.sdf|.json|TU --out OUT.sdf|.json [--on-error fail|skip]
                                             molecules between SDF/MOL and gatkit JSON (and from a
                                             SMILES table .csv); generic
@@ -609,6 +615,7 @@ int main(int argc, char** argv) {
     if (command == "convert") return cmd_convert(args);
     if (command == "explain") return cmd_explain(args);
     if (command == "embed") return cmd_embed(args);
+    if (command == "evaluate") return cmd_evaluate(args);
     std::cerr << "gatkit: unknown command '" << command << "' (try gatkit --help)\n";
     return 2;
   } catch (const gatkit::InvalidArgument& e) {

@@ -35,23 +35,21 @@ RowMatrix<double> read_targets(const std::vector<chem::Molecule>& molecules, con
                                const std::filesystem::path& file) {
   RowMatrix<double> targets(static_cast<Eigen::Index>(molecules.size()), static_cast<Eigen::Index>(names.size()));
   for (std::size_t i = 0; i < molecules.size(); ++i)
-    for (std::size_t t = 0; t < names.size(); ++t) {
-      const std::string* value = molecules[i].property(names[t]);
-      double y = std::numeric_limits<double>::quiet_NaN();
-      if (value && !value->empty()) {
-        std::size_t used = 0;
-        try {
-          y = std::stod(*value, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != value->size() || !std::isfinite(y))
-          throw ParseError(file, molecules[i].line,
-                           "record " + std::to_string(molecules[i].record) + ": target " + names[t] + " = '" + *value +
-                               "' is not a number");
-      }
-      targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = y;
-    }
+    for (std::size_t t = 0; t < names.size(); ++t)
+      targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = molecule_target(molecules[i], names[t], file);
+  // A target without a single value is most likely misspelt: training on it would learn nothing.
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    if (!targets.col(static_cast<Eigen::Index>(t)).array().isNaN().all()) continue;
+    const bool named = std::any_of(molecules.begin(), molecules.end(),
+                                   [&](const chem::Molecule& m) { return m.property(names[t]) != nullptr; });
+    if (named) throw ParseError(file, 0, "target " + names[t] + " is empty in every record (--target)");
+    std::string items;
+    const auto& properties = molecules.front().properties;
+    for (std::size_t k = 0; k < properties.size() && k < 12; ++k) items += (k ? ", '" : "'") + properties[k].first + "'";
+    if (properties.size() > 12) items += ", ... (" + std::to_string(properties.size()) + " in all)";
+    throw ParseError(file, 0, "no record has a target named '" + names[t] + "' (--target); the first record has " +
+                                  (items.empty() ? std::string("none") : items));
+  }
   return targets;
 }
 
@@ -62,17 +60,11 @@ RowMatrix<double> read_graph_targets(const std::vector<io::GraphRecord>& graphs,
   RowMatrix<double> targets(static_cast<Eigen::Index>(graphs.size()), static_cast<Eigen::Index>(names.size()));
   for (std::size_t t = 0; t < names.size(); ++t) {
     bool named = false;
-    for (std::size_t i = 0; i < graphs.size(); ++i) {
-      double y = std::numeric_limits<double>::quiet_NaN();
-      for (const auto& [name, value] : graphs[i].labels)
-        if (name == names[t]) {
-          named = true;
-          if (value) y = *value;
-          break;
-        }
-      targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = y;
-    }
+    for (std::size_t i = 0; i < graphs.size(); ++i)
+      targets(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(t)) = graph_target(graphs[i], names[t], &named);
     if (!named) throw ParseError(file, 0, "no graph entry has the label '" + names[t] + "' (--target)");
+    if (targets.col(static_cast<Eigen::Index>(t)).array().isNaN().all())
+      throw ParseError(file, 0, "the label '" + names[t] + "' is null in every graph entry (--target)");
   }
   return targets;
 }

@@ -1,6 +1,8 @@
 #include "molecule_files.hpp"
 
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "gatkit/chem/json_format.hpp"
@@ -139,6 +141,31 @@ io::TuOptions tu_options(const TrainedGraphModel& model) {
   options.min_node_width = generic_node_width(model);
   options.min_edge_width = model.config.edge_dim;
   return options;
+}
+
+double molecule_target(const chem::Molecule& molecule, const std::string& name, const std::filesystem::path& file) {
+  const std::string* value = molecule.property(name);
+  double y = std::numeric_limits<double>::quiet_NaN();
+  if (!value || value->empty()) return y;
+  std::size_t used = 0;
+  try {
+    y = std::stod(*value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value->size() || !std::isfinite(y))
+    throw ParseError(file, molecule.line,
+                     "record " + std::to_string(molecule.record) + ": target " + name + " = '" + *value + "' is not a number");
+  return y;
+}
+
+double graph_target(const io::GraphRecord& graph, const std::string& name, bool* named) {
+  for (const auto& [label, value] : graph.labels)
+    if (label == name) {
+      if (named) *named = true;
+      return value ? *value : std::numeric_limits<double>::quiet_NaN();
+    }
+  return std::numeric_limits<double>::quiet_NaN();
 }
 
 ParseError entry_error(const std::filesystem::path& file, std::uint64_t number, const std::string& why) {

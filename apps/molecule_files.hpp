@@ -108,6 +108,15 @@ MoleculeSet read_molecule_set(const std::filesystem::path& file, OnError on_erro
 /// "skipped 2 of 10 records: 3, 7" (the record numbers, at most 20 listed).
 std::string skipped_line(const std::vector<SkippedRecord>& skipped, std::uint64_t records);
 
+/// The target `name` of a molecule (its SD data item, JSON property or table column), NaN when missing or
+/// empty (a missing label, never zero). Throws ParseError naming the file, line and record for a value
+/// that is not a finite number.
+double molecule_target(const chem::Molecule& molecule, const std::string& name, const std::filesystem::path& file);
+
+/// The label `name` of a generic graph entry, NaN when missing or null; `named` (optional) is set to true
+/// when the entry has the label, even null.
+double graph_target(const io::GraphRecord& graph, const std::string& name, bool* named = nullptr);
+
 /// --target NAME[,NAME...] (required): the names, in order.
 std::vector<std::string> target_names(const Args& args);
 

@@ -1,5 +1,5 @@
 # Run by ctest (tests cli_molecules_*) as
-#   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info|ensemble|smiles|kfold -DDATA=<tests/data/chem/labelled>
+#   cmake -DCLI=<gatkit program> -DMODE=predict|convert|info|ensemble|smiles|kfold|evaluate -DDATA=<tests/data/chem/labelled>
 #         -DWORK_DIR=<dir>
 #         -P cli_molecules.cmake
 # The molecule commands on the small files of tests/data/chem/labelled (make_labelled.py):
@@ -14,7 +14,10 @@
 #            skipped with the other records' rows unchanged; a .smi file predicts as the table; convert;
 #            a table without a SMILES column;
 #   ensemble: --ensemble M trains, saves, predicts (--member-std too) and explains; --refit with it;
-#   kfold:   --split kfold:K --repeats R gives the runs of R commands with consecutive seeds.
+#   kfold:   --split kfold:K --repeats R gives the runs of R commands with consecutive seeds;
+#   evaluate: a misspelt or empty --target; evaluate's counts and summary, its ROC-AUC and accuracy against
+#            those computed here from predict's probabilities, regression figures, bad labels (fail or
+#            skip), a file without the model's target.
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_molecules)
@@ -363,7 +366,118 @@ elseif(MODE STREQUAL "kfold")
   expect_match("${err}" "--repeats repeats K-fold cross-validation; it needs --split kfold:K" "--repeats without kfold")
   run(2 train ${common} --repeats 0)
   expect_match("${err}" "--repeats must be 1 to 1000" "--repeats 0")
+elseif(MODE STREQUAL "evaluate")
+  # A misspelt or empty --target fails at once rather than training on nothing.
+  run_match(1 "labelled.sdf: no record has a target named 'activ' \\(--target\\); the first record has 'active', 'logp', 'smiles'"
+            train --data ${DATA}/labelled.sdf --target activ)
+  file(READ ${DATA}/labelled.sdf sdf)
+  string(REGEX REPLACE "> <active>\n[01]\n" "> <active>\n\n" blank "${sdf}")
+  file(WRITE ${dir}/blank_active.sdf "${blank}")
+  run_match(1 "blank_active.sdf: target active is empty in every record" train --data ${dir}/blank_active.sdf --target active)
+
+  run(0 train --data ${DATA}/labelled.sdf --target active --epochs 10 --runs 1 --batch-size 8 --save ${dir}/active.gk --quiet)
+  run(0 evaluate --model ${dir}/active.gk --data ${DATA}/labelled.sdf --summary ${dir}/evaluate.json)
+  expect_match("${out}" "records     40: 40 scored, 38 of them labelled" "record counts (2 records have no active)")
+  file(READ ${dir}/evaluate.json summary)
+  foreach(key_value "task;binary" "metric;roc_auc" "records;40" "scored;40" "labelled;38" "labels_per_task 0;38")
+    list(GET key_value 0 key)
+    list(GET key_value 1 want)
+    string(REPLACE " " ";" key "${key}")
+    string(JSON got GET "${summary}" ${key})
+    expect_equal("${got}" "${want}" "summary ${key}")
+  endforeach()
+  string(JSON rmse_type TYPE "${summary}" rmse)
+  expect_equal("${rmse_type}" "NULL" "summary rmse of a binary model")
+  # ROC-AUC and accuracy computed here from predict's probabilities and the file's labels: the fraction
+  # of (active, inactive) pairs ranked right (ties count one half), and of classes predicted right.
+  run(0 predict --model ${dir}/active.gk --data ${DATA}/labelled.sdf --out ${dir}/active.csv)
+  csv_lines(${dir}/active.csv rows)
+  string(REPLACE "$$$$\n" ";" records "${sdf}")
+  set(positives "")
+  set(negatives "")
+  set(correct 0)
+  foreach(k RANGE 1 40)
+    math(EXPR r "${k} - 1")
+    list(GET records ${r} record)
+    if(NOT record MATCHES "> <active>\n([01])\n")
+      continue()
+    endif()
+    set(label ${CMAKE_MATCH_1})
+    list(GET rows ${k} row)
+    string(REPLACE "," ";" fields "${row}")
+    list(GET fields 2 predicted)
+    list(GET fields 3 probability)
+    if(predicted EQUAL label)
+      math(EXPR correct "${correct} + 1")
+    endif()
+    if(label EQUAL 1)
+      list(APPEND positives ${probability})
+    else()
+      list(APPEND negatives ${probability})
+    endif()
+  endforeach()
+  set(twice_wins 0)  # 2 per pair ranked right, 1 per tie
+  foreach(p IN LISTS positives)
+    foreach(n IN LISTS negatives)
+      if(p GREATER n)
+        math(EXPR twice_wins "${twice_wins} + 2")
+      elseif(p EQUAL n)
+        math(EXPR twice_wins "${twice_wins} + 1")
+      endif()
+    endforeach()
+  endforeach()
+  list(LENGTH positives np)
+  list(LENGTH negatives nn)
+  math(EXPR pairs "${np} * ${nn}")
+  math(EXPR auc_e4 "(${twice_wins} * 10000 + ${pairs}) / (2 * ${pairs})")  # rounded to 4 decimals
+  math(EXPR accuracy_e4 "(${correct} * 20000 + 38) / 76")
+  string(JSON auc GET "${summary}" roc_auc)
+  string(JSON accuracy GET "${summary}" accuracy)
+  foreach(pair "auc;${auc};${auc_e4}" "accuracy;${accuracy};${accuracy_e4}")
+    list(GET pair 0 what)
+    list(GET pair 1 value)
+    list(GET pair 2 want)
+    # value rounded to 4 decimals, as an integer: digits after the point, padded to 4, then rounded.
+    string(REGEX MATCH "^([01])\\.?([0-9]*)" _ "${value}")
+    string(SUBSTRING "${CMAKE_MATCH_2}00000" 0 5 decimals)
+    string(SUBSTRING "${decimals}" 0 4 first4)
+    string(SUBSTRING "${decimals}" 4 1 fifth)
+    set(up 0)
+    if(fifth GREATER_EQUAL 5)
+      set(up 1)
+    endif()
+    math(EXPR got "${CMAKE_MATCH_1} * 10000 + 1${first4} - 10000 + ${up}")
+    expect_equal("${got}" "${want}" "${what} of evaluate (${value}) and of predict's probabilities (x 1e4)")
+  endforeach()
+
+  # Regression: RMSE and MAE in the targets' units.
+  run(0 train --data ${DATA}/labelled.sdf --target logp --epochs 5 --runs 1 --batch-size 8 --save ${dir}/logp.gk --quiet)
+  run(0 evaluate --model ${dir}/logp.gk --data ${DATA}/labelled.sdf --summary ${dir}/logp.json)
+  expect_match("${out}" "RMSE        [0-9]+\\.[0-9]+\nMAE         [0-9]+\\.[0-9]+" "regression figures")
+  file(READ ${dir}/logp.json summary)
+  string(JSON value GET "${summary}" value)
+  string(JSON rmse GET "${summary}" rmse)
+  expect_equal("${value}" "${rmse}" "value is the RMSE")
+
+  # A label the task cannot take fails naming the record, or is skipped with it.
+  list(GET records 2 third)
+  string(REPLACE "> <active>\n0\n" "> <active>\n2\n" third "${third}")
+  set(bad_records ${records})
+  list(REMOVE_AT bad_records 2)
+  list(INSERT bad_records 2 "${third}")
+  list(JOIN bad_records "$$$$\n" bad)
+  file(WRITE ${dir}/bad_label.sdf "${bad}")
+  run_match(1 "bad_label.sdf:[0-9]+: record 3: target active = 2 is not 0 or 1" evaluate --model ${dir}/active.gk
+            --data ${dir}/bad_label.sdf)
+  run_match(0 "records     40: 39 scored, 37 of them labelled; skipped 1 of 40 records: 3" evaluate --model ${dir}/active.gk
+            --data ${dir}/bad_label.sdf --on-error skip)
+  # A file without the model's target, and options of node data.
+  string(REGEX REPLACE "> <active>\n[01]?\n\n" "" unlabelled "${sdf}")
+  file(WRITE ${dir}/unlabelled.sdf "${unlabelled}")
+  run_match(1 "unlabelled.sdf: no record has a label for the model's target active" evaluate --model ${dir}/active.gk
+            --data ${dir}/unlabelled.sdf)
+  run_match(2 "--nodes applies to node data" evaluate --model ${dir}/active.gk --data ${DATA}/labelled.sdf --nodes test)
 else()
-  message(FATAL_ERROR "cli_molecules: unknown MODE '${MODE}' (expected predict, convert, info, ensemble, smiles or kfold)")
+  message(FATAL_ERROR "cli_molecules: unknown MODE '${MODE}' (expected predict, convert, info, ensemble, smiles, kfold or evaluate)")
 endif()
 message(STATUS "cli_molecules: ${MODE} passed")

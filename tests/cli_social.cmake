@@ -1,8 +1,9 @@
 # Run by ctest (tests cli_social_*) as
 #   cmake -DCLI=<gatkit program> -DMODE=train|predict|errors -DDATA=<datasets/social> -DWORK_DIR=<dir> -P cli_social.cmake
 # The command line on the bundled karate club manifest: train (summary fields), train --save and predict
-# (original ids and class names in the CSV; the model's structural features and label column), and the
-# errors (exit status and message).
+# (original ids and class names in the CSV; the model's structural features and label column), evaluate
+# (train's test figures again; labels matched to the model's classes by name), and the errors (exit
+# status and message).
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_social)
@@ -83,6 +84,66 @@ elseif(MODE STREQUAL "predict")
   set(column_model ${WORK_DIR}/social_karate_label_column.gatkit)
   run_match(0 "test accuracy" train --data ${labelled_dir}/manifest.json --label-column club --epochs 50 --save ${column_model} --quiet)
   expect_options_kept(${column_model} ${labelled_dir}/manifest.json "label column" --label-column club)
+  # evaluate: the saved run's test figures, as train reported them (the same code, from the checkpoint).
+  set(single ${WORK_DIR}/social_karate_single.gatkit)
+  run(0 train --data ${karate} --epochs 100 --runs 1 --save ${single} --summary ${WORK_DIR}/social_karate_single.json --quiet)
+  run(0 evaluate --model ${single} --data ${karate} --summary ${WORK_DIR}/social_karate_evaluate.json)
+  expect_match("${out}" "nodes       32 labelled of 32 \\(test\\)\naccuracy    [0-9.]+ %\nmacro-F1    [0-9.]+ %\nROC-AUC     "
+               "evaluate's lines")
+  file(READ ${WORK_DIR}/social_karate_single.json trained)
+  file(READ ${WORK_DIR}/social_karate_evaluate.json evaluated)
+  foreach(pair "test_mean;accuracy" "test_macro_f1_mean;macro_f1" "test_roc_auc_mean;roc_auc")
+    list(GET pair 0 train_key)
+    list(GET pair 1 key)
+    string(JSON a GET "${trained}" ${train_key})
+    string(JSON b GET "${evaluated}" ${key})
+    expect_equal("${b}" "${a}" "evaluate's ${key} and train's ${train_key}")
+  endforeach()
+  # Labels are matched to the model's classes by name: data whose only labelled class is the model's
+  # second ("Officer"; Mr. Hi's labels blanked, so the data's class 0) scores as predict's classes say.
+  set(officers_dir ${WORK_DIR}/social_karate_officers)
+  file(REMOVE_RECURSE ${officers_dir})
+  file(COPY ${DATA}/karate/edges.txt DESTINATION ${officers_dir})
+  file(READ ${DATA}/karate/labels.csv labels)
+  string(REPLACE ",Mr. Hi" "," labels "${labels}")
+  file(WRITE ${officers_dir}/labels.csv "${labels}")
+  file(READ ${karate} manifest)
+  string(REGEX REPLACE "\"split\": {[^}]*}" "\"split\": {\"fractions\": [0.5, 0.25, 0.25]}" manifest "${manifest}")
+  file(WRITE ${officers_dir}/manifest.json "${manifest}")
+  set(ids "")
+  foreach(k RANGE 33)
+    string(APPEND ids "${k}\n")
+  endforeach()
+  file(WRITE ${officers_dir}/all.txt "${ids}")
+  run(0 evaluate --model ${single} --data ${officers_dir}/manifest.json --nodes ${officers_dir}/all.txt
+      --summary ${officers_dir}/evaluate.json)
+  expect_match("${out}" "nodes       17 labelled of 34 \\(.*all.txt\\); 17 without a label left out" "officers' counts")
+  run(0 predict --model ${single} --data ${karate} --out ${officers_dir}/predict.csv)
+  file(STRINGS ${officers_dir}/predict.csv predicted)
+  file(STRINGS ${DATA}/karate/labels.csv truth)
+  set(right 0)
+  foreach(k RANGE 1 34)
+    list(GET truth ${k} label_row)
+    list(GET predicted ${k} predicted_row)
+    if(label_row MATCHES ",Officer$" AND predicted_row MATCHES "^[0-9]+,Officer,")
+      math(EXPR right "${right} + 1")
+    endif()
+  endforeach()
+  file(READ ${officers_dir}/evaluate.json evaluated)
+  string(JSON labelled GET "${evaluated}" labelled)
+  string(JSON accuracy GET "${evaluated}" accuracy)
+  math(EXPR want_e4 "${right} * 10000 / 17")  # both truncated to 4 decimals (k / 17 never ends there)
+  string(REGEX MATCH "^([01])\\.?([0-9]*)" _ "${accuracy}")
+  string(SUBSTRING "${CMAKE_MATCH_2}00000" 0 4 first4)
+  math(EXPR got_e4 "${CMAKE_MATCH_1} * 10000 + 1${first4} - 10000")
+  if(NOT labelled EQUAL 17 OR NOT got_e4 EQUAL want_e4)
+    message(FATAL_ERROR "cli_social: evaluate on the officers: accuracy ${accuracy} (${labelled} nodes), predict: ${right} of 17")
+  endif()
+  # No labelled node selected, and molecule options: refused.
+  run_match(1 "none of its 17 nodes of .* has a label" evaluate --model ${single} --data ${officers_dir}/manifest.json
+            --nodes unlabelled)
+  run_match(2 "--on-error, --smiles-column and --name-column apply to molecule models" evaluate --model ${single}
+            --data ${karate} --on-error skip)
 elseif(MODE STREQUAL "errors")
   run_match(2 "--split for node data takes fractions" train --data ${karate} --split random)
   run_match(2 "unknown model 'gcn'" train --data ${karate} --model gcn)

@@ -139,33 +139,20 @@ Scored score(GraphGat<float>& model, std::vector<PreparedBatch>& batches, GraphT
 }
 
 Evaluation metrics(const Scored& s, GraphTask task) {
-  const std::vector<double>& scores = s.scores;
-  const std::vector<double>& labels = s.labels;
-  const Eigen::Index outputs = s.outputs;
   Evaluation e;
   e.loss = s.loss;
-  if (labels.empty()) {  // no evaluation set
+  if (s.labels.empty()) {  // no evaluation set
     e.metric = kNaN;
     return e;
   }
-  const auto n = static_cast<std::int64_t>(labels.size()) / (task == GraphTask::multiclass ? 1 : outputs);
-  if (task == GraphTask::multiclass) {
-    e.accuracy = e.metric = train::multiclass_accuracy(scores, labels, n, outputs);
-    const train::TaskMetric auc = train::macro_roc_auc_ovr(scores, labels, n, outputs);
-    e.roc_auc = auc.mean;
-    e.per_task = auc.per_task;
-  } else if (task == GraphTask::binary) {
-    const train::TaskMetric auc = train::mean_roc_auc(scores, labels, n, outputs);
-    e.metric = e.roc_auc = auc.mean;
-    e.per_task = auc.per_task;
-    e.accuracy = train::binary_accuracy(scores, labels);
-    e.pr_auc = train::mean_pr_auc(scores, labels, n, outputs).mean;
-  } else {
-    const train::TaskMetric rmse = train::mean_rmse(scores, labels, n, outputs);
-    e.metric = rmse.mean;
-    e.per_task = rmse.per_task;
-    e.mae = train::mean_mae(scores, labels, n, outputs).mean;
-  }
+  const auto n = static_cast<std::int64_t>(s.labels.size()) / (task == GraphTask::multiclass ? 1 : s.outputs);
+  GraphMetrics m = graph_metrics(task, s.scores, s.labels, n, s.outputs);
+  e.metric = m.value;
+  e.accuracy = m.accuracy;
+  e.roc_auc = m.roc_auc;
+  e.pr_auc = m.pr_auc;
+  e.mae = m.mae;
+  e.per_task = std::move(m.per_task);
   return e;
 }
 
@@ -214,6 +201,40 @@ Vector<float> concatenated(const std::vector<Vector<float>>& members, Eigen::Ind
 }
 
 }  // namespace
+
+GraphMetrics graph_metrics(GraphTask task, std::span<const double> predictions, std::span<const double> labels,
+                           std::int64_t n, std::int64_t outputs) {
+  GATKIT_REQUIRE(n >= 0 && outputs >= 1, "graph_metrics: bad shape");
+  const auto label_count = task == GraphTask::multiclass ? n : n * outputs;
+  GATKIT_REQUIRE(static_cast<std::int64_t>(predictions.size()) == n * outputs &&
+                     static_cast<std::int64_t>(labels.size()) == label_count,
+                 "graph_metrics: " + std::to_string(predictions.size()) + " predictions and " +
+                     std::to_string(labels.size()) + " labels for " + std::to_string(n) + " graphs x " +
+                     std::to_string(outputs) + " outputs");
+  GraphMetrics m;
+  m.accuracy = m.roc_auc = m.pr_auc = m.rmse = m.mae = kNaN;
+  if (task == GraphTask::multiclass) {
+    m.metric = "accuracy";
+    m.accuracy = m.value = train::multiclass_accuracy(predictions, labels, n, outputs);
+    const train::TaskMetric auc = train::macro_roc_auc_ovr(predictions, labels, n, outputs);
+    m.roc_auc = auc.mean;
+    m.per_task = auc.per_task;
+  } else if (task == GraphTask::binary) {
+    m.metric = "roc_auc";
+    const train::TaskMetric auc = train::mean_roc_auc(predictions, labels, n, outputs);
+    m.value = m.roc_auc = auc.mean;
+    m.per_task = auc.per_task;
+    m.accuracy = train::binary_accuracy(predictions, labels);
+    m.pr_auc = train::mean_pr_auc(predictions, labels, n, outputs).mean;
+  } else {
+    m.metric = "rmse";
+    const train::TaskMetric rmse = train::mean_rmse(predictions, labels, n, outputs);
+    m.value = m.rmse = rmse.mean;
+    m.per_task = rmse.per_task;
+    m.mae = train::mean_mae(predictions, labels, n, outputs).mean;
+  }
+  return m;
+}
 
 std::uint64_t ensemble_member_seed(std::uint64_t seed, int member) {
   GATKIT_REQUIRE(member >= 0, "ensemble member index must be >= 0");

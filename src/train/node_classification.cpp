@@ -45,9 +45,10 @@ ModelConfig model_config_for(const NodeDataset& data, const ModelConfig& request
   return c;
 }
 
-/// Macro-F1 and (two classes) ROC-AUC of the class-1 probability over `nodes`.
-void score(const RowMatrix<float>& logits, const NodeDataset& data, const std::vector<NodeId>& nodes, double& f1,
-           double& auc) {
+/// Macro-F1 and (two classes) ROC-AUC of the class-1 probability over `nodes`, whose labels are
+/// labels[node] (classes of the model's outputs).
+void score(const RowMatrix<float>& logits, const std::vector<std::int32_t>& node_labels, std::span<const NodeId> nodes,
+           double& f1, double& auc) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   f1 = nan;
   auc = nan;
@@ -58,7 +59,7 @@ void score(const RowMatrix<float>& logits, const NodeDataset& data, const std::v
     Eigen::Index best;
     logits.row(i).maxCoeff(&best);
     predicted.push_back(best);
-    labels.push_back(data.labels[static_cast<std::size_t>(i)]);
+    labels.push_back(node_labels[static_cast<std::size_t>(i)]);
     if (logits.cols() == 2) {  // P(class 1) = sigmoid(z1 - z0)
       scores.push_back(1.0 / (1.0 + std::exp(static_cast<double>(logits(i, 0)) - static_cast<double>(logits(i, 1)))));
       binary.push_back(labels.back() == 1 ? 1.0 : 0.0);
@@ -220,8 +221,8 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
   result.val_loss = loss(eval, data.val, nullptr);
   result.val_accuracy = accuracy(eval, data.labels, data.val);
   result.test_accuracy = data.test.empty() ? 0.0 : accuracy(eval, data.labels, data.test);
-  score(eval, data, data.val, result.val_macro_f1, result.val_roc_auc);
-  score(eval, data, data.test, result.test_macro_f1, result.test_roc_auc);
+  score(eval, data.labels, data.val, result.val_macro_f1, result.val_roc_auc);
+  score(eval, data.labels, data.test, result.test_macro_f1, result.test_roc_auc);
   result.train_step_ms_median = median(step_ms);
   result.seconds = seconds_before + std::chrono::duration<double>(Clock::now() - start).count();
   if (best) {
@@ -234,17 +235,29 @@ RunResult train_model(const NodeDataset& data, const TrainOptions& options, std:
 }
 
 // The evaluation-mode forward pass of a trained model on `data`: the class probabilities, or with
-// `embeddings` the input of the output layer.
+// `embeddings` the input of the output layer; `logits` the output layer's scores before the softmax.
+enum class Output { probabilities, embeddings, logits };
+
 template <class Model>
-MatrixF evaluate_with(const TrainedModel& trained, const NodeDataset& data, bool embeddings) {
+MatrixF evaluate_with(const TrainedModel& trained, const NodeDataset& data, Output what) {
   Model model(trained.config);
   GATKIT_REQUIRE(model.parameters().size() == trained.parameters.size(), "predict: parameter count mismatch");
-  GATKIT_REQUIRE(!embeddings || trained.config.layers >= 2,
+  GATKIT_REQUIRE(what != Output::embeddings || trained.config.layers >= 2,
                  "the model has one attention layer, so no hidden representation to embed (its input is the features)");
   model.parameters().values() = trained.parameters;
   const ModelInput input = model_input(data, model, trained.normalize_features);
   const RowMatrix<float>& logits = model.forward(input.graph, input.x, /*training=*/false, 0);
-  return embeddings ? model.penultimate() : softmax_rows<float>(logits);
+  switch (what) {
+    case Output::embeddings: return model.penultimate();
+    case Output::logits: return logits;
+    case Output::probabilities: break;
+  }
+  return softmax_rows<float>(logits);
+}
+
+MatrixF evaluate_trained(const TrainedModel& trained, const NodeDataset& data, Output what) {
+  if (trained.config.kind == NodeModelKind::mlp) return evaluate_with<MlpModel<float>>(trained, data, what);
+  return evaluate_with<GatModel<float>>(trained, data, what);
 }
 
 }  // namespace
@@ -276,14 +289,53 @@ void check_feature_width(const TrainedModel& trained, const NodeDataset& data, c
 
 MatrixF predict_probabilities(const TrainedModel& trained, const NodeDataset& data) {
   check_feature_width(trained, data, "predict");
-  if (trained.config.kind == NodeModelKind::mlp) return evaluate_with<MlpModel<float>>(trained, data, false);
-  return evaluate_with<GatModel<float>>(trained, data, false);
+  return evaluate_trained(trained, data, Output::probabilities);
 }
 
 MatrixF node_embeddings(const TrainedModel& trained, const NodeDataset& data) {
   check_feature_width(trained, data, "embed");
-  if (trained.config.kind == NodeModelKind::mlp) return evaluate_with<MlpModel<float>>(trained, data, true);
-  return evaluate_with<GatModel<float>>(trained, data, true);
+  return evaluate_trained(trained, data, Output::embeddings);
+}
+
+NodeEvaluation evaluate_node_model(const TrainedModel& trained, const NodeDataset& data, std::span<const NodeId> nodes) {
+  check_feature_width(trained, data, "evaluate");
+  // The data's class c is the model's class model_class[c], matched by name.
+  std::vector<std::int32_t> model_class(data.class_names.size(), -1);
+  for (std::size_t c = 0; c < data.class_names.size(); ++c) {
+    const auto found = std::find(trained.class_names.begin(), trained.class_names.end(), data.class_names[c]);
+    if (found != trained.class_names.end()) model_class[c] = static_cast<std::int32_t>(found - trained.class_names.begin());
+  }
+  const auto num_nodes = static_cast<std::int64_t>(data.labels.size());
+  std::vector<std::int32_t> labels(data.labels.size(), -1);
+  std::vector<NodeId> labelled;
+  NodeEvaluation e;
+  for (const NodeId i : nodes) {
+    GATKIT_REQUIRE(i >= 0 && i < num_nodes, "evaluate: node index " + std::to_string(i) + " is out of range (" +
+                                                std::to_string(num_nodes) + " nodes)");
+    const std::int32_t label = data.labels[static_cast<std::size_t>(i)];
+    if (label < 0) {
+      ++e.unlabelled;
+      continue;
+    }
+    const std::int32_t mapped = model_class[static_cast<std::size_t>(label)];
+    if (mapped < 0) {
+      std::string known;
+      for (const std::string& name : trained.class_names) known += (known.empty() ? "'" : ", '") + name + "'";
+      throw InvalidArgument("evaluate: node '" + data.node_ids[static_cast<std::size_t>(i)] + "' has class '" +
+                            data.class_names[static_cast<std::size_t>(label)] +
+                            "', which the model does not know (its classes: " + known + ")");
+    }
+    labels[static_cast<std::size_t>(i)] = mapped;
+    labelled.push_back(i);
+  }
+  e.labelled = static_cast<std::int64_t>(labelled.size());
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  e.accuracy = e.macro_f1 = e.roc_auc = nan;
+  if (labelled.empty()) return e;
+  const RowMatrix<float> logits = evaluate_trained(trained, data, Output::logits);
+  e.accuracy = accuracy(logits, labels, labelled);
+  score(logits, labels, labelled, e.macro_f1, e.roc_auc);
+  return e;
 }
 
 explain::AttentionWeights node_attention(const TrainedModel& trained, const NodeDataset& data) {

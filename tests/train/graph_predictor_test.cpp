@@ -17,6 +17,7 @@
 
 #include "gatkit/chem/sdf.hpp"
 #include "gatkit/nn/model.hpp"
+#include "gatkit/train/graph_classification.hpp"
 #include "gatkit/train/node_classification.hpp"
 #include "gatkit/util/error.hpp"
 #include "checkpoint_test_util.hpp"
@@ -114,6 +115,64 @@ TEST_F(GraphCheckpointTest, TrainerHandsBackItsBestModel) {
   ASSERT_EQ(r.target_std.size(), 1);
   EXPECT_GT(r.target_std(0), 0.1);  // logp of the training molecules, not a default of 1
   EXPECT_GT(r.target_mean(0), 0.0);
+}
+
+// graph_metrics on a predictor's predictions for the test molecules gives the trainer's test figures
+// (gatkit evaluate relies on it): binary, regression and multi-class, an ensemble of two for binary.
+TEST_F(GraphCheckpointTest, MetricsOfPredictionsAreTheTrainersTestFigures) {
+  const Labelled d = labelled();
+  RowMatrix<double> classes(d.targets.rows(), 1);
+  for (Eigen::Index i = 0; i < classes.rows(); ++i) {
+    const double logp = d.targets(i, 1);
+    classes(i, 0) = std::isnan(logp) ? logp : (logp < 1.0 ? 0.0 : logp < 2.0 ? 1.0 : 2.0);
+  }
+  const train::Split split = train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.5, 0.2, 3);
+  std::vector<chem::MoleculeGraph> test;
+  for (auto i : split.test) test.push_back(d.graphs[static_cast<std::size_t>(i)]);
+  const auto n = static_cast<std::int64_t>(test.size());
+  for (const auto& [task, members] : {std::pair{GraphTask::binary, 1}, std::pair{GraphTask::binary, 2},
+                                      std::pair{GraphTask::regression, 1}, std::pair{GraphTask::multiclass, 1}}) {
+    SCOPED_TRACE(to_string(task) + " x" + std::to_string(members));
+    GraphTrainOptions o;
+    o.task = task;
+    o.model.layers = 2;
+    o.model.heads = 2;
+    o.model.hidden = 8;
+    o.max_epochs = 6;
+    o.batch_size = 8;
+    o.ensemble = members;
+    const RowMatrix<double> y = task == GraphTask::multiclass ? classes : d.targets.col(task == GraphTask::binary ? 0 : 1);
+    TrainedGraphModel m;
+    const GraphRunResult r = train_graph_classifier(d.graphs, y, split, o, /*seed=*/1, &m);
+    m.targets = {"y"};
+    const RowMatrix<double> p = GraphPredictor(m).predict(std::span<const chem::MoleculeGraph>(test));
+    std::vector<double> labels;
+    for (auto i : split.test) labels.push_back(y(i, 0));
+    const GraphMetrics g = graph_metrics(task, {p.data(), static_cast<std::size_t>(p.size())}, labels, n, p.cols());
+    EXPECT_EQ(g.metric, r.metric);
+    // Regression: the trainer's labels went through float standardisation, so the last digits differ.
+    const double tolerance = task == GraphTask::regression ? 1e-5 : 1e-9;
+    EXPECT_NEAR(g.value, r.test_metric, tolerance);
+    ASSERT_EQ(g.per_task.size(), r.test_per_task.size());
+    for (std::size_t t = 0; t < g.per_task.size(); ++t)
+      if (!std::isnan(r.test_per_task[t])) EXPECT_NEAR(g.per_task[t], r.test_per_task[t], tolerance);
+    if (task == GraphTask::regression) {
+      EXPECT_NEAR(g.mae, r.test_mae, tolerance);
+      EXPECT_EQ(g.rmse, g.value);
+      EXPECT_TRUE(std::isnan(g.roc_auc) && std::isnan(g.accuracy));
+    } else {
+      EXPECT_NEAR(g.accuracy, r.test_accuracy, 1e-12);
+      EXPECT_NEAR(g.roc_auc, r.test_roc_auc, tolerance);
+      if (task == GraphTask::binary) EXPECT_NEAR(g.pr_auc, r.test_pr_auc, tolerance);
+      EXPECT_TRUE(std::isnan(g.rmse) && std::isnan(g.mae));
+    }
+  }
+  // Shapes and labels the task cannot take are refused.
+  const std::vector<double> probabilities = {0.2, 0.7}, bad = {0.0, 2.0};
+  EXPECT_THROW(graph_metrics(GraphTask::binary, probabilities, bad, 2, 1), InvalidArgument);
+  EXPECT_THROW(graph_metrics(GraphTask::binary, probabilities, bad, 1, 1), InvalidArgument);
+  const std::vector<double> good = {0.0, 1.0};
+  EXPECT_EQ(graph_metrics(GraphTask::binary, probabilities, good, 2, 1).value, 1.0);
 }
 
 TEST_F(GraphCheckpointTest, SaveLoadGivesTheSameModelAndIdenticalPredictions) {

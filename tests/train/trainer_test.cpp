@@ -2,6 +2,7 @@
 // protocol, restored weights, predictions, argument checks; and summarize() on hand-made runs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -181,6 +182,56 @@ TEST_F(CoraTraining, PredictionsAreDistributionsMatchingTheRun) {
   EXPECT_DOUBLE_EQ(accuracy_of(p, *cora_, cora_->val), reference_->result.val_accuracy);
   // Deterministic.
   EXPECT_TRUE(predict_probabilities(reference_->model, *cora_) == p);
+}
+
+// evaluate_node_model gives the run's test (and validation) figures for the restored model; labels are
+// matched to the model's classes by name, so data that names its classes in another order scores the
+// same; unlabelled nodes are left out and counted; an unknown class is refused naming it.
+TEST_F(CoraTraining, EvaluationReproducesTheRunsFigures) {
+  const RunResult& r = reference_->result;
+  const NodeEvaluation test = evaluate_node_model(reference_->model, *cora_, cora_->test);
+  EXPECT_EQ(test.labelled, static_cast<std::int64_t>(cora_->test.size()));
+  EXPECT_EQ(test.unlabelled, 0);
+  EXPECT_EQ(test.accuracy, r.test_accuracy);
+  EXPECT_EQ(test.macro_f1, r.test_macro_f1);
+  EXPECT_TRUE(std::isnan(test.roc_auc));  // seven classes
+  const NodeEvaluation val = evaluate_node_model(reference_->model, *cora_, cora_->val);
+  EXPECT_EQ(val.accuracy, r.val_accuracy);
+  EXPECT_EQ(val.macro_f1, r.val_macro_f1);
+
+  // The same data with its classes named in reverse order (labels renumbered to match).
+  NodeDataset reversed = *cora_;
+  const auto classes = static_cast<std::int32_t>(reversed.class_names.size());
+  std::reverse(reversed.class_names.begin(), reversed.class_names.end());
+  for (auto& label : reversed.labels)
+    if (label >= 0) label = classes - 1 - label;
+  const NodeEvaluation again = evaluate_node_model(reference_->model, reversed, cora_->test);
+  EXPECT_EQ(again.accuracy, test.accuracy);
+  EXPECT_EQ(again.macro_f1, test.macro_f1);
+
+  // Unlabelled nodes among those asked for are counted, not scored.
+  NodeDataset partly = *cora_;
+  std::vector<NodeId> nodes = cora_->test;
+  for (std::size_t k = 0; k < 10; ++k) partly.labels[static_cast<std::size_t>(nodes[k])] = -1;
+  const NodeEvaluation some = evaluate_node_model(reference_->model, partly, nodes);
+  EXPECT_EQ(some.labelled, static_cast<std::int64_t>(nodes.size()) - 10);
+  EXPECT_EQ(some.unlabelled, 10);
+  const std::vector<NodeId> rest(nodes.begin() + 10, nodes.end());
+  EXPECT_EQ(some.accuracy, evaluate_node_model(reference_->model, *cora_, rest).accuracy);
+  const std::vector<NodeId> none(nodes.begin(), nodes.begin() + 10);
+  EXPECT_TRUE(std::isnan(evaluate_node_model(reference_->model, partly, none).accuracy));
+
+  NodeDataset renamed = *cora_;
+  renamed.class_names[0] = "Unknown_Topic";
+  try {
+    (void)evaluate_node_model(reference_->model, renamed, cora_->test);
+    ADD_FAILURE() << "an unknown class was accepted";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("has class 'Unknown_Topic', which the model does not know"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW((void)evaluate_node_model(reference_->model, *cora_, std::vector<NodeId>{cora_->graph.num_nodes()}),
+               InvalidArgument);
 }
 
 TEST_F(CoraTraining, PredictRejectsMismatchedDataAndModel) {

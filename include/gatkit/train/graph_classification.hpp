@@ -8,6 +8,7 @@
 // restored.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,27 @@ struct GraphRunResult {
   double train_graphs_per_second = 0;        ///< forward + backward + update, median epoch
   double seconds = 0;
 };
+
+/// A model's metrics on a set of labelled graphs, as training reports them on its test set (the same code).
+/// NaN where a metric does not apply to the task or is undefined on the labels (see train/metrics.hpp).
+struct GraphMetrics {
+  std::string metric;                        ///< "roc_auc" (binary), "rmse" (regression), "accuracy" (multi-class)
+  double value = 0;                          ///< that metric, the mean over tasks (ROC-AUC: tasks with both classes)
+  /// Binary: accuracy at probability 0.5, all tasks pooled; multi-class: arg-max accuracy.
+  double accuracy = 0;
+  double roc_auc = 0;                        ///< binary: = value; multi-class: macro one-vs-rest
+  double pr_auc = 0;                         ///< binary: average precision, mean over tasks
+  double rmse = 0, mae = 0;                  ///< regression: means over tasks, in the targets' units
+  /// Per task: binary ROC-AUC, regression RMSE; multi-class: one-vs-rest ROC-AUC per class.
+  std::vector<double> per_task;
+};
+
+/// The metrics of `predictions` (n x outputs, row-major, as GraphPredictor::predict returns them: binary
+/// probabilities of class 1, regression values in the targets' units, multi-class class probabilities)
+/// against `labels` (row-major n x outputs; multi-class: n class indices). A NaN label is missing.
+/// Throws InvalidArgument for a binary label other than 0 or 1, or a class index out of range.
+GraphMetrics graph_metrics(GraphTask task, std::span<const double> predictions, std::span<const double> labels,
+                           std::int64_t n, std::int64_t outputs);
 
 /// Trains on molecules[split.train], selects on split.val, reports on split.test. `targets` is
 /// molecules.size() x T: 0, 1 or NaN (missing) for binary tasks, any value or NaN for regression, and

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,23 @@ RunResult train_node_classifier(const NodeDataset& data, const TrainOptions& opt
 /// Class probabilities (num_nodes x num_classes) of a trained model on a data set with the same
 /// number of features (throws InvalidArgument otherwise).
 MatrixF predict_probabilities(const TrainedModel& model, const NodeDataset& data);
+
+/// A trained model's figures on some nodes of a data set, computed as training computes its test
+/// figures (the same code, from the same evaluation-mode forward pass as predict_probabilities).
+struct NodeEvaluation {
+  std::int64_t labelled = 0;    ///< nodes scored: those of the selection with a label
+  std::int64_t unlabelled = 0;  ///< nodes of the selection without a label (left out)
+  double accuracy = 0;          ///< of the arg-max class; NaN when no node is labelled
+  double macro_f1 = 0;          ///< train::macro_f1; NaN when no node is labelled
+  double roc_auc = 0;           ///< two classes: of the class-1 probability; NaN otherwise or with one class
+};
+
+/// The model's accuracy, macro-F1 and (two classes) ROC-AUC on the labelled nodes among `nodes`. The
+/// data's labels are matched to the model's classes by name (data.class_names, model.class_names), so
+/// data that lacks a class or orders them differently is scored right; a labelled node of a class the
+/// model does not know throws InvalidArgument naming the class. Throws as predict_probabilities for data
+/// of another feature width, and for a node index out of range.
+NodeEvaluation evaluate_node_model(const TrainedModel& model, const NodeDataset& data, std::span<const NodeId> nodes);
 
 /// Node embeddings (num_nodes x hidden width): what the output layer reads, from the evaluation-mode
 /// forward pass predict_probabilities runs (the last hidden layer's ELU output, or the last transformer
