@@ -12,6 +12,7 @@
 // The figures go to standard output; --summary FILE writes them as JSON (null where undefined).
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <set>
@@ -32,10 +33,19 @@
 namespace gatkit::cli {
 namespace {
 
-// JSON has no NaN: an undefined figure is written as null.
-void number(PrettyJsonWriter& w, double v) {
-  if (std::isnan(v)) w.Null();
-  else w.Double(v);
+// --summary FILE: {"command": "evaluate", "model", "data", "task", then what `fields` writes}.
+void write_summary(const Args& args, const std::string& task, const std::function<void(PrettyJsonWriter&)>& fields) {
+  if (!args.has("summary")) return;
+  rapidjson::StringBuffer b;
+  PrettyJsonWriter w(b);
+  w.StartObject();
+  w.Key("command"); w.String("evaluate");
+  w.Key("model"); w.String(args.str("model").c_str());
+  w.Key("data"); w.String(args.str("data").c_str());
+  w.Key("task"); w.String(task.c_str());
+  fields(w);
+  w.EndObject();
+  write_file_atomically(args.str("summary"), std::string(b.GetString()) + "\n");
 }
 
 // A figure for the text lines: "n/a" where it is undefined.
@@ -162,26 +172,19 @@ int evaluate_molecules(const Args& args) {
     }
   }
 
-  if (args.has("summary")) {
-    rapidjson::StringBuffer b;
-    PrettyJsonWriter w(b);
-    w.StartObject();
-    w.Key("command"); w.String("evaluate");
-    w.Key("model"); w.String(args.str("model").c_str());
-    w.Key("data"); w.String(file.string().c_str());
-    w.Key("task"); w.String(to_string(model.task).c_str());
+  write_summary(args, to_string(model.task), [&](PrettyJsonWriter& w) {
     w.Key("targets"); w.StartArray();
     for (const std::string& name : model.targets) w.String(name.c_str());
     w.EndArray();
     w.Key("metric"); w.String(m.metric.c_str());
-    w.Key("value"); number(w, m.value);
-    w.Key("accuracy"); number(w, m.accuracy);
-    w.Key("roc_auc"); number(w, m.roc_auc);
-    w.Key("pr_auc"); number(w, m.pr_auc);
-    w.Key("rmse"); number(w, m.rmse);
-    w.Key("mae"); number(w, m.mae);
+    w.Key("value"); json_number(w, m.value);
+    w.Key("accuracy"); json_number(w, m.accuracy);
+    w.Key("roc_auc"); json_number(w, m.roc_auc);
+    w.Key("pr_auc"); json_number(w, m.pr_auc);
+    w.Key("rmse"); json_number(w, m.rmse);
+    w.Key("mae"); json_number(w, m.mae);
     w.Key("per_task"); w.StartArray();  // binary: ROC-AUC; regression: RMSE; multi-class: per class
-    for (double v : m.per_task) number(w, v);
+    for (double v : m.per_task) json_number(w, v);
     w.EndArray();
     w.Key("labels_per_task"); w.StartArray();
     for (auto n : class_labels.empty() ? labelled : class_labels) w.Int64(n);
@@ -192,9 +195,7 @@ int evaluate_molecules(const Args& args) {
     w.Key("skipped"); w.StartArray();
     for (const SkippedRecord& s : skipped) w.Uint64(s.number);
     w.EndArray();
-    w.EndObject();
-    write_file_atomically(args.str("summary"), std::string(b.GetString()) + "\n");
-  }
+  });
   return 0;
 }
 
@@ -221,25 +222,16 @@ int evaluate_nodes(const Args& args) {
             << "accuracy    " << shown(e.accuracy, 2, 100) << " %\n"
             << "macro-F1    " << shown(e.macro_f1, 2, 100) << " %\n";
   if (model.class_names.size() == 2) std::cout << "ROC-AUC     " << shown(e.roc_auc, 4) << "\n";
-  if (args.has("summary")) {
-    rapidjson::StringBuffer b;
-    PrettyJsonWriter w(b);
-    w.StartObject();
-    w.Key("command"); w.String("evaluate");
-    w.Key("model"); w.String(args.str("model").c_str());
-    w.Key("data"); w.String(args.str("data").c_str());
-    w.Key("task"); w.String("node");
+  write_summary(args, "node", [&](PrettyJsonWriter& w) {
     w.Key("nodes"); w.String(which.c_str());
     w.Key("metric"); w.String("accuracy");
-    w.Key("value"); number(w, e.accuracy);
-    w.Key("accuracy"); number(w, e.accuracy);
-    w.Key("macro_f1"); number(w, e.macro_f1);
-    w.Key("roc_auc"); number(w, e.roc_auc);
+    w.Key("value"); json_number(w, e.accuracy);
+    w.Key("accuracy"); json_number(w, e.accuracy);
+    w.Key("macro_f1"); json_number(w, e.macro_f1);
+    w.Key("roc_auc"); json_number(w, e.roc_auc);
     w.Key("labelled"); w.Int64(e.labelled);
     w.Key("unlabelled"); w.Int64(e.unlabelled);
-    w.EndObject();
-    write_file_atomically(args.str("summary"), std::string(b.GetString()) + "\n");
-  }
+  });
   return 0;
 }
 

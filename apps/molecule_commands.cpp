@@ -111,15 +111,9 @@ std::pair<double, double> mean_std(const std::vector<double>& values) {
   return {mean, std::sqrt(var)};
 }
 
-// JSON has no NaN: an undefined metric is written as null.
-void number(PrettyJsonWriter& w, double v) {
-  if (std::isnan(v)) w.Null();
-  else w.Double(v);
-}
-
 void numbers(PrettyJsonWriter& w, const std::vector<double>& values) {
   w.StartArray();
-  for (double v : values) number(w, v);
+  for (double v : values) json_number(w, v);
   w.EndArray();
 }
 
@@ -134,8 +128,8 @@ std::vector<double> collect(const std::vector<GraphRunResult>& results, Field fi
 template <class Field>
 void write_mean_std(PrettyJsonWriter& w, const std::string& key, const std::vector<GraphRunResult>& results, Field field) {
   const auto [mean, std] = mean_std(collect(results, field));
-  w.Key((key + "_mean").c_str()); number(w, mean);
-  w.Key((key + "_std").c_str()); number(w, std);
+  w.Key((key + "_mean").c_str()); json_number(w, mean);
+  w.Key((key + "_std").c_str()); json_number(w, std);
 }
 
 // Per-task (or per-class) values: "<key>_mean" and "<key>_std", one entry per task.
@@ -433,8 +427,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     w.StartObject();
     w.Key("metric"); w.String(results.front().metric.c_str());
     w.Key("task"); w.String(to_string(options.task).c_str());
-    w.Key("test_mean"); number(w, mean);
-    w.Key("test_std"); number(w, std);
+    w.Key("test_mean"); json_number(w, mean);
+    w.Key("test_std"); json_number(w, std);
     write_mean_std(w, "val", results, [](const GraphRunResult& r) { return r.val_metric; });
     if (options.task != GraphTask::regression) {
       write_mean_std(w, "test_accuracy", results, [](const GraphRunResult& r) { return r.test_accuracy; });
@@ -477,22 +471,22 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     for (const auto& r : results) {
       w.StartObject();
       w.Key("seed"); w.Uint64(r.seed);
-      w.Key("test"); number(w, r.test_metric);
+      w.Key("test"); json_number(w, r.test_metric);
       if (options.task != GraphTask::regression) {
-        w.Key("test_accuracy"); number(w, r.test_accuracy);
-        w.Key("val_accuracy"); number(w, r.val_accuracy);
+        w.Key("test_accuracy"); json_number(w, r.test_accuracy);
+        w.Key("val_accuracy"); json_number(w, r.val_accuracy);
       }
       if (options.task == GraphTask::binary) {
-        w.Key("test_pr_auc"); number(w, r.test_pr_auc);
+        w.Key("test_pr_auc"); json_number(w, r.test_pr_auc);
       }
       if (options.task == GraphTask::multiclass) {
-        w.Key("test_roc_auc"); number(w, r.test_roc_auc);
+        w.Key("test_roc_auc"); json_number(w, r.test_roc_auc);
       }
       if (options.task == GraphTask::regression) {
-        w.Key("test_mae"); number(w, r.test_mae);
+        w.Key("test_mae"); json_number(w, r.test_mae);
       }
       w.Key(per_task_key(options.task).c_str()); numbers(w, r.test_per_task);
-      w.Key("val"); number(w, r.val_metric);
+      w.Key("val"); json_number(w, r.val_metric);
       w.Key("epochs"); w.Int(r.epochs);
       w.Key("best_epoch"); w.Int(r.best_epoch);
       w.Key("final_lr"); w.Double(r.final_learning_rate);

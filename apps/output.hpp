@@ -1,5 +1,6 @@
 #pragma once
 // Output helpers for the command line: atomic file writes and a JSON builder over RapidJSON.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -51,5 +52,12 @@ class JsonLinesLog {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 using PrettyJsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+/// JSON has no NaN: an undefined figure (a metric of a task without labels, ...) is written as null.
+template <class Writer>
+void json_number(Writer& w, double v) {
+  if (std::isnan(v)) w.Null();
+  else w.Double(v);
+}
 
 }  // namespace gatkit::cli
