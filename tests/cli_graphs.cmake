@@ -55,6 +55,10 @@ list(GET broken_rows 6 sixth)
 list(GET broken_rows 7 seventh)
 expect_match("${sixth}" "^6,g5,,,.*listed twice" "the bad graph keeps its row, with the reason")
 expect_match("${seventh}" "^7,g6,[01]," "the graph after it keeps its own id")
+# evaluate reads the entries' labels, and leaves the bad entry out under skip.
+run_match(0 "records     48: 48 scored, 48 of them labelled\nROC-AUC     " evaluate --model ${dir}/graphs.gk --data ${graphs})
+run_match(0 "records     48: 47 scored, 47 of them labelled; skipped 1 of 48 records: 6" evaluate --model ${dir}/graphs.gk
+          --data ${dir}/broken.json --on-error skip)
 
 # One graph entry with node_labels (nodes.json, written by make_nodes.py): node classification when
 # train has no --target, and predict / explain with the node classifier.
