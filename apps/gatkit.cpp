@@ -35,7 +35,7 @@ const char* kUsage = R"(gatkit - graph attention networks on the CPU
 
 usage:
   gatkit train   --data PATH [options]      train a node classifier, report test accuracy
-  gatkit train   --data FILE.sdf|.json|.csv --target NAME[,NAME...] [--split random|scaffold|kfold:K]
+  gatkit train   --data FILE.sdf|.json|.csv --target NAME[,NAME...] [--split random|scaffold|kfold:K|column:NAME]
                  [--runs N] [--readout mean|sum|max|attention] [--batch-size N] [--on-error fail|skip]
                  [--task auto|binary|regression] [--attention additive|gatv2|dot] [--save MODEL]
                  [--normalizer softmax|sparsemax|relu] [--head-merge concat|project|mean]
@@ -150,7 +150,9 @@ molecule train options (FILE.sdf|.mol|.json|.csv; the same names mean the same t
   --target NAME[,NAME...]    SD data items / JSON properties to predict (repeatable); empty = missing
   --task auto|binary|multiclass|regression                                   [auto]
   --classes N                classes of a multi-class target (0 = from the labels)    [0]
-  --split random|scaffold|kfold:K   random 8:1:1, Bemis-Murcko scaffolds 8:1:1, stratified K-fold [random]
+  --split random|scaffold|kfold:K|column:NAME
+                             random 8:1:1, Bemis-Murcko scaffolds 8:1:1, stratified K-fold, or the
+                             sets a data item / table column names (train, valid, test)  [random]
   --runs N                   seeds (random, scaffold); K-fold runs every fold          [3]
   --repeats R                K-fold: R repetitions, folds drawn with seeds SEED..SEED+R-1
                              (the runs of R commands with --seed SEED, SEED+1, ...)   [1]

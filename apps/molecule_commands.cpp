@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iostream>
 #include <iterator>
@@ -67,6 +68,37 @@ RowMatrix<double> read_graph_targets(const std::vector<io::GraphRecord>& graphs,
       throw ParseError(file, 0, "the label '" + names[t] + "' is null in every graph entry (--target)");
   }
   return targets;
+}
+
+// --split column:NAME: each molecule's data item (or table column) NAME says its set: train or training,
+// valid, val or validation, test or testing (any case, blanks around ignored). The split is the user's,
+// so it is the same in every run.
+train::Split split_from_column(const std::vector<chem::Molecule>& molecules, const std::string& column,
+                               const std::filesystem::path& file) {
+  train::Split split;
+  for (std::size_t i = 0; i < molecules.size(); ++i) {
+    const chem::Molecule& m = molecules[i];
+    const std::string* value = m.property(column);
+    if (!value)
+      throw ParseError(file, m.line, "record " + std::to_string(m.record) + ": no " + column + " to split by (--split column:" +
+                                         column + ")");
+    std::string set;
+    for (char c : *value)
+      if (c != ' ' && c != '\t') set += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto index = static_cast<std::int64_t>(i);
+    if (set == "train" || set == "training") split.train.push_back(index);
+    else if (set == "valid" || set == "val" || set == "validation") split.val.push_back(index);
+    else if (set == "test" || set == "testing") split.test.push_back(index);
+    else
+      throw ParseError(file, m.line, "record " + std::to_string(m.record) + ": " + column + " = '" + *value +
+                                         "' is not train, valid or test (--split column:" + column + ")");
+  }
+  for (const auto& [records, name] : {std::pair{&split.train, "train"}, std::pair{&split.val, "valid"},
+                                      std::pair{&split.test, "test"}})
+    if (records->empty())
+      throw ParseError(file, 0, "--split column:" + column + ": no record is marked " + name +
+                                    " (training needs train and valid records, and reports on test ones)");
+  return split;
 }
 
 // --task auto: binary when every present target is 0 or 1; multi-class when there is one target whose
@@ -332,6 +364,11 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     GATKIT_REQUIRE(!generic, "--split scaffold needs molecules (Bemis-Murcko scaffolds); these are generic graphs");
     const auto keys = train::murcko_scaffold_keys(set.molecules);
     splits.assign(static_cast<std::size_t>(runs), train::scaffold_split(keys, 0.8, 0.1));  // deterministic split
+  } else if (split_kind.rfind("column:", 0) == 0) {
+    GATKIT_REQUIRE(!generic, "--split column:NAME reads a data item of molecules; these are generic graphs");
+    const std::string column = split_kind.substr(7);
+    GATKIT_REQUIRE(!column.empty(), "--split column:NAME needs the name of a data item or table column");
+    splits.assign(static_cast<std::size_t>(runs), split_from_column(set.molecules, column, file));
   } else if (kfold) {
     const int k = std::stoi(split_kind.substr(6));
     std::vector<std::int64_t> classes(static_cast<std::size_t>(n));
@@ -342,7 +379,7 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
       std::move(folds.begin(), folds.end(), std::back_inserter(splits));
     }
   } else {
-    throw InvalidArgument("--split expects random, scaffold or kfold:K");
+    throw InvalidArgument("--split expects random, scaffold, kfold:K or column:NAME");
   }
   if (seeds.empty())
     for (std::size_t r = 0; r < splits.size(); ++r) seeds.push_back(first_seed + r);

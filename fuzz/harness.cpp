@@ -314,6 +314,24 @@ int split(const std::uint8_t* data, std::size_t size) {
   if (const auto ids = attempt([&] { return io::read_split(file, 100); }))
     for (NodeId id : *ids) check(id >= 0 && id < 100, "read_split: id out of range");
   attempt([&] { return io::read_integer_column(file); });
+  // The same bytes as a list of node ids in a vocabulary of text ids (--nodes, manifest split files): the
+  // ids "0".."99" and a few that are not numbers, every node listed once at most, in the file's order.
+  static const std::vector<std::string> vocabulary = [] {
+    std::vector<std::string> v;
+    for (int k = 0; k < 100; ++k) v.push_back(std::to_string(k));
+    for (const char* id : {"alice", "bob", "a b", "#x", "\xEF\xBB\xBF" "1"}) v.push_back(id);
+    return v;
+  }();
+  if (const auto ids = attempt([&] {
+        return io::read_node_id_list(file, vocabulary, [](NodeId i) { return i == 7 ? std::string("is refused") : ""; });
+      })) {
+    std::vector<char> seen(vocabulary.size(), 0);
+    for (NodeId id : *ids) {
+      check(id >= 0 && static_cast<std::size_t>(id) < vocabulary.size() && id != 7, "read_node_id_list: id out of range");
+      check(!seen[static_cast<std::size_t>(id)]++, "read_node_id_list: a node listed twice");
+    }
+    check(!ids->empty(), "read_node_id_list: an empty list accepted");
+  }
   return 0;
 }
 

@@ -17,7 +17,8 @@
 #   kfold:   --split kfold:K --repeats R gives the runs of R commands with consecutive seeds;
 #   evaluate: a misspelt or empty --target; evaluate's counts and summary, its ROC-AUC and accuracy against
 #            those computed here from predict's probabilities, regression figures, bad labels (fail or
-#            skip), a file without the model's target.
+#            skip), a file without the model's target; --split column:NAME, checked by evaluate on the test
+#            rows alone.
 cmake_minimum_required(VERSION 3.22)
 
 set(CLI_TEST cli_molecules)
@@ -477,6 +478,55 @@ elseif(MODE STREQUAL "evaluate")
   run_match(1 "unlabelled.sdf: no record has a label for the model's target active" evaluate --model ${dir}/active.gk
             --data ${dir}/unlabelled.sdf)
   run_match(2 "--nodes applies to node data" evaluate --model ${dir}/active.gk --data ${DATA}/labelled.sdf --nodes test)
+
+  # --split column:NAME: the table's own split (every 4th row test, the next one valid, in mixed case and
+  # blanks). Its test figures are those of evaluate on the test rows alone, which the model never saw.
+  file(STRINGS ${DATA}/labelled.csv table)
+  set(with_split "")
+  set(test_rows "")
+  set(k 0)
+  foreach(row IN LISTS table)
+    if(k EQUAL 0)
+      string(APPEND with_split "${row},Set\n")
+      string(APPEND test_rows "${row}\n")
+    else()
+      math(EXPR slot "${k} % 4")
+      set(set " Train")
+      if(slot EQUAL 0)
+        set(set "TEST ")
+        string(APPEND test_rows "${row}\n")
+      elseif(slot EQUAL 1)
+        set(set "valid")
+      endif()
+      string(APPEND with_split "${row},${set}\n")
+    endif()
+    math(EXPR k "${k} + 1")
+  endforeach()
+  file(WRITE ${dir}/with_split.csv "${with_split}")
+  file(WRITE ${dir}/test_rows.csv "${test_rows}")
+  run(0 train --data ${dir}/with_split.csv --target logp --split column:Set --epochs 10 --runs 2 --batch-size 8
+      --save ${dir}/own_split.gk --summary ${dir}/own_split.json)
+  expect_match("${err}" "split column:Set, 2 run" "the data line names the split")
+  file(READ ${dir}/own_split.json summary)
+  string(JSON saved GET "${summary}" saved_run)
+  string(JSON trained_rmse GET "${summary}" runs ${saved} test)
+  run(0 evaluate --model ${dir}/own_split.gk --data ${dir}/test_rows.csv --summary ${dir}/test_rows.json)
+  expect_match("${out}" "records     10: 10 scored" "the test rows")
+  file(READ ${dir}/test_rows.json evaluated)
+  string(JSON evaluated_rmse GET "${evaluated}" rmse)
+  # (training standardised the labels in float, so the digits agree to about 1e-6)
+  string(SUBSTRING "${trained_rmse}000000" 0 6 a)
+  string(SUBSTRING "${evaluated_rmse}000000" 0 6 b)
+  expect_equal("${b}" "${a}" "evaluate on the test rows (${evaluated_rmse}) and train's test RMSE (${trained_rmse})")
+  string(REPLACE "TEST \n" "tset\n" misspelt "${with_split}")
+  file(WRITE ${dir}/misspelt.csv "${misspelt}")
+  run_match(1 "misspelt.csv:5: record 4: Set = 'tset' is not train, valid or test \\(--split column:Set\\)" train
+            --data ${dir}/misspelt.csv --target active --split column:Set)
+  string(REPLACE "valid\n" " Train\n" no_valid "${with_split}")
+  file(WRITE ${dir}/no_valid.csv "${no_valid}")
+  run_match(1 "--split column:Set: no record is marked valid" train --data ${dir}/no_valid.csv --target active --split column:Set)
+  run_match(1 "labelled.sdf:[0-9]+: record 1: no Set to split by" train --data ${DATA}/labelled.sdf --target active
+            --split column:Set)
 else()
   message(FATAL_ERROR "cli_molecules: unknown MODE '${MODE}' (expected predict, convert, info, ensemble, smiles, kfold or evaluate)")
 endif()
