@@ -609,6 +609,9 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     apply_limits(args);
+    // Where results will go is checked before the work, so that a mistyped path costs no long run.
+    for (const char* output : {"save", "summary", "out", "output", "log", "checkpoint"})
+      if (const std::string path = raw_option(args, output); !path.empty()) gatkit::check_writable(path);
     if (command == "info" && !raw_option(args, "model").empty()) return cmd_info_model(args);
     const bool graph_level = is_molecule_file(args) && !is_node_graph_command(command, args);
     if (command == "train") return graph_level ? cmd_train_molecules(args) : cmd_train(args);

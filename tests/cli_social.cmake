@@ -145,6 +145,11 @@ elseif(MODE STREQUAL "predict")
   run_match(2 "--on-error, --smiles-column and --name-column apply to molecule models" evaluate --model ${single}
             --data ${karate} --on-error skip)
 elseif(MODE STREQUAL "errors")
+  # An output that cannot be written is refused before the work, not after it.
+  run_match(1 "cannot write .*/social_missing_folder/m.gatkit: its folder .* does not exist" train --data ${karate}
+            --save ${WORK_DIR}/social_missing_folder/m.gatkit)
+  expect_match("${out}${err}" "^[^\n]*\n?$" "a single line: no training ran before the refusal")
+  run_match(1 "cannot write ${WORK_DIR}: it is a folder" train --data ${karate} --summary ${WORK_DIR})
   run_match(2 "--split for node data takes fractions" train --data ${karate} --split random)
   run_match(2 "unknown model 'gcn'" train --data ${karate} --model gcn)
   run_match(2 "--label-column applies to a node data manifest" info --data ${DATA}/karate --label-column club)

@@ -64,4 +64,22 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view b
   write_file_atomically(file, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
+void check_writable(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (file.empty()) throw Error("cannot write an output file with an empty name");
+  if (std::filesystem::is_directory(file, ec))
+    throw Error("cannot write " + file.string() + ": it is a folder (give a file name)");
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(folder, ec))
+    throw Error("cannot write " + file.string() + ": its folder " + folder.string() + " does not exist");
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  const bool existed = std::filesystem::exists(tmp, ec);
+  {
+    std::ofstream probe(tmp, std::ios::binary | std::ios::app);
+    if (!probe) throw Error("cannot write " + file.string() + ": cannot create " + tmp.string() + " (" + std::strerror(errno) + ")");
+  }
+  if (!existed) std::filesystem::remove(tmp, ec);
+}
+
 }  // namespace gatkit

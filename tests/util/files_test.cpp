@@ -1,4 +1,5 @@
-// write_file_atomically: an interrupted write never leaves a partial file under the final name.
+// write_file_atomically: an interrupted write never leaves a partial file under the final name;
+// check_writable: what it refuses.
 #include "gatkit/util/files.hpp"
 
 #include <gtest/gtest.h>
@@ -45,6 +46,31 @@ TEST(WriteFileAtomically, UnwritableFolderIsAnErrorNamingTheFile) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-gatkit-folder/out.csv"), std::string::npos) << e.what();
   }
+}
+
+// check_writable: a folder, a missing folder and an empty name are refused with the reason; a writable
+// place is accepted and left as it was (no file, no temporary; an old temporary is kept).
+TEST(CheckWritable, RefusesWhatWriteFileAtomicallyCouldNotWrite) {
+  const fs::path dir = fs::path(::testing::TempDir()) / ("gatkit_writable_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto expect_refused = [](const fs::path& file, const std::string& needle) {
+    try {
+      check_writable(file);
+      ADD_FAILURE() << file << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_refused(dir, "it is a folder");
+  expect_refused(dir / "missing" / "model.gk", "its folder " + (dir / "missing").string() + " does not exist");
+  expect_refused("", "empty name");
+  check_writable(dir / "model.gk");
+  EXPECT_TRUE(fs::is_empty(dir));
+  write_file_atomically(dir / "model.gk.tmp", std::string("left by a crash"));
+  check_writable(dir / "model.gk");
+  EXPECT_EQ(read_all(dir / "model.gk.tmp"), "left by a crash");
+  EXPECT_FALSE(fs::exists(dir / "model.gk"));
+  fs::remove_all(dir);
 }
 
 }  // namespace

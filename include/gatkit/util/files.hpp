@@ -16,4 +16,10 @@ void write_file_atomically(const std::filesystem::path& file, const std::functio
 /// The same for bytes already in memory.
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes);
 
+/// Throws gatkit::Error when write_file_atomically(file, ...) could not work: `file` is a folder, its
+/// folder does not exist, or nothing can be created there (permissions, a read-only file system); it
+/// creates and removes `file`.tmp to find out. For checking where results will go before a long run
+/// rather than after it.
+void check_writable(const std::filesystem::path& file);
+
 }  // namespace gatkit
