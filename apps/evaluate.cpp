@@ -244,7 +244,9 @@ int cmd_evaluate(const std::vector<std::string>& argv) {
   const auto threads = args.integer("threads", 0);
   GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
   set_num_threads(static_cast<int>(threads));
-  if (checkpoint_kind(args.required("model")) == "graph_model") return evaluate_molecules(args);
+  const std::string kind = checkpoint_kind(args.required("model"));
+  refuse_data_of_the_other_kind(kind, args.required("data"), args.str("model"));
+  if (kind == "graph_model") return evaluate_molecules(args);
   return evaluate_nodes(args);
 }
 

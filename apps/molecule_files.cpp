@@ -7,6 +7,7 @@
 
 #include "gatkit/chem/json_format.hpp"
 #include "gatkit/chem/sdf.hpp"
+#include "gatkit/io/manifest.hpp"
 #include "gatkit/util/error.hpp"
 #include "gatkit/util/parallel.hpp"
 
@@ -33,6 +34,21 @@ chem::SmilesCsvOptions smiles_csv_options(const Args& args) {
 }
 
 bool is_tu_path(const std::filesystem::path& path) { return io::find_tu_dataset(path).has_value(); }
+
+void refuse_data_of_the_other_kind(const std::string& kind, const std::filesystem::path& data, const std::string& model) {
+  std::error_code ec;
+  const bool molecule_file = is_molecule_path(data) && data.extension() != ".json";
+  if (kind == "graph_model") {
+    const bool node_data = (std::filesystem::is_directory(data, ec) && !is_tu_path(data)) || is_node_manifest(data);
+    if (node_data)
+      throw InvalidArgument(model + " holds a graph-level (molecule) model; " + data.string() +
+                            " is node data: give a molecule file (.sdf, .mol, .json, .csv) or a TU data set");
+  } else if (molecule_file || (!is_molecule_path(data) && is_tu_path(data))) {
+    throw InvalidArgument(model + " holds a node classifier; " + data.string() + " is " +
+                          (molecule_file ? "a molecule file" : "a TU graph data set") +
+                          ": give a node data folder or manifest");
+  }
+}
 
 namespace {
 

@@ -29,6 +29,12 @@ OnError on_error_option(const Args& args);
 /// .smiles (a SMILES and a name per line).
 bool is_molecule_path(const std::filesystem::path& file);
 
+/// Refuses (InvalidArgument, naming both) a --data that a model of checkpoint kind `kind` cannot read, for
+/// the commands that choose their path by the model (evaluate, embed, explain): a node data folder or
+/// manifest for a graph-level model; a molecule file (.sdf, .sd, .mol, .csv, .smi, .smiles) or a TU data
+/// set for a node classifier. JSON graph files are left to the readers (their entries serve both kinds).
+void refuse_data_of_the_other_kind(const std::string& kind, const std::filesystem::path& data, const std::string& model);
+
 /// The columns of a SMILES table: --smiles-column NAME, --name-column NAME (chem/smiles.hpp).
 chem::SmilesCsvOptions smiles_csv_options(const Args& args);
 

@@ -178,6 +178,10 @@ elseif(MODE STREQUAL "nodes")
   run(0 train --data ${DATA} --epochs 5 --layers 1 --save ${dir}/one.gk --quiet)
   run_match(2 "one attention layer, so no hidden representation" embed --model ${dir}/one.gk --data ${DATA})
   run_match(2 "apply to molecule models" embed --model ${dir}/karate.gk --data ${DATA} --member 2)
+  # Data of the other kind is refused before anything is written, naming both.
+  run_match(2 "karate.gk holds a node classifier; .*labelled.sdf is a molecule file: give a node data folder or manifest"
+            embed --model ${dir}/karate.gk --data ${CMAKE_CURRENT_LIST_DIR}/data/chem/labelled/labelled.sdf)
+  expect_equal("${out}" "" "nothing on standard output")
 else()
   message(FATAL_ERROR "cli_embed: unknown MODE '${MODE}'")
 endif()

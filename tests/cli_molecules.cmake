@@ -478,6 +478,8 @@ elseif(MODE STREQUAL "evaluate")
   run_match(1 "unlabelled.sdf: no record has a label for the model's target active" evaluate --model ${dir}/active.gk
             --data ${dir}/unlabelled.sdf)
   run_match(2 "--nodes applies to node data" evaluate --model ${dir}/active.gk --data ${DATA}/labelled.sdf --nodes test)
+  run_match(2 "active.gk holds a graph-level \\(molecule\\) model; .*karate/manifest.json is node data" evaluate
+            --model ${dir}/active.gk --data ${CMAKE_CURRENT_LIST_DIR}/../datasets/social/karate/manifest.json)
 
   # --split column:NAME: the table's own split (every 4th row test, the next one valid, in mixed case and
   # blanks). Its test figures are those of evaluate on the test rows alone, which the model never saw.
