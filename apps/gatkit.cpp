@@ -594,6 +594,32 @@ bool is_node_graph_command(const std::string& command, const std::vector<std::st
 }  // namespace
 }  // namespace gatkit::cli
 
+namespace gatkit::cli {
+namespace {
+
+// Where results will go is checked before the work, so that a mistyped path costs no long run, and no
+// output may replace an input (a model, the data, a list of nodes): `predict --model m.gk --out m.gk`
+// would otherwise overwrite the model with its own predictions. The training state a run resumes from
+// may be the one it goes on writing (--resume F --checkpoint F).
+void check_outputs(const std::vector<std::string>& args) {
+  for (const char* output : {"save", "summary", "out", "output", "log", "checkpoint"}) {
+    const std::string path = raw_option(args, output);
+    if (path.empty()) continue;
+    check_writable(path);
+    for (const char* input : {"data", "model", "nodes", "resume"}) {
+      const std::string source = raw_option(args, input);
+      if (source.empty() || (std::string(input) == "resume" && std::string(output) == "checkpoint")) continue;
+      std::error_code ec;
+      if (std::filesystem::equivalent(path, source, ec))
+        throw InvalidArgument("--" + std::string(output) + " " + path + " is the --" + input +
+                              " file: writing it would replace what the command reads");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gatkit::cli
+
 int main(int argc, char** argv) {
   using namespace gatkit::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -609,9 +635,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     apply_limits(args);
-    // Where results will go is checked before the work, so that a mistyped path costs no long run.
-    for (const char* output : {"save", "summary", "out", "output", "log", "checkpoint"})
-      if (const std::string path = raw_option(args, output); !path.empty()) gatkit::check_writable(path);
+    check_outputs(args);
     if (command == "info" && !raw_option(args, "model").empty()) return cmd_info_model(args);
     const bool graph_level = is_molecule_file(args) && !is_node_graph_command(command, args);
     if (command == "train") return graph_level ? cmd_train_molecules(args) : cmd_train(args);
