@@ -25,11 +25,25 @@ using chem::Molecule;
 
 const std::filesystem::path data_dir = std::filesystem::path(GATKIT_TEST_DATA) / "chem" / "json";
 
+// The files temp_file named, removed when the process ends (ctest runs every test in a process of its own).
+struct TempFiles {
+  std::vector<std::filesystem::path> paths;
+  ~TempFiles() {
+    for (const auto& path : paths) {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+    }
+  }
+};
+
 // Unique per process and test: ctest runs the tests of this binary in parallel processes.
 std::filesystem::path temp_file(const std::string& name) {
+  static TempFiles files;
   const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::filesystem::path(testing::TempDir()) /
-         ("gatkit_json_" + std::to_string(::getpid()) + "_" + (test ? test->name() : "") + "_" + name);
+  const std::filesystem::path path = std::filesystem::path(testing::TempDir()) /
+                                     ("gatkit_json_" + std::to_string(::getpid()) + "_" + (test ? test->name() : "") + "_" + name);
+  files.paths.push_back(path);
+  return path;
 }
 
 std::filesystem::path write_text(const std::string& name, const std::string& text) {
@@ -444,7 +458,7 @@ namespace {
 // Found by fuzzing (fuzz/regressions/json): RapidJSON 1.1.0's full-precision parser hit undefined
 // behaviour (__builtin_clzll(0)) on a zero with an exponent; such numbers are read as 0.
 TEST(JsonZeroExponent, ZeroWithAnExponentReadsAsZero) {
-  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_zero_exponent.json";
+  const auto file = temp_file("zero_exponent.json");
   {
     std::ofstream out(file);
     out << R"({"format": "gatkit-graphs", "version": 1, "graphs": [)"
@@ -483,7 +497,7 @@ namespace {
 // JSON reader (rightly) refused the file write_molecule_json had written: gatkit convert made files
 // gatkit could not read. Invalid bytes are now written as U+FFFD.
 TEST(JsonWriterEncoding, TextThatIsNotUtf8IsWrittenAsReplacementCharacters) {
-  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_latin1.json";
+  const auto file = temp_file("latin1.json");
   chem::Molecule m;
   m.name = "caf\xe9 na\xc3\xafve \xed\xa0\x80";  // Latin-1, valid UTF-8, a UTF-16 surrogate
   m.atoms.resize(1);
@@ -509,7 +523,7 @@ namespace {
 // Found by fuzzing (fuzz/regressions/sdf): the SDF reader keeps pseudo-atoms ("R#", "A", an unknown
 // "O "), the JSON writer wrote their symbols as they were, and the JSON reader refused its own output.
 TEST(JsonWriterEncoding, PseudoAtomsAreWrittenAsStar) {
-  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_pseudo.json";
+  const auto file = temp_file("pseudo.json");
   chem::Molecule m;
   m.atoms.resize(3);
   m.atoms[0].symbol = "R#";
@@ -530,7 +544,7 @@ TEST(JsonWriterEncoding, PseudoAtomsAreWrittenAsStar) {
 // its table of powers on a number of many digits near the top of the double range (found by fuzzing:
 // fuzz/regressions/json/many_digits_near_max_cached_power_oob.json) and rounded some numbers wrongly.
 TEST(JsonNumbers, ReadExactlyAndRefusedBeyondTheDoubleRange) {
-  const auto file = std::filesystem::path(::testing::TempDir()) / "gatkit_json_numbers.json";
+  const auto file = temp_file("numbers.json");
   auto label = [&](const std::string& number) {
     {
       std::ofstream out(file);
@@ -558,7 +572,7 @@ TEST(JsonNumbers, ReadExactlyAndRefusedBeyondTheDoubleRange) {
     (void)read_graph_json(file);
     ADD_FAILURE() << "a number beyond the double range was read";
   } catch (const ParseError& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("gatkit_json_numbers.json:2: invalid JSON: a number beyond the range of a double"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr(file.string() + ":2: invalid JSON: a number beyond the range of a double"));
   }
   std::filesystem::remove(file);
 }
