@@ -49,16 +49,6 @@ std::string embedding_columns(std::int64_t width) {
   return header;
 }
 
-/// Runs emit on --out (through a temporary file and a rename) or on standard output.
-void write_output(const Args& args, const std::function<void(std::ostream&)>& emit) {
-  if (args.has("out")) {
-    write_file_atomically(args.str("out"), emit);
-  } else {
-    emit(std::cout);
-    std::cout.flush();
-  }
-}
-
 int embed_molecules(const Args& args) {
   refuse_node_data_options(args);
   const OnError on_error = on_error_option(args);
@@ -109,7 +99,7 @@ int embed_molecules(const Args& args) {
     });
     if (npy) npy_rows->finish();
   };
-  write_output(args, emit);
+  write_output(args.str("out"), emit);
   if (!args.flag("quiet"))
     std::cerr << "embedded " << records - skipped.size() << " of " << records << " records (" << width
             << " columns, " << to_string(which) << ")"
@@ -141,7 +131,7 @@ int embed_nodes(const Args& args) {
       out << line << "\n";
     }
   };
-  write_output(args, emit);
+  write_output(args.str("out"), emit);
   if (!args.flag("quiet"))
     std::cerr << "embedded " << nodes.size() << " of " << values.rows() << " nodes (" << values.cols() << " columns)\n";
   return 0;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <string>
 
 #include <rapidjson/prettywriter.h>
@@ -49,6 +51,17 @@ class JsonLinesLog {
  private:
   std::ofstream out_;
 };
+
+/// Runs emit on the file `out` (through a temporary file and a rename) or, when `out` is empty, on standard
+/// output, so that rows can be written as they are made rather than gathered in memory first.
+inline void write_output(const std::string& out, const std::function<void(std::ostream&)>& emit) {
+  if (!out.empty()) {
+    write_file_atomically(out, emit);
+  } else {
+    emit(std::cout);
+    std::cout.flush();
+  }
+}
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 using PrettyJsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
