@@ -22,9 +22,36 @@ bool sync_path(const std::filesystem::path& path, bool folder) {
   return ok;
 }
 
+/// Where writing `file` goes: a symbolic link's target (so that `latest.gk -> runs/7/model.gk` keeps being
+/// a link, to a new model), else `file` itself.
+std::filesystem::path destination(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(file, ec)) return file;
+  const std::filesystem::path target = std::filesystem::weakly_canonical(file, ec);
+  return ec ? file : target;
+}
+
+/// A FIFO, a character device (/dev/stdout, /dev/null), a socket: something that exists, is neither a
+/// regular file nor a folder, and cannot be replaced by a rename without harm; it is written in place.
+bool is_special(const std::filesystem::path& file) {
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(file, ec);
+  return !ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st) &&
+         !std::filesystem::is_directory(st);
+}
+
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write) {
+void write_file_atomically(const std::filesystem::path& requested, const std::function<void(std::ostream&)>& write) {
+  if (is_special(requested)) {  // a stream to its reader: written as it comes, no temporary
+    std::ofstream out(requested, std::ios::binary);
+    if (!out) throw Error("cannot write " + requested.string() + " (" + std::strerror(errno) + ")");
+    write(out);
+    out.flush();
+    if (!out) throw Error("cannot write " + requested.string() + ": error while writing");
+    return;
+  }
+  const std::filesystem::path file = destination(requested);
   std::filesystem::path tmp = file;
   tmp += ".tmp";
   auto fail = [&](const std::string& what) {
@@ -64,9 +91,11 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view b
   write_file_atomically(file, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
 }
 
-void check_writable(const std::filesystem::path& file) {
+void check_writable(const std::filesystem::path& requested) {
   std::error_code ec;
-  if (file.empty()) throw Error("cannot write an output file with an empty name");
+  if (requested.empty()) throw Error("cannot write an output file with an empty name");
+  if (is_special(requested)) return;  // opening a FIFO to find out would wait for its reader
+  const std::filesystem::path file = destination(requested);
   if (std::filesystem::is_directory(file, ec))
     throw Error("cannot write " + file.string() + ": it is a folder (give a file name)");
   const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");

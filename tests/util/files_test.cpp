@@ -3,6 +3,7 @@
 #include "gatkit/util/files.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "gatkit/util/error.hpp"
 
@@ -70,6 +72,39 @@ TEST(CheckWritable, RefusesWhatWriteFileAtomicallyCouldNotWrite) {
   check_writable(dir / "model.gk");
   EXPECT_EQ(read_all(dir / "model.gk.tmp"), "left by a crash");
   EXPECT_FALSE(fs::exists(dir / "model.gk"));
+  fs::remove_all(dir);
+}
+
+// A symbolic link stays a link, to the new content (latest.gk -> runs/7/model.gk); a character device and
+// a FIFO are written in place, never replaced by a regular file (as root, a rename onto /dev/null would
+// replace the device node itself, and one onto /dev/stdout the link to the process's output).
+TEST(WriteFileAtomically, LinksDevicesAndFifosKeepWhatTheyAre) {
+  const fs::path dir = fs::path(::testing::TempDir()) / ("gatkit_special_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "runs");
+  write_file_atomically(dir / "runs" / "model.gk", std::string("old"));
+  fs::create_symlink(fs::path("runs") / "model.gk", dir / "latest.gk");
+  check_writable(dir / "latest.gk");
+  write_file_atomically(dir / "latest.gk", std::string("new"));
+  EXPECT_TRUE(fs::is_symlink(dir / "latest.gk"));
+  EXPECT_EQ(read_all(dir / "runs" / "model.gk"), "new");
+  EXPECT_FALSE(fs::exists(dir / "latest.gk.tmp"));
+  EXPECT_FALSE(fs::exists(dir / "runs" / "model.gk.tmp"));
+
+  ASSERT_TRUE(fs::is_character_file("/dev/null"));
+  check_writable("/dev/null");
+  write_file_atomically("/dev/null", std::string("discarded"));
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  EXPECT_FALSE(fs::exists("/dev/null.tmp"));
+
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  check_writable(fifo);  // must not open it: that would wait for a reader
+  std::string received;
+  std::thread reader([&] { received = read_all(fifo); });
+  write_file_atomically(fifo, [](std::ostream& out) { out << "row 1\nrow 2\n"; });
+  reader.join();
+  EXPECT_EQ(received, "row 1\nrow 2\n");
+  EXPECT_TRUE(fs::is_fifo(fifo));
   fs::remove_all(dir);
 }
 

@@ -10,7 +10,10 @@ namespace gatkit {
 
 /// Calls write(stream) on `file`.tmp, flushes it to disk (fsync), then renames it to `file`. On any
 /// failure, an exception thrown by `write` included, the temporary is removed, `file` keeps what it
-/// had, and gatkit::Error (or write's exception) names the file and the reason.
+/// had, and gatkit::Error (or write's exception) names the file and the reason. A symbolic link is
+/// followed (the temporary goes beside its target, which the rename replaces: the link stays a link); a
+/// FIFO, character device or socket (/dev/stdout, a process substitution) is written in place, since
+/// replacing it with a regular file would cut off its reader.
 void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write);
 
 /// The same for bytes already in memory.
