@@ -241,11 +241,7 @@ int cmd_evaluate(const std::vector<std::string>& argv) {
   std::set<std::string> options = {"model", "summary", "threads", "on-error", "smiles-column", "name-column", "nodes"};
   options.insert(node_data_options.begin(), node_data_options.end());
   const Args args(argv, options, {"quiet"});
-  const auto threads = args.integer("threads", 0);
-  GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
-  set_num_threads(static_cast<int>(threads));
-  const std::string kind = checkpoint_kind(args.required("model"));
-  refuse_data_of_the_other_kind(kind, args.required("data"), args.str("model"));
+  const std::string kind = model_kind_for_command(args);
   if (kind == "graph_model") return evaluate_molecules(args);
   return evaluate_nodes(args);
 }

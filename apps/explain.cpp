@@ -454,11 +454,7 @@ int cmd_explain(const std::vector<std::string>& argv) {
                                    "member"};
   options.insert(node_data_options.begin(), node_data_options.end());
   const Args args(rest, options, {"quiet"});
-  const auto threads = args.integer("threads", 0);
-  GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
-  set_num_threads(static_cast<int>(threads));
-  const std::string kind = checkpoint_kind(args.required("model"));
-  refuse_data_of_the_other_kind(kind, args.required("data"), args.str("model"));
+  const std::string kind = model_kind_for_command(args);
   if (kind == "graph_model") return explain_molecules(args, molecules);
   GATKIT_REQUIRE(molecules.empty(), "--molecule applies to molecule models; " + args.str("model") + " is a node classifier");
   GATKIT_REQUIRE(!args.has("member"), "--member applies to ensembles of molecule models; " + args.str("model") +

@@ -26,6 +26,15 @@ bool is_molecule_path(const std::filesystem::path& file) {
          ext == ".smiles";
 }
 
+std::string model_kind_for_command(const Args& args) {
+  const auto threads = args.integer("threads", 0);
+  GATKIT_REQUIRE(threads >= 0, "--threads must be >= 0");
+  set_num_threads(static_cast<int>(threads));
+  const std::string kind = checkpoint_kind(args.required("model"));
+  refuse_data_of_the_other_kind(kind, args.required("data"), args.str("model"));
+  return kind;
+}
+
 chem::SmilesCsvOptions smiles_csv_options(const Args& args) {
   chem::SmilesCsvOptions options;
   options.smiles_column = args.str("smiles-column", "");

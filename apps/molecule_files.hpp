@@ -35,6 +35,11 @@ bool is_molecule_path(const std::filesystem::path& file);
 /// set for a node classifier. JSON graph files are left to the readers (their entries serve both kinds).
 void refuse_data_of_the_other_kind(const std::string& kind, const std::filesystem::path& data, const std::string& model);
 
+/// The start of the commands that choose their path by the model (evaluate, embed, explain): applies
+/// --threads, reads the checkpoint kind of --model and refuses a --data of the other kind (above).
+/// Returns the kind ("graph_model" or "node_classifier").
+std::string model_kind_for_command(const Args& args);
+
 /// The columns of a SMILES table: --smiles-column NAME, --name-column NAME (chem/smiles.hpp).
 chem::SmilesCsvOptions smiles_csv_options(const Args& args);
 
