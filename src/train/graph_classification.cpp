@@ -91,12 +91,21 @@ std::vector<PreparedBatch> prepare_all(const GraphGat<float>& model, const std::
 // Everything measured on a set of prepared evaluation batches. Scores are probabilities (binary:
 // sigmoid per task; multi-class: softmax over the classes) or predictions in the original units
 // (regression: un-standardised with `mean` and `scale`).
-struct Evaluation {
-  double metric = 0;  // the selection metric: mean ROC-AUC, mean RMSE or accuracy
-  double loss = 0;    // the training loss (standardised units for regression), mean over labels present
-  double accuracy = kNaN, roc_auc = kNaN, pr_auc = kNaN, mae = kNaN;
-  std::vector<double> per_task;
+// `value` is the selection metric (mean ROC-AUC, mean RMSE or accuracy); every figure is NaN when the set
+// is empty.
+struct Evaluation : GraphMetrics {
+  double loss = 0;  // the training loss (standardised units for regression), mean over labels present
 };
+
+// The name of a task's metric, as GraphRunResult::metric and GraphMetrics::metric give it.
+const char* metric_of(GraphTask task) {
+  switch (task) {
+    case GraphTask::binary: return "roc_auc";
+    case GraphTask::regression: return "rmse";
+    case GraphTask::multiclass: return "accuracy";
+  }
+  return "";
+}
 
 // A model's scores on a set of prepared evaluation batches (row-major: item x output), the labels in
 // the same layout (multi-class: one label per item), and the mean training loss over the labels present.
@@ -140,19 +149,14 @@ Scored score(GraphGat<float>& model, std::vector<PreparedBatch>& batches, GraphT
 
 Evaluation metrics(const Scored& s, GraphTask task) {
   Evaluation e;
-  e.loss = s.loss;
   if (s.labels.empty()) {  // no evaluation set
-    e.metric = kNaN;
-    return e;
+    e.metric = metric_of(task);
+    e.value = e.accuracy = e.roc_auc = e.pr_auc = e.rmse = e.mae = kNaN;
+  } else {
+    const auto n = static_cast<std::int64_t>(s.labels.size()) / (task == GraphTask::multiclass ? 1 : s.outputs);
+    static_cast<GraphMetrics&>(e) = graph_metrics(task, s.scores, s.labels, n, s.outputs);
   }
-  const auto n = static_cast<std::int64_t>(s.labels.size()) / (task == GraphTask::multiclass ? 1 : s.outputs);
-  GraphMetrics m = graph_metrics(task, s.scores, s.labels, n, s.outputs);
-  e.metric = m.value;
-  e.accuracy = m.accuracy;
-  e.roc_auc = m.roc_auc;
-  e.pr_auc = m.pr_auc;
-  e.mae = m.mae;
-  e.per_task = std::move(m.per_task);
+  e.loss = s.loss;
   return e;
 }
 
@@ -212,22 +216,20 @@ GraphMetrics graph_metrics(GraphTask task, std::span<const double> predictions, 
                      std::to_string(labels.size()) + " labels for " + std::to_string(n) + " graphs x " +
                      std::to_string(outputs) + " outputs");
   GraphMetrics m;
+  m.metric = metric_of(task);
   m.accuracy = m.roc_auc = m.pr_auc = m.rmse = m.mae = kNaN;
   if (task == GraphTask::multiclass) {
-    m.metric = "accuracy";
     m.accuracy = m.value = train::multiclass_accuracy(predictions, labels, n, outputs);
     const train::TaskMetric auc = train::macro_roc_auc_ovr(predictions, labels, n, outputs);
     m.roc_auc = auc.mean;
     m.per_task = auc.per_task;
   } else if (task == GraphTask::binary) {
-    m.metric = "roc_auc";
     const train::TaskMetric auc = train::mean_roc_auc(predictions, labels, n, outputs);
     m.value = m.roc_auc = auc.mean;
     m.per_task = auc.per_task;
     m.accuracy = train::binary_accuracy(predictions, labels);
     m.pr_auc = train::mean_pr_auc(predictions, labels, n, outputs).mean;
   } else {
-    m.metric = "rmse";
     const train::TaskMetric rmse = train::mean_rmse(predictions, labels, n, outputs);
     m.value = m.rmse = rmse.mean;
     m.per_task = rmse.per_task;
@@ -312,17 +314,17 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
 
   GraphRunResult result;
   result.seed = seed;
-  result.metric = regression ? "rmse" : multiclass ? "accuracy" : "roc_auc";
+  result.metric = metric_of(options.task);
   result.num_classes = multiclass ? config.num_tasks : 0;
   // Early stopping maximises (score, -loss) lexicographically: score = the metric (negated for RMSE), accuracy, or
   // -loss alone (then the tie-break is moot).
   const auto score_of = [&](const Evaluation& e) {
     switch (options.selection) {
-      case Selection::metric: return regression ? -e.metric : e.metric;
+      case Selection::metric: return regression ? -e.value : e.value;
       case Selection::loss: return -e.loss;
       case Selection::accuracy: return e.accuracy;
     }
-    return e.metric;
+    return e.value;
   };
   // An ensemble trains its members one after another, each from its own seed and with its own early
   // stopping; member 0 is the single model of `seed`. With refit, each member is then trained again on
@@ -469,7 +471,7 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       rates.push_back(static_cast<double>(order.size()) / std::max(seconds, 1e-9));
       const Evaluation v = evaluate(model, val, options.task, mean, scale);
-      if (on_epoch) on_epoch(epoch, v.metric);
+      if (on_epoch) on_epoch(epoch, v.value);
       // Better: a higher score, or the same with a lower loss (small validation sets give many ties in
       // ROC-AUC and accuracy; the loss then prefers the better calibrated model).
       const double score = score_of(v);
@@ -521,9 +523,9 @@ GraphRunResult train_graph_classifier(const std::vector<chem::MoleculeGraph>& mo
   // (One member: its own scores, divided by 1, which is exact.)
   const Evaluation v = evaluate_ensemble(model, kept, val, options.task, mean, scale);
   const Evaluation t = evaluate_ensemble(model, options.refit ? refitted : kept, test, options.task, mean, scale);
-  result.val_metric = v.metric;
+  result.val_metric = v.value;
   result.val_accuracy = v.accuracy;
-  result.test_metric = t.metric;
+  result.test_metric = t.value;
   result.test_accuracy = t.accuracy;
   result.test_roc_auc = t.roc_auc;
   result.test_pr_auc = t.pr_auc;
