@@ -206,12 +206,10 @@ int evaluate_nodes(const Args& args) {
   const TrainedModel model = load_model(args.required("model"));
   const NodeDataset data = load_node_data(args, args.flag("quiet"), &model);
   const std::string which = args.str("nodes", "test");
-  const std::vector<NodeId> nodes = selected_nodes(args, data);  // --nodes; absent: every node
-  const std::vector<NodeId>& scored = args.has("nodes") ? nodes : data.test;
+  const std::vector<NodeId> scored = selected_nodes(args, data, "test");
   if (scored.empty())
-    throw InvalidArgument(which == "test" && !args.has("nodes")
-                              ? data.name + " has no test nodes; choose the nodes with --nodes train|val|FILE"
-                              : "--nodes " + which + " selects no node of " + data.name);
+    throw InvalidArgument(which == "test" ? data.name + " has no test nodes; choose the nodes with --nodes train|val|FILE"
+                                          : "--nodes " + which + " selects no node of " + data.name);
   const NodeEvaluation e = evaluate_node_model(model, data, scored);
   if (e.labelled == 0)
     throw Error("--nodes " + which + ": none of its " + std::to_string(scored.size()) + " nodes of " + data.name +

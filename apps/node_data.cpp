@@ -21,15 +21,15 @@ void refuse_node_data_options(const Args& args) {
   GATKIT_REQUIRE(!args.has("nodes"), "--nodes applies to node data, not to molecule files");
 }
 
-std::vector<NodeId> selected_nodes(const Args& args, const NodeDataset& data) {
+std::vector<NodeId> selected_nodes(const Args& args, const NodeDataset& data, const std::string& absent) {
   std::vector<NodeId> nodes;
   const auto num_nodes = static_cast<NodeId>(data.node_ids.size());
-  if (!args.has("nodes")) {
+  if (!args.has("nodes") && absent.empty()) {
     nodes.resize(static_cast<std::size_t>(num_nodes));
     std::iota(nodes.begin(), nodes.end(), NodeId{0});
     return nodes;
   }
-  const std::string spec = args.str("nodes");
+  const std::string spec = args.str("nodes", absent);
   GATKIT_REQUIRE(!spec.empty(), "--nodes needs train, val, test, unlabelled or a file of node ids");
   if (spec == "train" || spec == "val" || spec == "test") {
     nodes = spec == "train" ? data.train : spec == "val" ? data.val : data.test;

@@ -32,11 +32,12 @@ NodeDataset load_node_data(const Args& args, bool quiet, const TrainedModel* mod
 /// which load_node_data applies again for it.
 void keep_node_data_options(const Args& args, TrainedModel& model);
 
-/// --nodes (predict, embed): the nodes whose rows are written, in this order; every node when absent.
+/// --nodes (predict, embed, evaluate): the nodes whose rows are written, in this order; every node when absent.
 /// train, val, test: the data's split (ascending ids); unlabelled: the nodes without a label (ascending);
 /// anything else names a file of node ids, one per line, as the input files write them
-/// (io::read_node_id_list), whose order the rows follow. A file named like a keyword: ./test.
-std::vector<NodeId> selected_nodes(const Args& args, const NodeDataset& data);
+/// (io::read_node_id_list), whose order the rows follow. A file named like a keyword: ./test. Without
+/// --nodes, `absent` is the selection (evaluate: "test").
+std::vector<NodeId> selected_nodes(const Args& args, const NodeDataset& data, const std::string& absent = "");
 
 /// Whether --data names a node data manifest (a JSON file, see io/manifest.hpp).
 bool is_node_manifest_arg(const std::vector<std::string>& args);
