@@ -40,6 +40,13 @@ bool is_special(const std::filesystem::path& file) {
          !std::filesystem::is_directory(st);
 }
 
+/// The temporary that write_file_atomically writes beside `file` before the rename.
+std::filesystem::path temporary_of(const std::filesystem::path& file) {
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  return tmp;
+}
+
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& requested, const std::function<void(std::ostream&)>& write) {
@@ -52,8 +59,7 @@ void write_file_atomically(const std::filesystem::path& requested, const std::fu
     return;
   }
   const std::filesystem::path file = destination(requested);
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
+  const std::filesystem::path tmp = temporary_of(file);
   auto fail = [&](const std::string& what) {
     const std::string reason = std::strerror(errno);
     std::error_code ec;
@@ -101,8 +107,7 @@ void check_writable(const std::filesystem::path& requested) {
   const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(folder, ec))
     throw Error("cannot write " + file.string() + ": its folder " + folder.string() + " does not exist");
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
+  const std::filesystem::path tmp = temporary_of(file);
   const bool existed = std::filesystem::exists(tmp, ec);
   {
     std::ofstream probe(tmp, std::ios::binary | std::ios::app);
