@@ -32,19 +32,35 @@ using test::read_bytes;
 using test::write_bytes;
 namespace fs = std::filesystem;
 
-/// A model trained for a few epochs on labelled.sdf (task binary: column 0; regression: column 1).
-TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout = ReadoutKind::mean,
-                          AttentionKind attention = AttentionKind::additive, int epochs = 5,
-                          const std::function<void(int, double)>& on_epoch = {}) {
+/// The small model these tests train: 2 layers of 2 heads x 8, batches of 8, `epochs` epochs.
+GraphTrainOptions small_options(GraphTask task, int epochs) {
   GraphTrainOptions o;
   o.task = task;
   o.model.layers = 2;
   o.model.heads = 2;
   o.model.hidden = 8;
-  o.model.readout = readout;
-  o.model.attention = attention;
   o.max_epochs = epochs;
   o.batch_size = 8;
+  return o;
+}
+
+/// labelled.sdf's logp binned into 3 classes (below 1, below 2, the rest; NaN stays missing).
+RowMatrix<double> logp_classes(const Labelled& d) {
+  RowMatrix<double> y(d.targets.rows(), 1);
+  for (Eigen::Index i = 0; i < y.rows(); ++i) {
+    const double logp = d.targets(i, 1);
+    y(i, 0) = std::isnan(logp) ? logp : (logp < 1.0 ? 0.0 : logp < 2.0 ? 1.0 : 2.0);
+  }
+  return y;
+}
+
+/// A model trained for a few epochs on labelled.sdf (task binary: column 0; regression: column 1).
+TrainedGraphModel trained(const Labelled& d, GraphTask task, ReadoutKind readout = ReadoutKind::mean,
+                          AttentionKind attention = AttentionKind::additive, int epochs = 5,
+                          const std::function<void(int, double)>& on_epoch = {}) {
+  GraphTrainOptions o = small_options(task, epochs);
+  o.model.readout = readout;
+  o.model.attention = attention;
   const RowMatrix<double> y = d.targets.col(task == GraphTask::binary ? 0 : 1);
   TrainedGraphModel m;
   (void)train_graph_classifier(d.graphs, y, train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3), o,
@@ -121,11 +137,7 @@ TEST_F(GraphCheckpointTest, TrainerHandsBackItsBestModel) {
 // (gatkit evaluate relies on it): binary, regression and multi-class, an ensemble of two for binary.
 TEST_F(GraphCheckpointTest, MetricsOfPredictionsAreTheTrainersTestFigures) {
   const Labelled d = labelled();
-  RowMatrix<double> classes(d.targets.rows(), 1);
-  for (Eigen::Index i = 0; i < classes.rows(); ++i) {
-    const double logp = d.targets(i, 1);
-    classes(i, 0) = std::isnan(logp) ? logp : (logp < 1.0 ? 0.0 : logp < 2.0 ? 1.0 : 2.0);
-  }
+  const RowMatrix<double> classes = logp_classes(d);
   const train::Split split = train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.5, 0.2, 3);
   std::vector<chem::MoleculeGraph> test;
   for (auto i : split.test) test.push_back(d.graphs[static_cast<std::size_t>(i)]);
@@ -133,13 +145,7 @@ TEST_F(GraphCheckpointTest, MetricsOfPredictionsAreTheTrainersTestFigures) {
   for (const auto& [task, members] : {std::pair{GraphTask::binary, 1}, std::pair{GraphTask::binary, 2},
                                       std::pair{GraphTask::regression, 1}, std::pair{GraphTask::multiclass, 1}}) {
     SCOPED_TRACE(to_string(task) + " x" + std::to_string(members));
-    GraphTrainOptions o;
-    o.task = task;
-    o.model.layers = 2;
-    o.model.heads = 2;
-    o.model.hidden = 8;
-    o.max_epochs = 6;
-    o.batch_size = 8;
+    GraphTrainOptions o = small_options(task, 6);
     o.ensemble = members;
     const RowMatrix<double> y = task == GraphTask::multiclass ? classes : d.targets.col(task == GraphTask::binary ? 0 : 1);
     TrainedGraphModel m;
@@ -155,7 +161,9 @@ TEST_F(GraphCheckpointTest, MetricsOfPredictionsAreTheTrainersTestFigures) {
     EXPECT_NEAR(g.value, r.test_metric, tolerance);
     ASSERT_EQ(g.per_task.size(), r.test_per_task.size());
     for (std::size_t t = 0; t < g.per_task.size(); ++t)
-      if (!std::isnan(r.test_per_task[t])) EXPECT_NEAR(g.per_task[t], r.test_per_task[t], tolerance);
+      if (!std::isnan(r.test_per_task[t])) {
+        EXPECT_NEAR(g.per_task[t], r.test_per_task[t], tolerance);
+      }
     if (task == GraphTask::regression) {
       EXPECT_NEAR(g.mae, r.test_mae, tolerance);
       EXPECT_EQ(g.rmse, g.value);
@@ -163,7 +171,9 @@ TEST_F(GraphCheckpointTest, MetricsOfPredictionsAreTheTrainersTestFigures) {
     } else {
       EXPECT_NEAR(g.accuracy, r.test_accuracy, 1e-12);
       EXPECT_NEAR(g.roc_auc, r.test_roc_auc, tolerance);
-      if (task == GraphTask::binary) EXPECT_NEAR(g.pr_auc, r.test_pr_auc, tolerance);
+      if (task == GraphTask::binary) {
+        EXPECT_NEAR(g.pr_auc, r.test_pr_auc, tolerance);
+      }
       EXPECT_TRUE(std::isnan(g.rmse) && std::isnan(g.mae));
     }
   }
@@ -246,21 +256,11 @@ TEST_F(GraphCheckpointTest, JumpingKnowledgeWithSeveralReadoutsRoundTrips) {
 // checkpoint keeps the head and the class count, and predictions are class probabilities.
 TEST_F(GraphCheckpointTest, MultiClassModelWithMlpHeadRoundTrips) {
   const Labelled d = labelled();
-  RowMatrix<double> y(d.targets.rows(), 1);
-  for (Eigen::Index i = 0; i < y.rows(); ++i) {
-    const double logp = d.targets(i, 1);
-    y(i, 0) = std::isnan(logp) ? logp : (logp < 1.0 ? 0.0 : logp < 2.0 ? 1.0 : 2.0);
-  }
-  GraphTrainOptions o;
-  o.task = GraphTask::multiclass;
-  o.model.layers = 2;
-  o.model.heads = 2;
-  o.model.hidden = 8;
+  const RowMatrix<double> y = logp_classes(d);
+  GraphTrainOptions o = small_options(GraphTask::multiclass, 5);
   o.model.head_layers = 1;
   o.model.head_hidden = 6;
   o.model.residual = true;
-  o.max_epochs = 5;
-  o.batch_size = 8;
   TrainedGraphModel m;
   (void)train_graph_classifier(d.graphs, y, train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3), o,
                                /*seed=*/1, &m);
@@ -459,17 +459,11 @@ TEST_F(GraphCheckpointTest, AttentionSwitchesTrainAndRoundTrip) {
         std::tuple{AttentionKind::gatv2, AttentionNormalizer::sparsemax, HeadMerge::project, additive},
         std::tuple{AttentionKind::additive, AttentionNormalizer::relu, HeadMerge::mean, none},
         std::tuple{AttentionKind::additive, AttentionNormalizer::softmax, HeadMerge::concat, additive}}) {
-    GraphTrainOptions o;
-    o.task = GraphTask::regression;
-    o.model.layers = 2;
-    o.model.heads = 2;
-    o.model.hidden = 8;
+    GraphTrainOptions o = small_options(GraphTask::regression, 5);
     o.model.attention = kind;
     o.model.normalizer = norm;
     o.model.head_merge = merge;
     o.model.cardinality = cardinality;
-    o.max_epochs = 5;
-    o.batch_size = 8;
     TrainedGraphModel m;
     const auto result = train_graph_classifier(d.graphs, d.targets.col(1),
                                                train::random_split(static_cast<std::int64_t>(d.graphs.size()), 0.6, 0.2, 3),

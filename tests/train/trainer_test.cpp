@@ -230,7 +230,7 @@ TEST_F(CoraTraining, EvaluationReproducesTheRunsFigures) {
     EXPECT_NE(std::string(e.what()).find("has class 'Unknown_Topic', which the model does not know"), std::string::npos)
         << e.what();
   }
-  EXPECT_THROW((void)evaluate_node_model(reference_->model, *cora_, std::vector<NodeId>{cora_->graph.num_nodes()}),
+  EXPECT_THROW((void)evaluate_node_model(reference_->model, *cora_, std::vector<NodeId>{static_cast<NodeId>(cora_->graph.num_nodes())}),
                InvalidArgument);
 }
 
