@@ -455,7 +455,7 @@ int cmd_train(const std::vector<std::string>& argv) {
   const ExperimentSummary summary = summarize(finished.results());
   std::cout << "test accuracy " << fixed(100 * summary.test_mean, 2) << " +- " << fixed(100 * summary.test_std, 2)
             << " % over " << runs << " run" << (runs > 1 ? "s" : "") << "  (median train step "
-            << fixed(summary.train_step_ms_median, 3) << " ms, " << num_threads() << (num_threads() == 1 ? " thread)\n" : " threads)\n");
+            << fixed(summary.train_step_ms_median, 3) << " ms, " << threads_text(num_threads()) << ")\n";
   std::cout << "test macro-F1 " << fixed(100 * summary.test_macro_f1_mean, 2) << " +- " << fixed(100 * summary.test_macro_f1_std, 2)
             << " %";
   if (std::isfinite(summary.test_roc_auc_mean))

@@ -438,8 +438,8 @@ int cmd_train_molecules(const std::vector<std::string>& argv) {
     extra = ", MAE " + fixed(mae, 4) + " +- " + fixed(mae_std, 4);
   }
   std::cout << "test " << metric_label << " " << fixed(mean, 4) << " +- " << fixed(std, 4) << " over " << results.size()
-            << " run(s)" << extra << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, " << num_threads()
-            << (num_threads() == 1 ? " thread)\n" : " threads)\n");
+            << " run(s)" << extra << "  (" << fixed(rates[rates.size() / 2], 0) << " training graphs/s, "
+            << threads_text(num_threads()) << ")\n";
   // Repeated K-fold cross-validation: the mean of each repetition (K runs each), in order.
   const auto per_repeat = [&](auto get) {
     std::vector<double> means;

@@ -26,6 +26,9 @@ inline std::string fixed(double v, int digits) {
   return buf;
 }
 
+/// "1 thread", "2 threads": the count for the human-readable lines.
+inline std::string threads_text(int n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }
+
 /// s as one CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
 inline std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
